@@ -1,0 +1,83 @@
+using MevDefense.Detection.Features.Internal;
+
+namespace MevDefense.Detection.Features;
+
+/// <summary>
+/// Preallocated model input for one window: node features <c>[64,128]</c>, two row-normalised adjacency matrices
+/// <c>[64,64]</c> (shared pool; linked identity: signer, token account or funding transfer) and an additive key mask
+/// <c>[64]</c> (0 for real transactions, -10000 for padding). Reuse one instance per thread.
+/// </summary>
+public sealed class WindowTensors
+{
+    /// <summary>The additive mask value of padding positions.</summary>
+    public const float MaskedValue = -10000f;
+
+    /// <summary>Initializes a new instance with all buffers allocated once.</summary>
+    public WindowTensors()
+    {
+        Features = new float[TransactionFeatures.WindowSize * TransactionFeatures.Count];
+        PoolAdjacency = new float[TransactionFeatures.WindowSize * TransactionFeatures.WindowSize];
+        LinkAdjacency = new float[TransactionFeatures.WindowSize * TransactionFeatures.WindowSize];
+        KeyMask = new float[TransactionFeatures.WindowSize];
+    }
+
+    /// <summary>Gets the node features, row-major <c>[64,128]</c>; rows at and after <see cref="Count"/> are zero.</summary>
+    public float[] Features { get; }
+
+    /// <summary>Gets the shared-pool adjacency, row-major <c>[64,64]</c>, each non-empty row summing to 1.</summary>
+    public float[] PoolAdjacency { get; }
+
+    /// <summary>Gets the linked-identity adjacency, row-major <c>[64,64]</c>, each non-empty row summing to 1.</summary>
+    public float[] LinkAdjacency { get; }
+
+    /// <summary>Gets the additive attention key mask <c>[64]</c>.</summary>
+    public float[] KeyMask { get; }
+
+    /// <summary>Gets the number of real transactions in the window.</summary>
+    public int Count { get; internal set; }
+
+    /// <summary>
+    /// Loads caller-supplied feature vectors (the <c>/defensive/detect</c> shape: <paramref name="count"/> rows of
+    /// <see cref="TransactionFeatures.Count"/> floats) and rebuilds the graph and mask from their identity slots.
+    /// </summary>
+    /// <param name="features">Row-major features, exactly <paramref name="count"/> × 128 floats.</param>
+    /// <param name="count">The number of transactions, 0..64.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is outside 0..64.</exception>
+    /// <exception cref="ArgumentException"><paramref name="features"/> has the wrong length or holds a non-finite value.</exception>
+    public void LoadFeatures(ReadOnlySpan<float> features, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, TransactionFeatures.WindowSize);
+        if (features.Length != count * TransactionFeatures.Count)
+        {
+            throw new ArgumentException($"Expected {count * TransactionFeatures.Count} floats ({count} x {TransactionFeatures.Count}), got {features.Length}.", nameof(features));
+        }
+
+        foreach (var value in features)
+        {
+            if (!float.IsFinite(value))
+            {
+                throw new ArgumentException("Features must be finite numbers.", nameof(features));
+            }
+        }
+
+        features.CopyTo(Features);
+        Array.Clear(Features, features.Length, Features.Length - features.Length);
+        Count = count;
+        WindowGraph.Build(this);
+    }
+
+    /// <summary>Clears every buffer (an empty window).</summary>
+    public void Clear()
+    {
+        Array.Clear(Features);
+        Array.Clear(PoolAdjacency);
+        Array.Clear(LinkAdjacency);
+        Array.Fill(KeyMask, MaskedValue);
+        Count = 0;
+    }
+
+    internal Span<float> Row(int index) => Features.AsSpan(index * TransactionFeatures.Count, TransactionFeatures.Count);
+
+    internal int Identity(int index, int slot) => (int)Features[(index * TransactionFeatures.Count) + slot];
+}

@@ -1,0 +1,274 @@
+using System.Collections.Concurrent;
+using Google.Protobuf;
+using MevDefense.Detection.Features;
+using MevDefense.Detection.Onnx.Internal;
+using Microsoft.ML.OnnxRuntime;
+
+namespace MevDefense.Detection.Model;
+
+/// <summary>
+/// Runs the GNN + Transformer role model with ONNX Runtime. Each window of up to 64 transactions yields, per
+/// transaction, a probability for every <see cref="TransactionRole"/>. Inference uses IOBinding over OrtValues that
+/// pin preallocated buffers, so the steady path allocates nothing. Thread-safe: concurrent callers get separate
+/// scoring contexts from a small pool.
+/// </summary>
+public sealed class OnnxDetector : IDisposable
+{
+    /// <summary>The name of the model shipped in the package (embedded resource and <c>content/Models/</c>).</summary>
+    public const string EmbeddedModelName = "mevdefense-roles.onnx";
+
+    /// <summary>The number of role columns in the output.</summary>
+    public const int RoleCount = 5;
+
+    private const int N = TransactionFeatures.WindowSize;
+    private const int F = TransactionFeatures.Count;
+    private const int Stride = N / 2;
+
+    private readonly InferenceSession _session;
+    private readonly SessionOptions _sessionOptions;
+    private readonly RunOptions _runOptions;
+    private readonly ConcurrentBag<Context> _contexts = new();
+    private int _disposed;
+
+    /// <summary>Initializes a new instance with the model shipped in the package.</summary>
+    public OnnxDetector()
+        : this(new OnnxDetectorOptions())
+    {
+    }
+
+    /// <summary>Initializes a new instance.</summary>
+    /// <param name="options">The options.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="FormatException">The model is not a MevDefense role model for feature layout <see cref="TransactionFeatures.LayoutVersion"/>.</exception>
+    public OnnxDetector(OnnxDetectorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.IntraOpThreads, 1, nameof(options));
+        var bytes = options.ModelPath is null ? LoadEmbeddedModel() : File.ReadAllBytes(options.ModelPath);
+        Metadata = ReadMetadata(bytes);
+        if (!Metadata.TryGetValue("mevdefense.feature_layout", out var layout)
+            || layout != TransactionFeatures.LayoutVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            throw new FormatException($"The model was not trained on feature layout {TransactionFeatures.LayoutVersion}.");
+        }
+
+        _sessionOptions = new SessionOptions
+        {
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
+        _session = new InferenceSession(bytes, _sessionOptions);
+        _runOptions = new RunOptions();
+    }
+
+    /// <summary>Gets the model's metadata (training data, seeds, metrics, feature layout).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    /// <summary>Reads the model shipped in the package.</summary>
+    /// <returns>The ONNX file bytes.</returns>
+    public static byte[] LoadEmbeddedModel()
+    {
+        using var stream = typeof(OnnxDetector).Assembly.GetManifestResourceStream("MevDefense.Detection.Models." + EmbeddedModelName)
+            ?? throw new InvalidOperationException($"The embedded model {EmbeddedModelName} is missing from the assembly.");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    /// <summary>Scores one prepared window.</summary>
+    /// <param name="window">The window (features, graph, mask).</param>
+    /// <param name="probabilities">Receives <c>window.Count × 5</c> role probabilities, row-major by transaction.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="window"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="probabilities"/> is too short.</exception>
+    public void Score(WindowTensors window, Span<float> probabilities)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        CheckOutput(probabilities, window.Count);
+        var context = Rent();
+        try
+        {
+            window.Features.CopyTo(context.Window.Features, 0);
+            window.PoolAdjacency.CopyTo(context.Window.PoolAdjacency, 0);
+            window.LinkAdjacency.CopyTo(context.Window.LinkAdjacency, 0);
+            window.KeyMask.CopyTo(context.Window.KeyMask, 0);
+            Run(context);
+            context.Output.AsSpan(0, window.Count * RoleCount).CopyTo(probabilities);
+        }
+        finally
+        {
+            _contexts.Add(context);
+        }
+    }
+
+    /// <summary>
+    /// Scores transactions given as raw feature vectors (the <c>/defensive/detect</c> shape): <paramref name="count"/>
+    /// rows of 128 floats in block order. The graph is rebuilt from the identity slots. More than 64 transactions are
+    /// scored in overlapping windows (stride 32), each transaction taking the window where it sits most centrally.
+    /// </summary>
+    /// <param name="features">Row-major <c>count × 128</c> floats.</param>
+    /// <param name="count">The number of transactions.</param>
+    /// <param name="probabilities">Receives <c>count × 5</c> role probabilities.</param>
+    /// <exception cref="ArgumentException">Wrong lengths or non-finite features.</exception>
+    public void Score(ReadOnlySpan<float> features, int count, Span<float> probabilities)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (features.Length != count * F)
+        {
+            throw new ArgumentException($"Expected {count * F} floats ({count} x {F}), got {features.Length}.", nameof(features));
+        }
+
+        CheckOutput(probabilities, count);
+        var context = Rent();
+        try
+        {
+            for (int k = 0, windows = WindowCount(count); k < windows; k++)
+            {
+                var (start, length, keepFrom, keepTo) = WindowAt(count, k);
+                context.Window.LoadFeatures(features.Slice(start * F, length * F), length);
+                Run(context);
+                context.Output.AsSpan((keepFrom - start) * RoleCount, (keepTo - keepFrom) * RoleCount)
+                    .CopyTo(probabilities[(keepFrom * RoleCount)..]);
+            }
+        }
+        finally
+        {
+            _contexts.Add(context);
+        }
+    }
+
+    /// <summary>Extracts features from decoded transactions and scores them (windows of 64 as in <see cref="Score(ReadOnlySpan{float}, int, Span{float})"/>).</summary>
+    /// <param name="transactions">The transactions in block order.</param>
+    /// <param name="probabilities">Receives <c>transactions.Length × 5</c> role probabilities.</param>
+    public void Score(ReadOnlySpan<TransactionFeatureInput> transactions, Span<float> probabilities)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        CheckOutput(probabilities, transactions.Length);
+        var context = Rent();
+        try
+        {
+            for (int k = 0, windows = WindowCount(transactions.Length); k < windows; k++)
+            {
+                var (start, length, keepFrom, keepTo) = WindowAt(transactions.Length, k);
+                context.Extractor.Extract(transactions.Slice(start, length), context.Window);
+                Run(context);
+                context.Output.AsSpan((keepFrom - start) * RoleCount, (keepTo - keepFrom) * RoleCount)
+                    .CopyTo(probabilities[(keepFrom * RoleCount)..]);
+            }
+        }
+        finally
+        {
+            _contexts.Add(context);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (Interlocked.CompareExchange(ref _disposed, 1, 0) != 0)
+        {
+            return;
+        }
+
+        while (_contexts.TryTake(out var context))
+        {
+            context.Dispose();
+        }
+
+        _runOptions.Dispose();
+        _session.Dispose();
+        _sessionOptions.Dispose();
+    }
+
+    /// <summary>The number of windows used for <paramref name="count"/> transactions.</summary>
+    internal static int WindowCount(int count) => count <= N ? 1 : ((count - N + Stride - 1) / Stride) + 1;
+
+    /// <summary>Window <paramref name="k"/>: its span, and the rows [KeepFrom, KeepTo) whose scores it provides.</summary>
+    internal static (int Start, int Length, int KeepFrom, int KeepTo) WindowAt(int count, int k)
+    {
+        if (count <= N)
+        {
+            return (0, count, 0, count);
+        }
+
+        const int Margin = (N - Stride) / 2;
+        var last = k == WindowCount(count) - 1;
+        var start = last ? count - N : k * Stride;
+        var keepFrom = k == 0 ? 0 : ((k - 1) * Stride) + N - Margin;
+        var keepTo = last ? count : start + N - Margin;
+        return (start, N, keepFrom, keepTo);
+    }
+
+    private static Dictionary<string, string> ReadMetadata(byte[] bytes)
+    {
+        ModelProto model;
+        try
+        {
+            model = ModelProto.Parser.ParseFrom(bytes);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new FormatException("The model is not a valid ONNX file.", e);
+        }
+
+        return model.MetadataProps.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+    }
+
+    private static void CheckOutput(Span<float> probabilities, int count)
+    {
+        if (probabilities.Length < count * RoleCount)
+        {
+            throw new ArgumentException($"Need room for {count * RoleCount} probabilities.", nameof(probabilities));
+        }
+    }
+
+    private Context Rent() => _contexts.TryTake(out var c) ? c : new Context(_session);
+
+    private void Run(Context context) => _session.RunWithBinding(_runOptions, context.Binding);
+
+    private sealed class Context : IDisposable
+    {
+        private readonly OrtValue[] _values;
+
+        public Context(InferenceSession session)
+        {
+            Window = new WindowTensors();
+            Extractor = new WindowFeatureExtractor();
+            Output = new float[N * RoleCount];
+            _values =
+            [
+                OrtValue.CreateTensorValueFromMemory(Window.Features, [1, N, F]),
+                OrtValue.CreateTensorValueFromMemory(Window.PoolAdjacency, [1, N, N]),
+                OrtValue.CreateTensorValueFromMemory(Window.LinkAdjacency, [1, N, N]),
+                OrtValue.CreateTensorValueFromMemory(Window.KeyMask, [1, N]),
+                OrtValue.CreateTensorValueFromMemory(Output, [1, N, RoleCount]),
+            ];
+            Binding = session.CreateIoBinding();
+            Binding.BindInput(OnnxModelWriter.FeaturesInput, _values[0]);
+            Binding.BindInput(OnnxModelWriter.PoolAdjacencyInput, _values[1]);
+            Binding.BindInput(OnnxModelWriter.LinkAdjacencyInput, _values[2]);
+            Binding.BindInput(OnnxModelWriter.KeyMaskInput, _values[3]);
+            Binding.BindOutput(OnnxModelWriter.ProbabilitiesOutput, _values[4]);
+        }
+
+        public WindowTensors Window { get; }
+
+        public WindowFeatureExtractor Extractor { get; }
+
+        public float[] Output { get; }
+
+        public OrtIoBinding Binding { get; }
+
+        public void Dispose()
+        {
+            Binding.Dispose();
+            foreach (var v in _values)
+            {
+                v.Dispose();
+            }
+        }
+    }
+}
