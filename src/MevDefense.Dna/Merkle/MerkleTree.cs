@@ -1,0 +1,341 @@
+using System.Numerics;
+
+namespace MevDefense.Dna.Merkle;
+
+/// <summary>
+/// An append-only RFC 6962 / RFC 9162 Merkle tree that keeps every complete node hash (level, index) in memory, so roots,
+/// inclusion proofs and consistency proofs for any tree size up to <see cref="Size"/> cost O(log n) lookups and at most
+/// O(log n) hashes for the right border, never a rehash of the leaves.
+/// </summary>
+/// <remarks>
+/// <para>Memory: about 2 × 32 bytes per leaf (10^7 leaves ≈ 640 MB). Nodes are held in chunked arrays (no large reallocation).</para>
+/// <para>Thread-safe: appends and proof queries may run concurrently.</para>
+/// </remarks>
+public sealed class MerkleTree
+{
+    /// <summary>The largest number of hashes in any proof this tree produces (64 levels plus one seed).</summary>
+    public const int MaxProofHashes = 65;
+
+    private const int ChunkShift = 16;
+    private const int ChunkEntries = 1 << ChunkShift;
+
+    private readonly Lock _lock = new();
+    private readonly List<Level> _levels = [];
+    private readonly int _hs;
+    private ulong _size;
+
+    /// <summary>Initializes a new, empty SHA-256 tree (<see cref="Rfc6962Hasher.Sha256"/>).</summary>
+    public MerkleTree()
+        : this(Rfc6962Hasher.Sha256)
+    {
+    }
+
+    /// <summary>Initializes a new, empty tree with a hasher.</summary>
+    /// <param name="hasher">The hasher.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="hasher"/> is <see langword="null"/>.</exception>
+    public MerkleTree(IMerkleHasher hasher)
+    {
+        ArgumentNullException.ThrowIfNull(hasher);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hasher.HashSize);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(hasher.HashSize, 64);
+        Hasher = hasher;
+        _hs = hasher.HashSize;
+    }
+
+    /// <summary>Gets the hasher.</summary>
+    public IMerkleHasher Hasher { get; }
+
+    /// <summary>Gets the number of leaves.</summary>
+    public ulong Size
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _size;
+            }
+        }
+    }
+
+    /// <summary>Hashes leaf data (<c>H(0x00 ‖ data)</c>) and appends it.</summary>
+    /// <param name="data">The leaf data.</param>
+    /// <returns>The index of the new leaf.</returns>
+    public ulong AppendLeaf(ReadOnlySpan<byte> data)
+    {
+        Span<byte> leaf = stackalloc byte[_hs];
+        Hasher.HashLeaf(data, leaf);
+        return AppendLeafHash(leaf);
+    }
+
+    /// <summary>Appends a precomputed leaf hash.</summary>
+    /// <param name="leafHash">The leaf hash.</param>
+    /// <returns>The index of the new leaf.</returns>
+    /// <exception cref="ArgumentException"><paramref name="leafHash"/> is not one hash long.</exception>
+    public ulong AppendLeafHash(ReadOnlySpan<byte> leafHash)
+    {
+        if (leafHash.Length != _hs)
+        {
+            throw new ArgumentException($"A leaf hash is {_hs} bytes.", nameof(leafHash));
+        }
+
+        Span<byte> parent = stackalloc byte[_hs];
+        lock (_lock)
+        {
+            ulong index = _size;
+            LevelAt(0).Add(leafHash);
+            int level = 0;
+            ulong i = index;
+            while ((i & 1) == 1)
+            {
+                Level l = _levels[level];
+                Hasher.HashChildren(l.Get(i - 1), l.Get(i), parent);
+                LevelAt(level + 1).Add(parent);
+                i >>= 1;
+                level++;
+            }
+
+            _size = index + 1;
+            return index;
+        }
+    }
+
+    /// <summary>Gets the hash of a leaf.</summary>
+    /// <param name="index">The leaf index.</param>
+    /// <returns>A new array with the leaf hash.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="Size"/>.</exception>
+    public byte[] GetLeafHash(ulong index)
+    {
+        lock (_lock)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _size);
+            return _levels[0].Get(index).ToArray();
+        }
+    }
+
+    /// <summary>Computes the root of the current tree.</summary>
+    /// <returns>A new array with the root hash.</returns>
+    public byte[] GetRootHash()
+    {
+        lock (_lock)
+        {
+            byte[] root = new byte[_hs];
+            RootCore(_size, root);
+            return root;
+        }
+    }
+
+    /// <summary>Computes the root of the tree made of the first <paramref name="size"/> leaves.</summary>
+    /// <param name="size">The tree size, at most <see cref="Size"/>.</param>
+    /// <param name="destination">Receives the root hash.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="size"/> exceeds <see cref="Size"/>.</exception>
+    public void GetRootHash(ulong size, Span<byte> destination)
+    {
+        lock (_lock)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(size, _size);
+            RootCore(size, destination);
+        }
+    }
+
+    /// <summary>Writes the RFC 9162 inclusion proof of a leaf in the tree of a given size.</summary>
+    /// <param name="index">The leaf index.</param>
+    /// <param name="size">The tree size (index &lt; size &lt;= <see cref="Size"/>).</param>
+    /// <param name="destination">Receives the concatenated proof hashes, lowest level first; must hold <see cref="MaxProofHashes"/> hashes or the exact count.</param>
+    /// <returns>The number of hashes written.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The index or size is out of range, or the destination is too small.</exception>
+    public int GetInclusionProof(ulong index, ulong size, Span<byte> destination)
+    {
+        lock (_lock)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(size, _size);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, size);
+            return PathCore(0, index, size, destination);
+        }
+    }
+
+    /// <summary>Gets the RFC 9162 inclusion proof of a leaf in the tree of a given size.</summary>
+    /// <param name="index">The leaf index.</param>
+    /// <param name="size">The tree size (index &lt; size &lt;= <see cref="Size"/>).</param>
+    /// <returns>The proof hashes, lowest level first.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The index or size is out of range.</exception>
+    public byte[][] GetInclusionProof(ulong index, ulong size)
+    {
+        byte[] flat = new byte[MaxProofHashes * _hs];
+        int n = GetInclusionProof(index, size, flat);
+        return Split(flat, n);
+    }
+
+    /// <summary>Writes the RFC 9162 consistency proof between two tree sizes.</summary>
+    /// <param name="size1">The older size (0 &lt; size1 &lt;= size2).</param>
+    /// <param name="size2">The newer size (at most <see cref="Size"/>).</param>
+    /// <param name="destination">Receives the concatenated proof hashes; must hold <see cref="MaxProofHashes"/> hashes or the exact count.</param>
+    /// <returns>The number of hashes written (0 when the sizes are equal).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The sizes are out of range.</exception>
+    public int GetConsistencyProof(ulong size1, ulong size2, Span<byte> destination)
+    {
+        lock (_lock)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(size2, _size);
+            ArgumentOutOfRangeException.ThrowIfZero(size1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(size1, size2);
+            if (size1 == size2)
+            {
+                return 0;
+            }
+
+            int level = BitOperations.TrailingZeroCount(size1);
+            ulong index = (size1 - 1) >> level;
+            int written = 0;
+            if (index != 0)
+            {
+                _levels[level].Get(index).CopyTo(destination);
+                written = 1;
+            }
+
+            return written + PathCore(level, index, size2, destination[(written * _hs)..]);
+        }
+    }
+
+    /// <summary>Gets the RFC 9162 consistency proof between two tree sizes.</summary>
+    /// <param name="size1">The older size (0 &lt; size1 &lt;= size2).</param>
+    /// <param name="size2">The newer size (at most <see cref="Size"/>).</param>
+    /// <returns>The proof hashes.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The sizes are out of range.</exception>
+    public byte[][] GetConsistencyProof(ulong size1, ulong size2)
+    {
+        byte[] flat = new byte[MaxProofHashes * _hs];
+        int n = GetConsistencyProof(size1, size2, flat);
+        return Split(flat, n);
+    }
+
+    private static byte[][] Split(byte[] flat, int count)
+    {
+        int hs = flat.Length / MaxProofHashes;
+        var result = new byte[count][];
+        for (int i = 0; i < count; i++)
+        {
+            result[i] = flat.AsSpan(i * hs, hs).ToArray();
+        }
+
+        return result;
+    }
+
+    private Level LevelAt(int level)
+    {
+        while (_levels.Count <= level)
+        {
+            _levels.Add(new Level(_hs));
+        }
+
+        return _levels[level];
+    }
+
+    private void RootCore(ulong size, Span<byte> destination)
+    {
+        if (size == 0)
+        {
+            Hasher.HashEmpty(destination);
+            return;
+        }
+
+        BorderHash(0, size, destination);
+    }
+
+    /// <summary>Writes the audit path of node (level, index) in the tree of <paramref name="size"/> leaves.</summary>
+    private int PathCore(int level, ulong index, ulong size, Span<byte> destination)
+    {
+        int count = 0;
+        int l = level;
+        ulong i = index;
+        while (!(i == 0 && (l >= 63 || (1UL << l) >= size)))
+        {
+            ulong sibling = i ^ 1;
+            Span<byte> slot = destination.Slice(count * _hs, _hs);
+            if ((i & 1) == 1)
+            {
+                _levels[l].Get(sibling).CopyTo(slot);
+                count++;
+            }
+            else
+            {
+                ulong start = sibling << l;
+                if (start < size)
+                {
+                    if (start + (1UL << l) <= size)
+                    {
+                        _levels[l].Get(sibling).CopyTo(slot);
+                    }
+                    else
+                    {
+                        BorderHash(start, size, slot);
+                    }
+
+                    count++;
+                }
+            }
+
+            l++;
+            i >>= 1;
+        }
+
+        return count;
+    }
+
+    /// <summary>Computes MTH(D[start:end]) where start is aligned to a power of two larger than end - start (or start is 0).</summary>
+    private void BorderHash(ulong start, ulong end, Span<byte> destination)
+    {
+        ulong remaining = end - start;
+        int lowest = BitOperations.TrailingZeroCount(remaining);
+        ulong lastStart = end - (1UL << lowest);
+        _levels[lowest].Get(lastStart >> lowest).CopyTo(destination);
+        if (remaining == 1UL << lowest)
+        {
+            return;
+        }
+
+        // Fold the perfect subtrees of the binary decomposition right to left.
+        Span<byte> tmp = stackalloc byte[_hs];
+        ulong pos = lastStart;
+        for (int b = lowest + 1; b < 64; b++)
+        {
+            if ((remaining & (1UL << b)) == 0)
+            {
+                continue;
+            }
+
+            pos -= 1UL << b;
+            Hasher.HashChildren(_levels[b].Get(pos >> b), destination, tmp);
+            tmp.CopyTo(destination);
+        }
+    }
+
+    /// <summary>One level of node hashes, in chunks of <see cref="ChunkEntries"/> entries.</summary>
+    private sealed class Level(int hashSize)
+    {
+        private readonly List<byte[]> _chunks = [];
+        private ulong _count;
+
+        public void Add(ReadOnlySpan<byte> hash)
+        {
+            int chunk = (int)(_count >> ChunkShift);
+            int offset = (int)(_count & (ChunkEntries - 1)) * hashSize;
+            if (chunk == _chunks.Count)
+            {
+                _chunks.Add(new byte[Math.Min(ChunkEntries, 16) * hashSize]);
+            }
+
+            byte[] c = _chunks[chunk];
+            if (offset + hashSize > c.Length)
+            {
+                Array.Resize(ref c, Math.Min(c.Length * 2, ChunkEntries * hashSize));
+                _chunks[chunk] = c;
+            }
+
+            hash.CopyTo(c.AsSpan(offset, hashSize));
+            _count++;
+        }
+
+        public ReadOnlySpan<byte> Get(ulong index) =>
+            _chunks[(int)(index >> ChunkShift)].AsSpan((int)(index & (ChunkEntries - 1)) * hashSize, hashSize);
+    }
+}
