@@ -1,0 +1,557 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using MevDefense.Dna.Checkpoints;
+using MevDefense.Dna.Internal;
+using MevDefense.Dna.Merkle;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace MevDefense.Dna;
+
+/// <summary>
+/// The Decision DNA writer: turns drafts and detections into sealed records (UUIDv7 id, sequence, Blake3 chain hash, Ed25519
+/// signature), appends them durably through an <see cref="IDnaStore"/> with group commit, keeps the RFC 6962 Merkle tree over
+/// the records, signs C2SP checkpoints and issues <c>tlog-proof</c> receipts.
+/// </summary>
+/// <remarks>
+/// <para>Call <see cref="OpenAsync"/> once before use: it loads the chain from the store, checks every parent link and chain hash,
+/// and rebuilds the Merkle tree (about 2 × 32 bytes of memory per record).</para>
+/// <para>An append is acknowledged only after the store made it durable. If the store fails, the ledger becomes faulted
+/// (<see cref="IsWritable"/> is <see langword="false"/>) and refuses further appends: reopen it (and re-verify) after fixing the cause.</para>
+/// </remarks>
+public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
+{
+    private const int ReadPage = 4096;
+
+    private readonly IDnaStore _store;
+    private readonly DnaSigner _signer;
+    private readonly NoteSigner _noteSigner;
+    private readonly DnaLedgerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly DnaMetrics? _metrics;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly ConcurrentQueue<PendingAppend> _pending = new();
+    private readonly MerkleTree _tree = new(Rfc6962Hasher.Sha256);
+    private Hash _head;
+    private ulong _count;
+    private ulong _lastCheckpointSize;
+    private volatile bool _opened;
+    private volatile Exception? _fault;
+    private int _disposed;
+
+    /// <summary>Initializes a ledger over a store.</summary>
+    /// <param name="store">The store (the ledger does not own it).</param>
+    /// <param name="signer">The signing key (the ledger does not own it).</param>
+    /// <param name="options">The options (origin, batch size, checkpoint interval).</param>
+    /// <param name="timeProvider">The clock for record timestamps and ids; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="logger">The logger, or <see langword="null"/>.</param>
+    /// <param name="meterFactory">The meter factory for <c>MevDefense.Dna</c> metrics, or <see langword="null"/> for none.</param>
+    /// <exception cref="ArgumentNullException">A required argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The origin is not a valid note key name.</exception>
+    public DnaLedger(IDnaStore store, DnaSigner signer, DnaLedgerOptions options, TimeProvider? timeProvider = null, ILogger<DnaLedger>? logger = null, IMeterFactory? meterFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(signer);
+        ArgumentNullException.ThrowIfNull(options);
+        _store = store;
+        _signer = signer;
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _metrics = meterFactory is null ? null : new DnaMetrics(meterFactory);
+        _noteSigner = new NoteSigner(options.Origin, signer);
+    }
+
+    /// <summary>Gets the log origin (checkpoint first line and note key name).</summary>
+    public string Origin => _options.Origin;
+
+    /// <summary>Gets the signer's public key.</summary>
+    public Pubkey PublicKey => _signer.PublicKey;
+
+    /// <summary>Gets the signer's key id.</summary>
+    public string KeyId => _signer.KeyId;
+
+    /// <summary>Gets the verifier key (C2SP vkey) for this ledger's checkpoints.</summary>
+    public NoteVerifier CheckpointVerifier => _noteSigner.Verifier;
+
+    /// <summary>Gets the number of durable records.</summary>
+    public ulong Count => Volatile.Read(ref _count);
+
+    /// <summary>Gets the chain hash of the last durable record (zero when empty).</summary>
+    public Hash Head => _head;
+
+    /// <summary>Gets a value indicating whether the ledger is open, not disposed and not faulted (suitable for a health check).</summary>
+    public bool IsWritable => _opened && _fault is null && Volatile.Read(ref _disposed) == 0;
+
+    /// <summary>Gets the Merkle tree over the durable records (leaf i = canonical bytes of record i).</summary>
+    internal MerkleTree Tree => _tree;
+
+    /// <summary>Loads the chain from the store, checks parent links and chain hashes (and signatures when configured), and rebuilds the Merkle tree.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the ledger is ready.</returns>
+    /// <exception cref="InvalidDataException">The stored chain is broken; the message names the first bad sequence.</exception>
+    public async Task OpenAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_opened)
+            {
+                return;
+            }
+
+            DnaStoreHead storeHead = await _store.GetHeadAsync(cancellationToken).ConfigureAwait(false);
+            Hash prev = default;
+            ulong expected = 0;
+            while (true)
+            {
+                int n = 0;
+                await foreach (DnaStoredRecord raw in _store.ReadRawRangeAsync(expected, ReadPage, cancellationToken).ConfigureAwait(false))
+                {
+                    string? problem = raw.Sequence != expected ? $"record {expected} is missing" : null;
+                    DecisionRecord? record = null;
+                    if (problem is null && !DecisionRecord.TryParse(raw.Bytes.Span, out record))
+                    {
+                        problem = "stored bytes are not a canonical record";
+                    }
+
+                    problem ??= record!.Sequence != expected ? $"record claims sequence {record.Sequence}"
+                        : record.ParentHash != prev ? "parent hash does not match the previous record"
+                        : DnaChain.ComputeChainHash(record) != record.ChainHash ? "chain hash does not match the record"
+                        : _options.VerifySignaturesOnOpen && !(record.KeyId == _signer.KeyId && DnaSigner.Verify(_signer.PublicKey, record.ChainHash.AsSpan(), record.Signature.AsSpan())) ? "signature does not verify"
+                        : null;
+                    if (problem is not null)
+                    {
+                        _metrics?.Operation("open", success: false);
+                        throw new InvalidDataException($"Decision DNA chain is broken at sequence {expected}: {problem}.");
+                    }
+
+                    _tree.AppendLeaf(raw.Bytes.Span);
+                    prev = record!.ChainHash;
+                    expected++;
+                    n++;
+                }
+
+                if (n < ReadPage)
+                {
+                    break;
+                }
+            }
+
+            if (expected != storeHead.Count || (expected > 0 && storeHead.LastChainHash != prev))
+            {
+                _metrics?.Operation("open", success: false);
+                throw new InvalidDataException($"Decision DNA chain is broken at sequence {expected}: the store head ({storeHead.Count}) does not match the records read.");
+            }
+
+            DnaCheckpoint? latest = await _store.GetLatestCheckpointAsync(cancellationToken).ConfigureAwait(false);
+            _lastCheckpointSize = latest?.Size ?? 0;
+            _head = prev;
+            Volatile.Write(ref _count, expected);
+            _opened = true;
+            _metrics?.Operation("open", success: true);
+            DnaLog.LedgerOpened(_logger, Origin, expected, _signer.KeyId);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Seals and durably appends one record.</summary>
+    /// <param name="draft">What to record.</param>
+    /// <param name="cancellationToken">Cancels waiting; once the record is being written the append completes regardless.</param>
+    /// <returns>The durable, signed record.</returns>
+    /// <exception cref="ArgumentException">The draft has an out-of-range field.</exception>
+    /// <exception cref="InvalidOperationException">The ledger is not open or is faulted.</exception>
+    /// <exception cref="IOException">The store failed; the record was not acknowledged.</exception>
+    public async ValueTask<DecisionRecord> AppendAsync(DecisionDraft draft, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        ThrowIfNotWritable();
+        long started = Stopwatch.GetTimestamp();
+        var pending = new PendingAppend(draft);
+        _pending.Enqueue(pending);
+        try
+        {
+            await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            if (pending.TryCancel())
+            {
+                throw;
+            }
+
+            return await pending.Completion.Task.ConfigureAwait(false);
+        }
+
+        try
+        {
+            while (!pending.Completion.Task.IsCompleted)
+            {
+                await CommitPendingAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
+        DecisionRecord record = await pending.Completion.Task.ConfigureAwait(false);
+        _metrics?.AppendAcknowledged(Stopwatch.GetElapsedTime(started));
+        await MaybeCheckpointAsync(cancellationToken).ConfigureAwait(false);
+        return record;
+    }
+
+    /// <summary>Records a detection (implements <see cref="IDetectionEventSink"/>): never throws for a bad event; failures are logged and counted.</summary>
+    /// <param name="detection">The detection.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the record is durable (or was rejected).</returns>
+    public async ValueTask OnDetectionAsync(DetectionEvent detection, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(detection);
+        try
+        {
+            await AppendAsync(DecisionDraft.FromDetection(detection), cancellationToken).ConfigureAwait(false);
+            _metrics?.Operation("detection", success: true);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _metrics?.Operation("detection", success: false);
+            DnaLog.DetectionNotRecorded(_logger, detection.Kind, detection.Slot, ex);
+        }
+    }
+
+    /// <summary>Signs a checkpoint for the current tree and stores it (a no-op returning the stored one when nothing was appended since).</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The checkpoint.</returns>
+    /// <exception cref="InvalidOperationException">The ledger is not open.</exception>
+    public async ValueTask<DnaCheckpoint> CheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        EnsureOpen();
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await CheckpointCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Builds a C2SP <c>tlog-proof@v1</c> receipt for a record, against the latest checkpoint that covers it (signing one when needed).</summary>
+    /// <param name="sequence">The record's sequence.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The receipt.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">No record has that sequence.</exception>
+    public async ValueTask<TlogProof> GetReceiptAsync(ulong sequence, CancellationToken cancellationToken = default)
+    {
+        EnsureOpen();
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(sequence, Count);
+        DnaCheckpoint? checkpoint = await _store.GetLatestCheckpointAsync(cancellationToken).ConfigureAwait(false);
+        if (checkpoint is null || checkpoint.Size <= sequence || checkpoint.Size > _tree.Size)
+        {
+            checkpoint = await CheckpointAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        byte[][] proof = _tree.GetInclusionProof(sequence, checkpoint.Size);
+        _metrics?.Operation("receipt", success: true);
+        return new TlogProof(sequence, [.. proof.Select(p => (ReadOnlyMemory<byte>)p)], checkpoint.SignedNote, ReadOnlyMemory<byte>.Empty);
+    }
+
+    /// <summary>Gets the inclusion proof of a record in the tree of a given size.</summary>
+    /// <param name="sequence">The record's sequence (leaf index).</param>
+    /// <param name="treeSize">The tree size (sequence &lt; treeSize &lt;= <see cref="Count"/>).</param>
+    /// <returns>The proof hashes, lowest level first.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The sequence or size is out of range.</exception>
+    public byte[][] GetInclusionProof(ulong sequence, ulong treeSize)
+    {
+        EnsureOpen();
+        return _tree.GetInclusionProof(sequence, treeSize);
+    }
+
+    /// <summary>Gets the consistency proof between two tree sizes.</summary>
+    /// <param name="size1">The older size (&gt; 0).</param>
+    /// <param name="size2">The newer size (&lt;= <see cref="Count"/>).</param>
+    /// <returns>The proof hashes.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The sizes are out of range.</exception>
+    public byte[][] GetConsistencyProof(ulong size1, ulong size2)
+    {
+        EnsureOpen();
+        return _tree.GetConsistencyProof(size1, size2);
+    }
+
+    /// <summary>Gets the Merkle root of the first <paramref name="treeSize"/> records.</summary>
+    /// <param name="treeSize">The tree size (&lt;= <see cref="Count"/>).</param>
+    /// <returns>The SHA-256 root.</returns>
+    public Hash GetRootHash(ulong treeSize)
+    {
+        EnsureOpen();
+        Span<byte> root = stackalloc byte[32];
+        _tree.GetRootHash(treeSize, root);
+        return new Hash(root);
+    }
+
+    /// <summary>Health probe: the ledger is writable and its store answers.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when healthy.</returns>
+    public async ValueTask<bool> ProbeAsync(CancellationToken cancellationToken = default)
+    {
+        if (!IsWritable)
+        {
+            return false;
+        }
+
+        try
+        {
+            DnaStoreHead head = await _store.GetHeadAsync(cancellationToken).ConfigureAwait(false);
+            return head.Count >= Count;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.CompareExchange(ref _disposed, 1, 0) != 0)
+        {
+            return;
+        }
+
+        // Wait for an in-flight commit to finish (appends are acknowledged only once durable).
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            while (_pending.TryDequeue(out PendingAppend? p))
+            {
+                if (p.TryTake())
+                {
+                    p.Completion.TrySetException(new ObjectDisposedException(nameof(DnaLedger)));
+                }
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
+        _noteSigner.Dispose();
+    }
+
+    private async Task CommitPendingAsync()
+    {
+        var batch = new List<PendingAppend>(Math.Min(_options.MaxBatchSize, 64));
+        while (batch.Count < _options.MaxBatchSize && _pending.TryDequeue(out PendingAppend? p))
+        {
+            if (p.TryTake())
+            {
+                batch.Add(p);
+            }
+        }
+
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        if (_fault is not null || _disposed != 0)
+        {
+            Exception ex = _fault is not null ? Faulted() : new ObjectDisposedException(nameof(DnaLedger));
+            foreach (PendingAppend p in batch)
+            {
+                p.Completion.TrySetException(ex);
+            }
+
+            return;
+        }
+
+        var records = new List<DecisionRecord>(batch.Count);
+        var accepted = new List<PendingAppend>(batch.Count);
+        Hash parent = _head;
+        ulong sequence = _count;
+        Span<byte> sig = stackalloc byte[64];
+        foreach (PendingAppend p in batch)
+        {
+            DecisionRecord sealedRecord;
+            try
+            {
+                sealedRecord = Seal(p.Draft, sequence, parent, sig);
+            }
+            catch (ArgumentException ex)
+            {
+                p.Completion.TrySetException(ex);
+                _metrics?.Operation("append", success: false);
+                continue;
+            }
+
+            records.Add(sealedRecord);
+            accepted.Add(p);
+            parent = sealedRecord.ChainHash;
+            sequence++;
+        }
+
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _store.AppendAsync(records, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _fault = ex;
+            DnaLog.AppendFailed(_logger, records.Count, ex);
+            foreach (PendingAppend p in accepted)
+            {
+                _metrics?.Operation("append", success: false);
+                p.Completion.TrySetException(ex is IOException ? ex : new IOException("The Decision DNA store failed to append; nothing of this batch is acknowledged.", ex));
+            }
+
+            return;
+        }
+
+        foreach (DecisionRecord r in records)
+        {
+            _tree.AppendLeaf(r.GetCanonicalBytesCached());
+        }
+
+        _head = parent;
+        Volatile.Write(ref _count, sequence);
+        _metrics?.BatchCommitted(records.Count);
+        for (int i = 0; i < accepted.Count; i++)
+        {
+            _metrics?.Operation("append", success: true);
+            accepted[i].Completion.TrySetResult(records[i]);
+        }
+    }
+
+    private DecisionRecord Seal(DecisionDraft d, ulong sequence, Hash parent, Span<byte> sig)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        var unsealed = new DecisionRecord
+        {
+            Id = Guid.CreateVersion7(now),
+            Sequence = sequence,
+            EventType = d.EventType,
+            Slot = d.Slot,
+            Transactions = d.Transactions,
+            Attacker = d.Attacker,
+            Victims = d.Victims,
+            Pool = d.Pool,
+            Amounts = d.Amounts,
+            Confidence = d.Confidence,
+            Detector = d.Detector,
+            ModelVersion = d.ModelVersion,
+            InputFingerprint = d.InputFingerprint,
+            Timestamp = now,
+            Payload = d.Payload,
+            ParentHash = parent,
+            KeyId = _signer.KeyId,
+        };
+        Hash chain = DnaChain.ComputeChainHash(parent, unsealed.GetBodyBytes());
+        _signer.Sign(chain.AsSpan(), sig);
+        DecisionRecord sealedRecord = unsealed.WithSeal(chain, new Signature(sig));
+        _ = sealedRecord.GetCanonicalBytesCached();
+        return sealedRecord;
+    }
+
+    private async ValueTask MaybeCheckpointAsync(CancellationToken cancellationToken)
+    {
+        int every = _options.CheckpointEveryRecords;
+        if (every <= 0 || Count - Volatile.Read(ref _lastCheckpointSize) < (ulong)every)
+        {
+            return;
+        }
+
+        if (!await _writeLock.WaitAsync(0, cancellationToken).ConfigureAwait(false))
+        {
+            return; // Someone else is writing; the next append will try again.
+        }
+
+        try
+        {
+            if (_count - _lastCheckpointSize >= (ulong)every)
+            {
+                await CheckpointCoreAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async ValueTask<DnaCheckpoint> CheckpointCoreAsync(CancellationToken cancellationToken)
+    {
+        ulong size = _count;
+        DnaCheckpoint? latest = await _store.GetLatestCheckpointAsync(cancellationToken).ConfigureAwait(false);
+        if (latest is not null && latest.Size == size)
+        {
+            return latest;
+        }
+
+        byte[] root = new byte[32];
+        _tree.GetRootHash(size, root);
+        string body = new TlogCheckpoint(Origin, size, root, string.Empty).ToBody();
+        string note = SignedNote.Sign(body, _noteSigner);
+        var checkpoint = new DnaCheckpoint(Origin, size, new Hash(root), note);
+        try
+        {
+            await _store.AddCheckpointAsync(checkpoint, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _metrics?.Operation("checkpoint", success: false);
+            throw;
+        }
+
+        Volatile.Write(ref _lastCheckpointSize, size);
+        _metrics?.Operation("checkpoint", success: true);
+        DnaLog.CheckpointSigned(_logger, size);
+        return checkpoint;
+    }
+
+    private void EnsureOpen()
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (!_opened)
+        {
+            throw new InvalidOperationException("Call OpenAsync before using the ledger.");
+        }
+    }
+
+    private void ThrowIfNotWritable()
+    {
+        EnsureOpen();
+        if (_fault is not null)
+        {
+            throw Faulted();
+        }
+    }
+
+    private InvalidOperationException Faulted() =>
+        new("The Decision DNA ledger is faulted after a store failure; reopen it to continue.", _fault);
+
+    private sealed class PendingAppend(DecisionDraft draft)
+    {
+        private int _state; // 0 queued, 1 taken by a committer, 2 cancelled
+
+        public DecisionDraft Draft { get; } = draft;
+
+        public TaskCompletionSource<DecisionRecord> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool TryTake() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
+
+        public bool TryCancel() => Interlocked.CompareExchange(ref _state, 2, 0) == 0;
+    }
+}

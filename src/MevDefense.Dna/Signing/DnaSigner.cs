@@ -1,0 +1,197 @@
+using System.Text;
+using MevDefense.Dna.Internal;
+using NSec.Cryptography;
+
+namespace MevDefense.Dna;
+
+/// <summary>
+/// The ledger's Ed25519 signing key (NSec/libsodium). Load it from a file holding a raw 32-byte seed or a PKCS#8 private key
+/// (DER or PEM), or let <see cref="LoadOrCreate"/> generate one on first run and write it as PKCS#8 PEM with mode 0600.
+/// </summary>
+/// <remarks>The key material is never logged or returned by <see cref="ToString"/>. <see cref="KeyId"/> is the first 8 bytes of
+/// SHA-256 of the raw public key, as 16 lowercase hex digits.</remarks>
+public sealed class DnaSigner : IDisposable
+{
+    private static readonly SignatureAlgorithm Ed25519 = SignatureAlgorithm.Ed25519;
+    private readonly Key _key;
+    private readonly byte[] _publicKey;
+
+    private DnaSigner(Key key)
+    {
+        _key = key;
+        _publicKey = key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
+        PublicKey = new Pubkey(_publicKey);
+        KeyId = DnaKeyIds.Compute(_publicKey);
+    }
+
+    /// <summary>Gets the raw 32-byte Ed25519 public key.</summary>
+    public Pubkey PublicKey { get; }
+
+    /// <summary>Gets the key id recorded in every record (first 8 bytes of SHA-256 of the public key, lowercase hex).</summary>
+    public string KeyId { get; }
+
+    /// <summary>Generates a new random key (exportable, so it can be written to a file).</summary>
+    /// <returns>The signer.</returns>
+    public static DnaSigner Generate() =>
+        new(Key.Create(Ed25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport }));
+
+    /// <summary>Creates a signer from a raw 32-byte Ed25519 seed (RFC 8032 private key).</summary>
+    /// <param name="seed">The seed.</param>
+    /// <returns>The signer.</returns>
+    /// <exception cref="FormatException"><paramref name="seed"/> is not 32 bytes.</exception>
+    public static DnaSigner FromSeed(ReadOnlySpan<byte> seed)
+    {
+        if (seed.Length != 32)
+        {
+            throw new FormatException("An Ed25519 seed is 32 bytes.");
+        }
+
+        return Import(seed, KeyBlobFormat.RawPrivateKey);
+    }
+
+    /// <summary>Creates a signer from key file contents: a raw 32-byte seed, PKCS#8 DER, or PKCS#8 PEM (<c>-----BEGIN PRIVATE KEY-----</c>).</summary>
+    /// <param name="keyFile">The file contents.</param>
+    /// <returns>The signer.</returns>
+    /// <exception cref="FormatException">The contents are not an Ed25519 private key in a supported form.</exception>
+    public static DnaSigner FromKeyFile(ReadOnlySpan<byte> keyFile)
+    {
+        if (keyFile.Length == 32)
+        {
+            return FromSeed(keyFile);
+        }
+
+        ReadOnlySpan<byte> trimmed = keyFile.TrimStart(" \t\r\n"u8);
+        return trimmed.StartsWith("-----BEGIN"u8)
+            ? Import(keyFile, KeyBlobFormat.PkixPrivateKeyText)
+            : Import(keyFile, KeyBlobFormat.PkixPrivateKey);
+    }
+
+    /// <summary>Loads a signer from a key file (see <see cref="FromKeyFile"/>).</summary>
+    /// <param name="path">The file path.</param>
+    /// <returns>The signer.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="FormatException">The file does not hold a supported Ed25519 private key.</exception>
+    public static DnaSigner Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] bytes = File.ReadAllBytes(path);
+        try
+        {
+            return FromKeyFile(bytes);
+        }
+        finally
+        {
+            Array.Clear(bytes);
+        }
+    }
+
+    /// <summary>
+    /// Loads the key file, or when it does not exist generates a key and writes it as PKCS#8 PEM, created exclusively with
+    /// mode 0600 (owner read/write) on Unix and flushed to disk.
+    /// </summary>
+    /// <param name="path">The file path; its directory is created when missing.</param>
+    /// <returns>The signer.</returns>
+    /// <exception cref="FormatException">The existing file does not hold a supported Ed25519 private key.</exception>
+    public static DnaSigner LoadOrCreate(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (File.Exists(path))
+        {
+            return Load(path);
+        }
+
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null)
+        {
+            Directory.CreateDirectory(dir);
+        }
+
+        DnaSigner signer = Generate();
+        byte[] pem = signer._key.Export(KeyBlobFormat.PkixPrivateKeyText);
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var stream = new FileStream(path, options))
+            {
+                stream.Write(pem);
+                stream.Flush(flushToDisk: true);
+            }
+
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another process created it first: use theirs.
+            signer.Dispose();
+            return Load(path);
+        }
+        finally
+        {
+            Array.Clear(pem);
+        }
+
+        return signer;
+    }
+
+    /// <summary>Verifies an Ed25519 signature.</summary>
+    /// <param name="publicKey">The raw public key.</param>
+    /// <param name="data">The signed data.</param>
+    /// <param name="signature">The 64-byte signature.</param>
+    /// <returns><see langword="true"/> when the signature is valid.</returns>
+    public static bool Verify(Pubkey publicKey, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    {
+        if (signature.Length != 64 || !NSec.Cryptography.PublicKey.TryImport(Ed25519, publicKey.AsSpan(), KeyBlobFormat.RawPublicKey, out NSec.Cryptography.PublicKey? key))
+        {
+            return false;
+        }
+
+        return Ed25519.Verify(key!, data, signature);
+    }
+
+    /// <summary>Signs data.</summary>
+    /// <param name="data">The data.</param>
+    /// <param name="signature">Receives the 64-byte signature.</param>
+    /// <exception cref="ObjectDisposedException">The signer was disposed.</exception>
+    public void Sign(ReadOnlySpan<byte> data, Span<byte> signature) => Ed25519.Sign(_key, data, signature);
+
+    /// <summary>Signs data.</summary>
+    /// <param name="data">The data.</param>
+    /// <returns>The signature.</returns>
+    public Signature Sign(ReadOnlySpan<byte> data)
+    {
+        Span<byte> sig = stackalloc byte[64];
+        Sign(data, sig);
+        return new Signature(sig);
+    }
+
+    /// <summary>Exports the private key as PKCS#8 PEM (only for keys that were generated or imported by this type).</summary>
+    /// <returns>The PEM text bytes; clear them after use.</returns>
+    public byte[] ExportPkcs8Pem() => _key.Export(KeyBlobFormat.PkixPrivateKeyText);
+
+    /// <inheritdoc/>
+    public void Dispose() => _key.Dispose();
+
+    /// <inheritdoc/>
+    public override string ToString() => "DnaSigner(keyId=" + KeyId + ")";
+
+    internal ReadOnlySpan<byte> PublicKeyBytes => _publicKey;
+
+    private static DnaSigner Import(ReadOnlySpan<byte> blob, KeyBlobFormat format)
+    {
+        var parameters = new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport };
+        if (!Key.TryImport(Ed25519, blob, format, out Key? key, in parameters))
+        {
+            throw new FormatException("The key is not an Ed25519 private key in a supported form (raw 32-byte seed, PKCS#8 DER or PEM).");
+        }
+
+        return new DnaSigner(key!);
+    }
+}
