@@ -73,7 +73,7 @@ public sealed class DecisionRecord
     /// <summary>Gets the Blake3 fingerprint (32 bytes) of the exact inputs the decision saw, or empty.</summary>
     public ReadOnlyMemory<byte> InputFingerprint { get; init; }
 
-    /// <summary>Gets the time the record was made (UTC, 100 ns resolution).</summary>
+    /// <summary>Gets the time the record was made (UTC, 100 ns resolution; stored as ticks since the Unix epoch).</summary>
     public DateTimeOffset Timestamp { get => _timestamp; init => _timestamp = value.ToUniversalTime(); }
 
     /// <summary>Gets opaque application bytes (for example the UTF-8 JSON posted to the API), at most <see cref="MaxPayloadBytes"/>.</summary>
@@ -217,11 +217,6 @@ public sealed class DecisionRecord
         }
 
         long ticks = _timestamp.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
-        if (ticks < long.MinValue / 100 || ticks > long.MaxValue / 100)
-        {
-            throw new ArgumentException("Timestamp is out of the representable range.", nameof(Timestamp));
-        }
-
         Span<byte> idBytes = stackalloc byte[16];
         Id.TryWriteBytes(idBytes, bigEndian: true, out _);
         var m = new DecisionRecordMessage
@@ -236,7 +231,7 @@ public sealed class DecisionRecord
             Detector = Detector,
             ModelVersion = ModelVersion ?? string.Empty,
             InputFingerprint = ByteString.CopyFrom(InputFingerprint.Span),
-            TimestampUnixNanos = ticks * 100,
+            TimestampUnixTicks = ticks,
             Payload = ByteString.CopyFrom(Payload.Span),
             ParentHash = ByteString.CopyFrom(ParentHash.AsSpan()),
             KeyId = KeyId.Length == 0 ? ByteString.Empty : ByteString.CopyFrom(Convert.FromHexString(KeyId)),
@@ -312,13 +307,8 @@ public sealed class DecisionRecord
             throw new FormatException("Key id must be 8 bytes.");
         }
 
-        if (m.TimestampUnixNanos % 100 != 0)
-        {
-            throw new FormatException("Timestamp must be a multiple of 100 ns.");
-        }
-
-        long ticks = (m.TimestampUnixNanos / 100) + DateTimeOffset.UnixEpoch.UtcTicks;
-        if (ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
+        long unixTicks = m.TimestampUnixTicks;
+        if (unixTicks < DateTimeOffset.MinValue.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks || unixTicks > DateTimeOffset.MaxValue.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks)
         {
             throw new FormatException("Timestamp is out of range.");
         }
@@ -366,7 +356,7 @@ public sealed class DecisionRecord
             Detector = m.Detector,
             ModelVersion = m.ModelVersion.Length == 0 ? null : m.ModelVersion,
             InputFingerprint = m.InputFingerprint.ToByteArray(),
-            Timestamp = new DateTimeOffset(ticks, TimeSpan.Zero),
+            Timestamp = new DateTimeOffset(unixTicks + DateTimeOffset.UnixEpoch.UtcTicks, TimeSpan.Zero),
             Payload = m.Payload.ToByteArray(),
             ParentHash = new Hash(m.ParentHash.Span),
             KeyId = m.KeyId.Length == 0 ? string.Empty : Convert.ToHexStringLower(m.KeyId.Span),
