@@ -22,7 +22,10 @@ public sealed class MerkleTree
     private readonly Lock _lock = new();
     private readonly List<Level> _levels = [];
     private readonly int _hs;
+    private readonly byte[] _border;
     private ulong _size;
+    private ulong _borderSize;
+    private ulong _borderValid;
 
     /// <summary>Initializes a new, empty SHA-256 tree (<see cref="Rfc6962Hasher.Sha256"/>).</summary>
     public MerkleTree()
@@ -40,6 +43,7 @@ public sealed class MerkleTree
         ArgumentOutOfRangeException.ThrowIfGreaterThan(hasher.HashSize, 64);
         Hasher = hasher;
         _hs = hasher.HashSize;
+        _border = new byte[64 * _hs];
     }
 
     /// <summary>Gets the hasher.</summary>
@@ -267,7 +271,7 @@ public sealed class MerkleTree
                     }
                     else
                     {
-                        BorderHash(start, size, slot);
+                        CachedBorderHash(l, start, size, slot);
                     }
 
                     count++;
@@ -279,6 +283,31 @@ public sealed class MerkleTree
         }
 
         return count;
+    }
+
+    /// <summary>Right-border subtree hashes are the same for every proof at the current size: cache one per level.</summary>
+    private void CachedBorderHash(int level, ulong start, ulong size, Span<byte> destination)
+    {
+        if (size != _size)
+        {
+            BorderHash(start, size, destination);
+            return;
+        }
+
+        if (_borderSize != size)
+        {
+            _borderSize = size;
+            _borderValid = 0;
+        }
+
+        Span<byte> cached = _border.AsSpan(level * _hs, _hs);
+        if ((_borderValid & (1UL << level)) == 0)
+        {
+            BorderHash(start, size, cached);
+            _borderValid |= 1UL << level;
+        }
+
+        cached.CopyTo(destination);
     }
 
     /// <summary>Computes MTH(D[start:end]) where start is aligned to a power of two larger than end - start (or start is 0).</summary>

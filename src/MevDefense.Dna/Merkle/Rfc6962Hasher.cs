@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using MevDefense.Dna.Internal;
 
 namespace MevDefense.Dna.Merkle;
 
@@ -77,6 +78,10 @@ public sealed class Rfc6962Hasher : IMerkleHasher
         if (_blake3)
         {
             global::Blake3.Hasher.Hash(data, destination[..32]);
+        }
+        else if (data.Length <= 256 && LibCryptoSha256.IsAvailable)
+        {
+            LibCryptoSha256.Hash(data, destination);
         }
         else
         {

@@ -1,0 +1,28 @@
+using System.Security.Cryptography;
+using FsCheck.Xunit;
+using MevDefense.Dna.Internal;
+
+namespace MevDefense.Dna.Tests.Merkle;
+
+public sealed class NativeSha256Tests
+{
+    [Fact]
+    public void FastPath_IsAvailableOnLinux()
+    {
+        Assert.Equal(OperatingSystem.IsLinux() && File.Exists("/usr/lib/x86_64-linux-gnu/libcrypto.so.3"), LibCryptoSha256.IsAvailable || !File.Exists("/usr/lib/x86_64-linux-gnu/libcrypto.so.3"));
+    }
+
+    [Property(MaxTest = 200)]
+    public bool FastPath_MatchesBcl(byte[] data)
+    {
+        data ??= [];
+        if (!LibCryptoSha256.IsAvailable)
+        {
+            return true;
+        }
+
+        byte[] a = new byte[32];
+        LibCryptoSha256.Hash(data, a);
+        return a.AsSpan().SequenceEqual(SHA256.HashData(data));
+    }
+}
