@@ -86,7 +86,7 @@ var weights = model.Export();
 var meta = new Dictionary<string, string>
 {
     ["mevdefense.feature_layout"] = TransactionFeatures.LayoutVersion.ToString(CultureInfo.InvariantCulture),
-    ["mevdefense.architecture"] = $"in 128->32 relu + pos; {model.GnnLayers}x GNN (self + mean pool-neighbours + mean linked-neighbours, residual relu); {model.EncoderLayers}x pre-norm Transformer encoder (d=32, 4 heads, ffn 64); LN; head 32->5 softmax",
+    ["mevdefense.architecture"] = $"features[8:72] 64->16 relu + learned position; {model.GnnLayers}x GNN (self + mean pool-neighbours + mean linked-neighbours, residual relu); {model.EncoderLayers}x pre-norm Transformer encoder (d=16, 2 heads, ffn 32, key mask); LN; head 16->5 softmax",
     ["mevdefense.roles"] = "none,front,victim,back,arbitrage",
     ["mevdefense.training"] = $"source={opts["source"]} train-seeds={opts["train-seeds"]} eval-seeds={opts["eval-seeds"]} windows-per-seed={perSeed} epochs={epochs} batch={batch} lr={opts["lr"]} seed={opts["seed"]}",
     ["mevdefense.heldout.sandwich_f1"] = heldOut.Sandwich().F1.ToString("F4", CultureInfo.InvariantCulture),

@@ -8,7 +8,6 @@ namespace MevDefense.Trainer;
 internal sealed class RoleModel
 {
     private const int D = ModelArchitecture.Hidden;
-    private readonly Tensor _columnMask;
 
     public RoleModel(int gnnLayers, int encoderLayers, int seed)
     {
@@ -40,13 +39,6 @@ internal sealed class RoleModel
             Parameters[name] = new TorchSharp.Modules.Parameter(t, requires_grad: true);
         }
 
-        var mask = new float[ModelArchitecture.Input];
-        for (var i = 0; i < mask.Length; i++)
-        {
-            mask[i] = i < Detection.Features.Internal.FeatureLayout.IdentitySlots ? 0f : 1f;
-        }
-
-        _columnMask = tensor(mask);
     }
 
     public int GnnLayers { get; }
@@ -60,11 +52,10 @@ internal sealed class RoleModel
     {
         var p = Parameters;
         var b = x.shape[0];
-        var h = nn.functional.relu(matmul(x * _columnMask, p["in_w"]) + p["in_b"]) + p["pos"];
+        var h = nn.functional.relu(matmul(x.narrow(-1, ModelArchitecture.InputOffset, ModelArchitecture.InputWidth), p["in_w"]) + p["in_b"] + p["pos"]);
         for (var l = 0; l < GnnLayers; l++)
         {
-            var z = matmul(h, p[$"gnn{l}_ws"]) + matmul(matmul(poolAdj, h), p[$"gnn{l}_wp"])
-                + matmul(matmul(linkAdj, h), p[$"gnn{l}_wl"]) + p[$"gnn{l}_b"];
+            var z = matmul(cat([h, matmul(poolAdj, h), matmul(linkAdj, h)], -1), p[$"gnn{l}_w"]) + p[$"gnn{l}_b"];
             h = h + nn.functional.relu(z);
         }
 
@@ -88,18 +79,13 @@ internal sealed class RoleModel
         return matmul(hf, p["head_w"]) + p["head_b"];
     }
 
-    /// <summary>The weights as float arrays, with the identity-slot rows of <c>in_w</c> zeroed (the graph ignores them).</summary>
+    /// <summary>The weights as float arrays.</summary>
     public Dictionary<string, float[]> Export()
     {
         var result = new Dictionary<string, float[]>(StringComparer.Ordinal);
         foreach (var (name, param) in Parameters)
         {
             var data = param.detach().contiguous().data<float>().ToArray();
-            if (name == "in_w")
-            {
-                Array.Clear(data, 0, Detection.Features.Internal.FeatureLayout.IdentitySlots * D);
-            }
-
             result[name] = data;
         }
 

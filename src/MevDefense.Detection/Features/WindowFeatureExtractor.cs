@@ -15,6 +15,7 @@ public sealed class WindowFeatureExtractor
     private const int N = TransactionFeatures.WindowSize;
     private readonly int[] _direction = new int[N];
     private readonly bool[] _pair = new bool[N * N];
+    private readonly int[] _enclosing = new int[N];
 
     /// <summary>Extracts the features and graph of <paramref name="transactions"/> into <paramref name="destination"/>.</summary>
     /// <param name="transactions">At most 64 transactions, in block order.</param>
@@ -34,8 +35,8 @@ public sealed class WindowFeatureExtractor
             _direction[i] = Math.Sign(transactions[i].Direction);
         }
 
-        WriteRelational(transactions, destination);
         WindowGraph.Build(destination);
+        WriteRelational(transactions, destination);
     }
 
     /// <summary>Hashes an account into the 24-bit identity space of the feature vector (0 only for the zero key).</summary>
@@ -110,16 +111,32 @@ public sealed class WindowFeatureExtractor
         var f = w.Features;
         var dir = _direction;
         var pair = _pair;
+        var samePool = w.SamePool;
+        var linked = w.Linked;
+        var enclosing = _enclosing;
+        Array.Clear(enclosing);
 
-        // pair[i*N+j] (i<j): i and j are a linked, same-pool, opposite-direction swap pair (front/back shape).
+        // pair[i*N+j] (i<j): a linked, same-pool, opposite-direction swap pair (front/back shape). Each pair (a, b)
+        // encloses the unlinked same-pool swaps between them that trade in a's direction (victim shape).
         for (var i = 0; i < n; i++)
         {
-            var ri = i * F;
             for (var j = i + 1; j < n; j++)
             {
-                var rj = j * F;
-                pair[(i * N) + j] = dir[i] != 0 && dir[i] == -dir[j]
-                    && WindowGraph.SharePool(f, ri, rj) && WindowGraph.Linked(f, ri, rj);
+                var ij = (i * N) + j;
+                var isPair = dir[i] != 0 && dir[i] == -dir[j] && samePool[ij] && linked[ij];
+                pair[ij] = isPair;
+                if (!isPair)
+                {
+                    continue;
+                }
+
+                for (var k = i + 1; k < j; k++)
+                {
+                    if (dir[k] == dir[i] && samePool[(k * N) + i] && samePool[(k * N) + j] && !linked[(k * N) + i])
+                    {
+                        enclosing[k]++;
+                    }
+                }
             }
         }
 
@@ -127,7 +144,7 @@ public sealed class WindowFeatureExtractor
         {
             var ri = i * F;
             int poolBefore = 0, poolAfter = 0, linkBefore = 0, linkAfter = 0, lpBefore = 0, lpAfter = 0;
-            int oppBefore = 0, oppAfter = 0, sameBefore = 0, sameAfter = 0, enclosing = 0, tipBelow = 0, feeBelow = 0;
+            int oppBefore = 0, oppAfter = 0, sameBefore = 0, sameAfter = 0, tipBelow = 0, feeBelow = 0;
             var front = false;
             var back = false;
             var funding = false;
@@ -136,6 +153,9 @@ public sealed class WindowFeatureExtractor
             var partner = -1;
             double poolAmountSum = 0;
             var poolAmountCount = 0;
+            var tip = txs[i].TipLamports;
+            var fee = txs[i].ComputeUnitPrice;
+            var signer = f[ri + FeatureLayout.SignerId];
             for (var j = 0; j < n; j++)
             {
                 if (j == i)
@@ -143,65 +163,47 @@ public sealed class WindowFeatureExtractor
                     continue;
                 }
 
-                var rj = j * F;
-                var samePool = WindowGraph.SharePool(f, ri, rj);
-                var linked = WindowGraph.Linked(f, ri, rj);
-                if (txs[j].TipLamports < txs[i].TipLamports)
+                var ij = (i * N) + j;
+                tipBelow += txs[j].TipLamports < tip ? 1 : 0;
+                feeBelow += txs[j].ComputeUnitPrice < fee ? 1 : 0;
+                var shares = w.SharedAccount[ij];
+                sharedAccount |= shares;
+                if (linked[ij])
                 {
-                    tipBelow++;
-                }
-
-                if (txs[j].ComputeUnitPrice < txs[i].ComputeUnitPrice)
-                {
-                    feeBelow++;
-                }
-
-                if (linked && f[ri + FeatureLayout.SignerId] != f[rj + FeatureLayout.SignerId] && !WindowGraph.SharesAccount(f, ri, rj))
-                {
-                    funding = true;
-                }
-
-                if (WindowGraph.SharesAccount(f, ri, rj))
-                {
-                    sharedAccount = true;
-                }
-
-                if (samePool)
-                {
-                    poolAmountSum += Math.Log(1.0 + txs[j].AmountIn);
-                    poolAmountCount++;
-                    var opposite = dir[i] != 0 && dir[i] == -dir[j];
-                    var same = dir[i] != 0 && dir[i] == dir[j];
-                    if (j < i)
-                    {
-                        poolBefore++;
-                        oppBefore += opposite ? 1 : 0;
-                        sameBefore += same ? 1 : 0;
-                    }
-                    else
-                    {
-                        poolAfter++;
-                        oppAfter += opposite ? 1 : 0;
-                        sameAfter += same ? 1 : 0;
-                    }
-                }
-
-                if (linked)
-                {
+                    funding |= !shares && f[(j * F) + FeatureLayout.SignerId] != signer;
                     if (j < i)
                     {
                         linkBefore++;
-                        lpBefore += samePool ? 1 : 0;
+                        lpBefore += samePool[ij] ? 1 : 0;
                     }
                     else
                     {
                         linkAfter++;
-                        lpAfter += samePool ? 1 : 0;
+                        lpAfter += samePool[ij] ? 1 : 0;
                     }
                 }
 
-                var isPair = j > i ? pair[(i * N) + j] : pair[(j * N) + i];
-                if (isPair)
+                if (samePool[ij])
+                {
+                    poolAmountSum += Math.Log(1.0 + txs[j].AmountIn);
+                    poolAmountCount++;
+                    var opposite = dir[i] != 0 && dir[i] == -dir[j] ? 1 : 0;
+                    var same = dir[i] != 0 && dir[i] == dir[j] ? 1 : 0;
+                    if (j < i)
+                    {
+                        poolBefore++;
+                        oppBefore += opposite;
+                        sameBefore += same;
+                    }
+                    else
+                    {
+                        poolAfter++;
+                        oppAfter += opposite;
+                        sameAfter += same;
+                    }
+                }
+
+                if (j > i ? pair[ij] : pair[(j * N) + i])
                 {
                     front |= j > i;
                     back |= j < i;
@@ -213,26 +215,6 @@ public sealed class WindowFeatureExtractor
                 }
             }
 
-            // Victim shape: some pair (a < i < b) on i's pool with a in i's direction, and i not linked to the pair.
-            if (dir[i] != 0)
-            {
-                for (var a = 0; a < i; a++)
-                {
-                    if (dir[a] != dir[i] || WindowGraph.Linked(f, a * F, ri) || !WindowGraph.SharePool(f, a * F, ri))
-                    {
-                        continue;
-                    }
-
-                    for (var b = i + 1; b < n; b++)
-                    {
-                        if (pair[(a * N) + b] && WindowGraph.SharePool(f, b * F, ri))
-                        {
-                            enclosing++;
-                        }
-                    }
-                }
-            }
-
             var others = 0;
             if (partner >= 0)
             {
@@ -240,10 +222,7 @@ public sealed class WindowFeatureExtractor
                 var hi = Math.Max(i, partner);
                 for (var k = lo + 1; k < hi; k++)
                 {
-                    if (WindowGraph.SharePool(f, ri, k * F) && !WindowGraph.Linked(f, ri, k * F))
-                    {
-                        others++;
-                    }
+                    others += samePool[(i * N) + k] && !linked[(i * N) + k] ? 1 : 0;
                 }
             }
 
@@ -257,8 +236,8 @@ public sealed class WindowFeatureExtractor
             r[FeatureLayout.FrontCandidate] = front ? 1f : 0f;
             r[FeatureLayout.BackCandidate] = back ? 1f : 0f;
             r[FeatureLayout.PartnerDistance] = partner >= 0 ? partnerDistance / (float)N : 1f;
-            r[FeatureLayout.VictimCandidate] = enclosing > 0 ? 1f : 0f;
-            r[FeatureLayout.EnclosingPairs] = Math.Min(enclosing, 4) / 4f;
+            r[FeatureLayout.VictimCandidate] = enclosing[i] > 0 ? 1f : 0f;
+            r[FeatureLayout.EnclosingPairs] = Math.Min(enclosing[i], 4) / 4f;
             r[FeatureLayout.OthersBetweenPartner] = Clip8(others);
             r[FeatureLayout.TipRank] = n > 1 ? tipBelow / (float)(n - 1) : 0f;
             r[FeatureLayout.CuPriceRank] = n > 1 ? feeBelow / (float)(n - 1) : 0f;

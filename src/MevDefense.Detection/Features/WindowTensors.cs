@@ -74,10 +74,21 @@ public sealed class WindowTensors
         Array.Clear(PoolAdjacency);
         Array.Clear(LinkAdjacency);
         Array.Fill(KeyMask, MaskedValue);
+        Array.Clear(SamePool);
+        Array.Clear(Linked);
+        Array.Clear(SharedAccount);
         Count = 0;
     }
 
+    /// <summary>Gets the symmetric same-pool relation <c>[64,64]</c> (no self pairs).</summary>
+    internal bool[] SamePool { get; } = new bool[TransactionFeatures.WindowSize * TransactionFeatures.WindowSize];
+
+    /// <summary>Gets the symmetric linked-identity relation <c>[64,64]</c> (no self pairs).</summary>
+    internal bool[] Linked { get; } = new bool[TransactionFeatures.WindowSize * TransactionFeatures.WindowSize];
+
+    /// <summary>Gets the symmetric shared-token-account relation <c>[64,64]</c>.</summary>
+    internal bool[] SharedAccount { get; } = new bool[TransactionFeatures.WindowSize * TransactionFeatures.WindowSize];
+
     internal Span<float> Row(int index) => Features.AsSpan(index * TransactionFeatures.Count, TransactionFeatures.Count);
 
-    internal int Identity(int index, int slot) => (int)Features[(index * TransactionFeatures.Count) + slot];
 }

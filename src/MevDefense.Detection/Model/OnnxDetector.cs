@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Google.Protobuf;
 using MevDefense.Detection.Features;
+using MevDefense.Detection.Model.Internal;
 using MevDefense.Detection.Onnx.Internal;
 using Microsoft.ML.OnnxRuntime;
 
@@ -23,6 +24,9 @@ public sealed class OnnxDetector : IDisposable
     private const int N = TransactionFeatures.WindowSize;
     private const int F = TransactionFeatures.Count;
     private const int Stride = N / 2;
+
+    /// <summary>The most windows scored in one ONNX Runtime run (long blocks are batched to amortise per-run cost).</summary>
+    internal const int MaxBatch = 16;
 
     private readonly InferenceSession _session;
     private readonly SessionOptions _sessionOptions;
@@ -87,14 +91,16 @@ public sealed class OnnxDetector : IDisposable
         ArgumentNullException.ThrowIfNull(window);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         CheckOutput(probabilities, window.Count);
+        if (window.Count == 0)
+        {
+            return;
+        }
+
         var context = Rent();
         try
         {
-            window.Features.CopyTo(context.Window.Features, 0);
-            window.PoolAdjacency.CopyTo(context.Window.PoolAdjacency, 0);
-            window.LinkAdjacency.CopyTo(context.Window.LinkAdjacency, 0);
-            window.KeyMask.CopyTo(context.Window.KeyMask, 0);
-            Run(context);
+            context.Stage(0, window);
+            Run(context, 1);
             context.Output.AsSpan(0, window.Count * RoleCount).CopyTo(probabilities);
         }
         finally
@@ -122,16 +128,27 @@ public sealed class OnnxDetector : IDisposable
         }
 
         CheckOutput(probabilities, count);
+        if (count == 0)
+        {
+            return;
+        }
+
         var context = Rent();
         try
         {
-            for (int k = 0, windows = WindowCount(count); k < windows; k++)
+            var windows = WindowCount(count);
+            for (var first = 0; first < windows; first += MaxBatch)
             {
-                var (start, length, keepFrom, keepTo) = WindowAt(count, k);
-                context.Window.LoadFeatures(features.Slice(start * F, length * F), length);
-                Run(context);
-                context.Output.AsSpan((keepFrom - start) * RoleCount, (keepTo - keepFrom) * RoleCount)
-                    .CopyTo(probabilities[(keepFrom * RoleCount)..]);
+                var batch = Math.Min(MaxBatch, windows - first);
+                for (var k = 0; k < batch; k++)
+                {
+                    var (start, length, _, _) = WindowAt(count, first + k);
+                    context.Window.LoadFeatures(features.Slice(start * F, length * F), length);
+                    context.Stage(k, context.Window);
+                }
+
+                Run(context, batch);
+                CopyKept(context, count, first, batch, probabilities);
             }
         }
         finally
@@ -146,17 +163,29 @@ public sealed class OnnxDetector : IDisposable
     public void Score(ReadOnlySpan<TransactionFeatureInput> transactions, Span<float> probabilities)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        CheckOutput(probabilities, transactions.Length);
+        var count = transactions.Length;
+        CheckOutput(probabilities, count);
+        if (count == 0)
+        {
+            return;
+        }
+
         var context = Rent();
         try
         {
-            for (int k = 0, windows = WindowCount(transactions.Length); k < windows; k++)
+            var windows = WindowCount(count);
+            for (var first = 0; first < windows; first += MaxBatch)
             {
-                var (start, length, keepFrom, keepTo) = WindowAt(transactions.Length, k);
-                context.Extractor.Extract(transactions.Slice(start, length), context.Window);
-                Run(context);
-                context.Output.AsSpan((keepFrom - start) * RoleCount, (keepTo - keepFrom) * RoleCount)
-                    .CopyTo(probabilities[(keepFrom * RoleCount)..]);
+                var batch = Math.Min(MaxBatch, windows - first);
+                for (var k = 0; k < batch; k++)
+                {
+                    var (start, length, _, _) = WindowAt(count, first + k);
+                    context.Extractor.Extract(transactions.Slice(start, length), context.Window);
+                    context.Stage(k, context.Window);
+                }
+
+                Run(context, batch);
+                CopyKept(context, count, first, batch, probabilities);
             }
         }
         finally
@@ -227,44 +256,85 @@ public sealed class OnnxDetector : IDisposable
 
     private Context Rent() => _contexts.TryTake(out var c) ? c : new Context(_session);
 
-    private void Run(Context context) => _session.RunWithBinding(_runOptions, context.Binding);
+    private static void CopyKept(Context context, int count, int first, int batch, Span<float> probabilities)
+    {
+        for (var k = 0; k < batch; k++)
+        {
+            var (start, _, keepFrom, keepTo) = WindowAt(count, first + k);
+            context.Output.AsSpan((k * N * RoleCount) + ((keepFrom - start) * RoleCount), (keepTo - keepFrom) * RoleCount)
+                .CopyTo(probabilities[(keepFrom * RoleCount)..]);
+        }
+    }
+
+    private void Run(Context context, int batch) => _session.RunWithBinding(_runOptions, context.Binding(batch));
 
     private sealed class Context : IDisposable
     {
-        private readonly OrtValue[] _values;
+        private const int W = ModelArchitecture.InputWidth;
+        private readonly InferenceSession _session;
+        private readonly OrtIoBinding?[] _bindings = new OrtIoBinding?[MaxBatch + 1];
+        private readonly List<OrtValue> _values = new();
+        private readonly float[] _input = new float[MaxBatch * N * W];
+        private readonly float[] _pool = new float[MaxBatch * N * N];
+        private readonly float[] _link = new float[MaxBatch * N * N];
+        private readonly float[] _mask = new float[MaxBatch * N];
 
-        public Context(InferenceSession session)
+        public Context(InferenceSession session) => _session = session;
+
+        public WindowTensors Window { get; } = new();
+
+        public WindowFeatureExtractor Extractor { get; } = new();
+
+        public float[] Output { get; } = new float[MaxBatch * N * RoleCount];
+
+        /// <summary>Copies a window into batch slot <paramref name="slot"/>: model columns features[:, 8:72], graph and mask.</summary>
+        public void Stage(int slot, WindowTensors window)
         {
-            Window = new WindowTensors();
-            Extractor = new WindowFeatureExtractor();
-            Output = new float[N * RoleCount];
-            _values =
-            [
-                OrtValue.CreateTensorValueFromMemory(Window.Features, [1, N, F]),
-                OrtValue.CreateTensorValueFromMemory(Window.PoolAdjacency, [1, N, N]),
-                OrtValue.CreateTensorValueFromMemory(Window.LinkAdjacency, [1, N, N]),
-                OrtValue.CreateTensorValueFromMemory(Window.KeyMask, [1, N]),
-                OrtValue.CreateTensorValueFromMemory(Output, [1, N, RoleCount]),
-            ];
-            Binding = session.CreateIoBinding();
-            Binding.BindInput(OnnxModelWriter.FeaturesInput, _values[0]);
-            Binding.BindInput(OnnxModelWriter.PoolAdjacencyInput, _values[1]);
-            Binding.BindInput(OnnxModelWriter.LinkAdjacencyInput, _values[2]);
-            Binding.BindInput(OnnxModelWriter.KeyMaskInput, _values[3]);
-            Binding.BindOutput(OnnxModelWriter.ProbabilitiesOutput, _values[4]);
+            var features = window.Features;
+            var input = _input.AsSpan(slot * N * W, N * W);
+            for (var i = 0; i < N; i++)
+            {
+                features.AsSpan((i * F) + ModelArchitecture.InputOffset, W).CopyTo(input.Slice(i * W, W));
+            }
+
+            window.PoolAdjacency.CopyTo(_pool, slot * N * N);
+            window.LinkAdjacency.CopyTo(_link, slot * N * N);
+            window.KeyMask.CopyTo(_mask, slot * N);
         }
 
-        public WindowTensors Window { get; }
+        /// <summary>The binding for a batch of <paramref name="batch"/> windows; created once per size, then reused.</summary>
+        public OrtIoBinding Binding(int batch)
+        {
+            if (_bindings[batch] is { } existing)
+            {
+                return existing;
+            }
 
-        public WindowFeatureExtractor Extractor { get; }
+            var info = OrtMemoryInfo.DefaultInstance;
+            OrtValue Value(float[] data, int perWindow, long[] shape)
+            {
+                var v = OrtValue.CreateTensorValueFromMemory(info, data.AsMemory(0, batch * perWindow), shape);
+                _values.Add(v);
+                return v;
+            }
 
-        public float[] Output { get; }
-
-        public OrtIoBinding Binding { get; }
+            var binding = _session.CreateIoBinding();
+            binding.BindInput(OnnxModelWriter.FeaturesInput, Value(_input, N * W, [batch, N, W]));
+            binding.BindInput(OnnxModelWriter.PoolAdjacencyInput, Value(_pool, N * N, [batch, N, N]));
+            binding.BindInput(OnnxModelWriter.LinkAdjacencyInput, Value(_link, N * N, [batch, N, N]));
+            binding.BindInput(OnnxModelWriter.KeyMaskInput, Value(_mask, N, [batch, 1, 1, N]));
+            binding.BindOutput(OnnxModelWriter.ProbabilitiesOutput, Value(Output, N * RoleCount, [batch, N, RoleCount]));
+            _bindings[batch] = binding;
+            return binding;
+        }
 
         public void Dispose()
         {
-            Binding.Dispose();
+            foreach (var b in _bindings)
+            {
+                b?.Dispose();
+            }
+
             foreach (var v in _values)
             {
                 v.Dispose();

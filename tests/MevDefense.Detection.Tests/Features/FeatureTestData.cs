@@ -46,10 +46,17 @@ internal static class FeatureTestData
         {
             var attacker = Key(99);
             var pool = Key(3);
-            txs[3] = txs[3] with { Signer = attacker, Pool = pool, Direction = 1, SwapCount = 1, SourceTokenAccount = Key(90), DestinationTokenAccount = Key(91) };
-            txs[4] = txs[4] with { Signer = Key(2000), Pool = pool, Direction = 1, SwapCount = 1 };
-            txs[5] = txs[5] with { Signer = Key(2001), Pool = pool, Direction = 1, SwapCount = 1 };
-            txs[6] = txs[6] with { Signer = attacker, Pool = pool, Direction = -1, SwapCount = 1, SourceTokenAccount = Key(91), DestinationTokenAccount = Key(90) };
+            TransactionFeatureInput Swap(Pubkey signer, int dir, int src, int dst, ulong amount, ulong tip) => new()
+            {
+                Signer = signer, Pool = pool, Direction = dir, SwapCount = 1, DistinctPools = 1, ProgramKind = 1,
+                SourceTokenAccount = Key(src), DestinationTokenAccount = Key(dst), AmountIn = amount, MinimumOut = amount / 2,
+                ComputeUnitPrice = tip > 0 ? 1_000_000UL : 10_000UL, ComputeUnitLimit = 200_000, TipLamports = tip,
+                SignatureCount = 1, InstructionCount = 4,
+            };
+            txs[3] = Swap(attacker, 1, 90, 91, 5_000_000_000, 1_000_000);
+            txs[4] = Swap(Key(2000), 1, 92, 93, 2_000_000_000, 0);
+            txs[5] = Swap(Key(2001), 1, 94, 95, 1_000_000_000, 0);
+            txs[6] = Swap(attacker, -1, 91, 90, 2_500_000_000, 1_000_000);
         }
 
         return txs;

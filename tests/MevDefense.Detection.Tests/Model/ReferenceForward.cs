@@ -15,17 +15,23 @@ internal static class ReferenceForward
     {
         var gnn = ModelArchitecture.CountLayers(w, "gnn");
         var enc = ModelArchitecture.CountLayers(w, "enc");
-        var h = Linear(Rows(x, N, ModelArchitecture.Input), w["in_w"], w["in_b"], D);
+        var sliced = new float[N * ModelArchitecture.InputWidth];
+        for (var i = 0; i < N; i++)
+        {
+            Array.Copy(x, (i * ModelArchitecture.Input) + ModelArchitecture.InputOffset, sliced, i * ModelArchitecture.InputWidth, ModelArchitecture.InputWidth);
+        }
+
+        var h = Linear(Rows(sliced, N, ModelArchitecture.InputWidth), w["in_w"], w["in_b"], D);
+        AddInPlace(h, Rows(w["pos"], N, D));
         Relu(h);
-        var pos = Rows(w["pos"], N, D);
-        AddInPlace(h, pos);
         var ap = Rows(poolAdj, N, N);
         var al = Rows(linkAdj, N, N);
         for (var l = 0; l < gnn; l++)
         {
-            var z = MatMul(h, w[$"gnn{l}_ws"], D);
-            AddInPlace(z, MatMul(MatMul(ap, h), w[$"gnn{l}_wp"], D));
-            AddInPlace(z, MatMul(MatMul(al, h), w[$"gnn{l}_wl"], D));
+            var wcat = w[$"gnn{l}_w"];
+            var z = MatMul(h, wcat[..(D * D)], D);
+            AddInPlace(z, MatMul(MatMul(ap, h), wcat[(D * D)..(2 * D * D)], D));
+            AddInPlace(z, MatMul(MatMul(al, h), wcat[(2 * D * D)..], D));
             AddBias(z, w[$"gnn{l}_b"]);
             Relu(z);
             AddInPlace(h, z);

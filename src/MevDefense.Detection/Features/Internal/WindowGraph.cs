@@ -1,6 +1,9 @@
 namespace MevDefense.Detection.Features.Internal;
 
-/// <summary>Builds the two adjacency matrices and the key mask of a window from the identity slots of its features.</summary>
+/// <summary>
+/// Builds the two adjacency matrices and the key mask of a window from the identity slots of its features, and keeps
+/// the pairwise relations (same pool, linked, shared token account) for the relational features.
+/// </summary>
 internal static class WindowGraph
 {
     private const int N = TransactionFeatures.WindowSize;
@@ -12,79 +15,97 @@ internal static class WindowGraph
         var features = w.Features;
         var pool = w.PoolAdjacency;
         var link = w.LinkAdjacency;
+        var samePool = w.SamePool;
+        var linked = w.Linked;
+        var shared = w.SharedAccount;
         Array.Clear(pool);
         Array.Clear(link);
+        Array.Clear(samePool);
+        Array.Clear(linked);
+        Array.Clear(shared);
         for (var i = 0; i < N; i++)
         {
             w.KeyMask[i] = i < n ? 0f : WindowTensors.MaskedValue;
         }
 
+        Span<int> ids = stackalloc int[N * 6];
         for (var i = 0; i < n; i++)
         {
-            var ri = i * F;
-            var poolCount = 0;
-            var linkCount = 0;
-            for (var j = 0; j < n; j++)
+            for (var s = 0; s < 6; s++)
             {
-                if (j == i)
+                ids[(i * 6) + s] = (int)features[(i * F) + s];
+            }
+        }
+
+        Span<int> poolCount = stackalloc int[N];
+        Span<int> linkCount = stackalloc int[N];
+        poolCount.Clear();
+        linkCount.Clear();
+        for (var i = 0; i < n; i++)
+        {
+            var a = ids.Slice(i * 6, 6);
+            for (var j = i + 1; j < n; j++)
+            {
+                var b = ids.Slice(j * 6, 6);
+                var sp = SharePool(a, b);
+                var sa = SharesAccount(a, b);
+                var lk = sa || Linked(a, b);
+                if (sp)
                 {
-                    continue;
+                    samePool[(i * N) + j] = samePool[(j * N) + i] = true;
+                    pool[(i * N) + j] = pool[(j * N) + i] = 1f;
+                    poolCount[i]++;
+                    poolCount[j]++;
                 }
 
-                var rj = j * F;
-                if (SharePool(features, ri, rj))
+                if (lk)
                 {
-                    pool[(i * N) + j] = 1f;
-                    poolCount++;
+                    linked[(i * N) + j] = linked[(j * N) + i] = true;
+                    link[(i * N) + j] = link[(j * N) + i] = 1f;
+                    linkCount[i]++;
+                    linkCount[j]++;
                 }
 
-                if (Linked(features, ri, rj))
+                if (sa)
                 {
-                    link[(i * N) + j] = 1f;
-                    linkCount++;
+                    shared[(i * N) + j] = shared[(j * N) + i] = true;
                 }
             }
+        }
 
-            Normalize(pool.AsSpan(i * N, N), poolCount);
-            Normalize(link.AsSpan(i * N, N), linkCount);
+        for (var i = 0; i < n; i++)
+        {
+            Normalize(pool.AsSpan(i * N, N), poolCount[i]);
+            Normalize(link.AsSpan(i * N, N), linkCount[i]);
         }
     }
 
+    /// <summary>Whether two transactions swap on a common pool (first or last pool of each).</summary>
     public static bool SharePool(float[] f, int ri, int rj)
     {
-        var a1 = f[ri + FeatureLayout.PoolId];
-        var a2 = f[ri + FeatureLayout.LastPoolId];
-        var b1 = f[rj + FeatureLayout.PoolId];
-        var b2 = f[rj + FeatureLayout.LastPoolId];
+        Span<int> a = [(int)f[ri + FeatureLayout.PoolId], 0, 0, 0, (int)f[ri + FeatureLayout.LastPoolId], 0];
+        Span<int> b = [(int)f[rj + FeatureLayout.PoolId], 0, 0, 0, (int)f[rj + FeatureLayout.LastPoolId], 0];
+        return SharePool(a, b);
+    }
+
+    private static bool SharePool(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
+    {
+        int a1 = a[FeatureLayout.PoolId], a2 = a[FeatureLayout.LastPoolId], b1 = b[FeatureLayout.PoolId], b2 = b[FeatureLayout.LastPoolId];
         return (a1 != 0 && (a1 == b1 || a1 == b2)) || (a2 != 0 && (a2 == b1 || a2 == b2));
     }
 
-    /// <summary>Same signer, a shared token account, or a SOL transfer from one's signer to the other's.</summary>
-    public static bool Linked(float[] f, int ri, int rj)
+    /// <summary>Same signer, or a SOL transfer from one's signer to the other's (shared token accounts are checked separately).</summary>
+    private static bool Linked(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
     {
-        var si = f[ri + FeatureLayout.SignerId];
-        var sj = f[rj + FeatureLayout.SignerId];
-        if (si != 0 && si == sj)
-        {
-            return true;
-        }
-
-        if (SharesAccount(f, ri, rj))
-        {
-            return true;
-        }
-
-        var ti = f[ri + FeatureLayout.TransferDestinationId];
-        var tj = f[rj + FeatureLayout.TransferDestinationId];
-        return (ti != 0 && ti == sj) || (tj != 0 && tj == si);
+        int si = a[FeatureLayout.SignerId], sj = b[FeatureLayout.SignerId];
+        int ti = a[FeatureLayout.TransferDestinationId], tj = b[FeatureLayout.TransferDestinationId];
+        return (si != 0 && si == sj) || (ti != 0 && ti == sj) || (tj != 0 && tj == si);
     }
 
-    public static bool SharesAccount(float[] f, int ri, int rj)
+    private static bool SharesAccount(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
     {
-        var ai = f[ri + FeatureLayout.SourceAccountId];
-        var bi = f[ri + FeatureLayout.DestinationAccountId];
-        var aj = f[rj + FeatureLayout.SourceAccountId];
-        var bj = f[rj + FeatureLayout.DestinationAccountId];
+        int ai = a[FeatureLayout.SourceAccountId], bi = a[FeatureLayout.DestinationAccountId];
+        int aj = b[FeatureLayout.SourceAccountId], bj = b[FeatureLayout.DestinationAccountId];
         return (ai != 0 && (ai == aj || ai == bj)) || (bi != 0 && (bi == aj || bi == bj));
     }
 

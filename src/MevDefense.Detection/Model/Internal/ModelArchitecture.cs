@@ -4,20 +4,26 @@ namespace MevDefense.Detection.Model.Internal;
 /// The GNN + Transformer role model, shared by the trainer (TorchSharp), the ONNX exporter and the reference forward
 /// pass used by the parity tests. Weights are row-major <c>[in, out]</c> so a layer is <c>y = x · W + b</c>.
 /// <code>
-/// h  = relu(x·W_in + b_in) + P                                        x: [B,64,128]  P: [64,32]
-/// for each GNN layer: h = h + relu(h·W_s + (A_pool·h)·W_p + (A_link·h)·W_l + b)
+/// h  = relu(x[:, 8:72]·W_in + b_in + P)                               x: [64,128]    P: [64,16]
+/// for each GNN layer: h = h + relu([h | A_pool·h | A_link·h]·W + b)    W: [48,16] (self, pool-mean, link-mean)
 /// for each encoder layer (pre-norm): h = h + MHA(LN1(h), key_mask); h = h + W2·relu(W1·LN2(h))
-/// probs = softmax(LN_f(h)·W_head + b_head)                            probs: [B,64,5]
+/// probs = softmax(LN_f(h)·W_head + b_head)                            probs: [64,5]
+/// </code>
+/// The exported ONNX graph scores one window (2-D tensors, which ONNX Runtime runs fastest); the trainer runs the
+/// same math on batches. Columns 0..7 (identity hashes) and 72..127 (reserved) never reach the network.
+/// <code>
 /// </code>
 /// </summary>
 internal static class ModelArchitecture
 {
     public const int Window = Features.TransactionFeatures.WindowSize;
     public const int Input = Features.TransactionFeatures.Count;
-    public const int Hidden = 32;
-    public const int Heads = 4;
+    public const int InputOffset = Features.Internal.FeatureLayout.IdentitySlots;
+    public const int InputWidth = Features.Internal.FeatureLayout.Used - InputOffset;
+    public const int Hidden = 16;
+    public const int Heads = 2;
     public const int HeadDim = Hidden / Heads;
-    public const int FeedForward = 64;
+    public const int FeedForward = 32;
     public const int Roles = 5;
     public const float LayerNormEpsilon = 1e-5f;
 
@@ -26,13 +32,11 @@ internal static class ModelArchitecture
     {
         var list = new List<(string, int[])>
         {
-            ("in_w", [Input, Hidden]), ("in_b", [Hidden]), ("pos", [Window, Hidden]),
+            ("in_w", [InputWidth, Hidden]), ("in_b", [Hidden]), ("pos", [Window, Hidden]),
         };
         for (var l = 0; l < gnnLayers; l++)
         {
-            list.Add(($"gnn{l}_ws", [Hidden, Hidden]));
-            list.Add(($"gnn{l}_wp", [Hidden, Hidden]));
-            list.Add(($"gnn{l}_wl", [Hidden, Hidden]));
+            list.Add(($"gnn{l}_w", [3 * Hidden, Hidden]));
             list.Add(($"gnn{l}_b", [Hidden]));
         }
 

@@ -42,38 +42,35 @@ internal static class OnnxModelWriter
             g.Initializer.Add(FloatTensor(name, shape, data));
         }
 
-        g.Initializer.Add(LongTensor("shape_heads", [-1, W, ModelArchitecture.Heads, ModelArchitecture.HeadDim]));
+        g.Initializer.Add(LongTensor("shape_heads", [-1, W, 3 * ModelArchitecture.Heads, ModelArchitecture.HeadDim]));
         g.Initializer.Add(LongTensor("shape_hidden", [-1, W, D]));
-        g.Initializer.Add(LongTensor("shape_mask", [-1, 1, 1, W]));
-        g.Initializer.Add(LongTensor("split_qkv", [D, D, D]));
+        g.Initializer.Add(LongTensor("split_qkv", [ModelArchitecture.Heads, ModelArchitecture.Heads, ModelArchitecture.Heads]));
 
-        g.Input.Add(Value(FeaturesInput, ModelArchitecture.Input));
-        g.Input.Add(Value(PoolAdjacencyInput, W));
-        g.Input.Add(Value(LinkAdjacencyInput, W));
-        g.Input.Add(Value(KeyMaskInput, -1));
-        g.Output.Add(Value(ProbabilitiesOutput, ModelArchitecture.Roles));
+        // Batches of windows: [batch, 64, ...]. The caller passes only the 64 model columns (features[:, 8:72]).
+        g.Input.Add(Value(FeaturesInput, W, ModelArchitecture.InputWidth));
+        g.Input.Add(Value(PoolAdjacencyInput, W, W));
+        g.Input.Add(Value(LinkAdjacencyInput, W, W));
+        g.Input.Add(Value(KeyMaskInput, 1, 1, W));
+        g.Output.Add(Value(ProbabilitiesOutput, W, ModelArchitecture.Roles));
 
         var b = new Builder(g);
-        var h = b.Add(b.Relu(b.Linear(FeaturesInput, "in_w", "in_b")), "pos");
+        var h = b.Relu(b.Add(b.Linear(FeaturesInput, "in_w", "in_b"), "pos"));
         for (var l = 0; l < gnn; l++)
         {
             var mp = b.MatMul(PoolAdjacencyInput, h);
             var ml = b.MatMul(LinkAdjacencyInput, h);
-            var z = b.Add(b.Add(b.Add(b.MatMul(h, $"gnn{l}_ws"), b.MatMul(mp, $"gnn{l}_wp")), b.MatMul(ml, $"gnn{l}_wl")), $"gnn{l}_b");
-            h = b.Add(h, b.Relu(z));
+            var cat = b.Node("Concat", [h, mp, ml], null, new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = -1 });
+            h = b.Add(h, b.Relu(b.Linear(cat, $"gnn{l}_w", $"gnn{l}_b")));
         }
 
-        var mask = b.Node("Reshape", [KeyMaskInput, "shape_mask"]);
         for (var l = 0; l < enc; l++)
         {
+            // qkv columns: [q_h0 q_h1 .. | k_h0 .. | v_h0 ..], each HeadDim wide -> [batch, 3*heads, 64, HeadDim].
             var a = b.LayerNorm(h, $"enc{l}_ln1_g", $"enc{l}_ln1_b");
-            var qkv = b.Linear(a, $"enc{l}_qkv_w", $"enc{l}_qkv_b");
-            var parts = b.Nodes("Split", [qkv, "split_qkv"], 3, new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = -1 });
-            var q = b.Transpose(b.Node("Reshape", [parts[0], "shape_heads"]), 0, 2, 1, 3);
-            var kt = b.Transpose(b.Node("Reshape", [parts[1], "shape_heads"]), 0, 2, 3, 1);
-            var v = b.Transpose(b.Node("Reshape", [parts[2], "shape_heads"]), 0, 2, 1, 3);
-            var p = b.Softmax(b.Add(b.MatMul(q, kt), mask));
-            var o = b.Node("Reshape", [b.Transpose(b.MatMul(p, v), 0, 2, 1, 3), "shape_hidden"]);
+            var qkv = b.Transpose(b.Node("Reshape", [b.Linear(a, $"enc{l}_qkv_w", $"enc{l}_qkv_b"), "shape_heads"]), 0, 2, 1, 3);
+            var parts = b.Nodes("Split", [qkv, "split_qkv"], 3, new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
+            var p = b.Softmax(b.Add(b.MatMul(parts[0], b.Transpose(parts[1], 0, 1, 3, 2)), KeyMaskInput));
+            var o = b.Node("Reshape", [b.Transpose(b.MatMul(p, parts[2]), 0, 2, 1, 3), "shape_hidden"]);
             h = b.Add(h, b.Linear(o, $"enc{l}_o_w", $"enc{l}_o_b"));
             var f = b.LayerNorm(h, $"enc{l}_ln2_g", $"enc{l}_ln2_b");
             h = b.Add(h, b.Linear(b.Relu(b.Linear(f, $"enc{l}_ff1_w", $"enc{l}_ff1_b")), $"enc{l}_ff2_w", $"enc{l}_ff2_b"));
@@ -140,14 +137,13 @@ internal static class OnnxModelWriter
         return t;
     }
 
-    private static ValueInfoProto Value(string name, int lastDim)
+    private static ValueInfoProto Value(string name, params int[] dims)
     {
         var shape = new TensorShapeProto();
         shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "batch" });
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = W });
-        if (lastDim > 0)
+        foreach (var d in dims)
         {
-            shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = lastDim });
+            shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
         }
 
         return new ValueInfoProto
