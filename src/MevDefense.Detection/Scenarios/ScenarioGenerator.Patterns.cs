@@ -76,10 +76,13 @@ public sealed partial class ScenarioGenerator
             InsertSpread(list, carried, 0, maxGap: 2);
         }
 
+        var firstLabel = _labels.Count;
         foreach (var p in patterns)
         {
             p(list);
         }
+
+        RelabelIncidentalVictims(list, firstLabel);
 
         carryOut = carryLocal;
         return new GeneratedSlot(_slot, _leaders[(int)(_slot / 4 % (ulong)_leaders.Count)], list.Select(i => new GeneratedTransaction(i.Wire, i.Signature, i.Role)).ToList());
@@ -148,12 +151,9 @@ public sealed partial class ScenarioGenerator
 
     private Item HonestSwapTx(HashSet<Pubkey> reserved)
     {
-        ScenarioPool pool;
-        do
-        {
-            pool = Pick(_pools);
-        }
-        while (reserved.Contains(pool.Address));
+        // Background traffic may hit pattern pools too (realistic); incidental victims are relabelled after layout.
+        _ = reserved;
+        var pool = Pick(_pools);
 
         var w = Pick(_honest);
         var aToB = _rng.NextDouble() < 0.5;
@@ -200,7 +200,7 @@ public sealed partial class ScenarioGenerator
         }
 
         var v0 = !bot && InLookupTable(pool) && _rng.NextDouble() < _options.LookupTableFraction;
-        return Tx(role, w, ixs, v0);
+        return Tx(role, w, ixs, v0) with { Pool = pool.Address, AToB = aToB, Signer = w.PublicKey };
     }
 
     private List<Item>? Sandwich(List<Item> list, ScenarioPool pool, string strategy, bool crossSlot)
@@ -516,5 +516,47 @@ public sealed partial class ScenarioGenerator
         }
     }
 
-    private readonly record struct Item(byte[] Wire, Signature Signature, ScenarioRole Role);
+    private readonly record struct Item(byte[] Wire, Signature Signature, ScenarioRole Role, Pubkey Pool = default, bool AToB = false, Pubkey Signer = default);
+
+    /// <summary>
+    /// Background swaps may land between a sandwich's front and back on its pool: a same-direction swap by another wallet
+    /// there is a victim too, so it is labelled as one (role and label), keeping the ground truth faithful.
+    /// </summary>
+    private void RelabelIncidentalVictims(List<Item> list, int firstLabel)
+    {
+        var position = new Dictionary<Signature, int>(list.Count);
+        for (var i = 0; i < list.Count; i++)
+        {
+            position[list[i].Signature] = i;
+        }
+
+        for (var l = firstLabel; l < _labels.Count; l++)
+        {
+            var label = _labels[l];
+            if (label.Kind != ScenarioPatternKind.Sandwich || label.Front is not { } f || label.Back is not { } b
+                || !position.TryGetValue(f, out var fi) || !position.TryGetValue(b, out var bi))
+            {
+                continue;
+            }
+
+            var front = list[fi];
+            var added = new List<Signature>();
+            for (var i = fi + 1; i < bi; i++)
+            {
+                var x = list[i];
+                if (x.Role == ScenarioRole.None && x.Pool == front.Pool && !x.Pool.IsZero && x.AToB == front.AToB && x.Signer != front.Signer && x.Signer != list[bi].Signer)
+                {
+                    list[i] = x with { Role = ScenarioRole.Victim };
+                    added.Add(x.Signature);
+                }
+            }
+
+            if (added.Count > 0)
+            {
+                var victims = label.Victims.Concat(added).OrderBy(v => position[v]).ToList();
+                var all = label.Transactions.Concat(added).Where(position.ContainsKey).OrderBy(v => position[v]).ToList();
+                _labels[l] = label with { Victims = victims, Transactions = all.Count == label.Transactions.Count + added.Count ? all : label.Transactions.Concat(added).ToList() };
+            }
+        }
+    }
 }

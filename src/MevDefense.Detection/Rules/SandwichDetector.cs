@@ -1,0 +1,421 @@
+using MevDefense.Detection.Decoding;
+using MevDefense.Detection.Dex;
+using MevDefense.Detection.Rules.Internal;
+
+namespace MevDefense.Detection.Rules;
+
+/// <summary>
+/// Finds sandwiches: on one pool, an attacker's front-run and back-run in opposite directions around one or more
+/// victims trading in the front-run's direction. The attacker is identified by signer, by shared token accounts
+/// (the back-run spends what the front-run bought) or by a funding transfer between the two wallets in the window.
+/// Front and back must be in the same slot or consecutive slots of one leader. Evidence layers (adjacency, Jito tip,
+/// linkage kind, verified directions, amount round trip, priority fee) map to a confidence; victim loss is replayed on
+/// constant-product reserves when an <see cref="State.IAccountStateProvider"/> knows the pool, otherwise it is the
+/// attacker-bound proxy <c>max(0, back.minimumOut − front.amountIn)</c> in the front-run's input token, or unknown.
+/// </summary>
+public sealed class SandwichDetector : IDetector
+{
+    /// <summary>The detector name.</summary>
+    public const string DetectorName = "rules/sandwich";
+
+    private readonly SandwichDetectorOptions _options;
+    private readonly TimeProvider _time;
+    private int[] _victims = new int[16];
+    private bool[] _used = new bool[64];
+
+    /// <summary>Initializes a new instance with default options.</summary>
+    public SandwichDetector()
+        : this(new SandwichDetectorOptions(), null)
+    {
+    }
+
+    /// <summary>Initializes a new instance.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="timeProvider">The clock for <see cref="DetectionEvent.DetectedAt"/>; the system clock when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    public SandwichDetector(SandwichDetectorOptions options, TimeProvider? timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <inheritdoc/>
+    public string Name => DetectorName;
+
+    /// <inheritdoc/>
+    public void Detect(DetectionWindow window, ICollection<DetectionEvent> detections)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(detections);
+        var index = window.Prepare();
+        for (var p = 0; p < index.PoolCount; p++)
+        {
+            var legs = index.PoolLegs(p);
+            if (legs.Length < 3)
+            {
+                continue;
+            }
+
+            if (_used.Length < legs.Length)
+            {
+                _used = new bool[Math.Max(legs.Length, _used.Length * 2)];
+            }
+
+            Array.Clear(_used, 0, legs.Length);
+            for (var i = 0; i < legs.Length - 2; i++)
+            {
+                if (_used[i] || legs[i].RepeatedInTx)
+                {
+                    continue;
+                }
+
+                TryFront(window, index, legs, i, detections);
+            }
+        }
+    }
+
+    private void TryFront(DetectionWindow window, WindowIndex index, ReadOnlySpan<Leg> legs, int i, ICollection<DetectionEvent> detections)
+    {
+        var f = legs[i];
+        var ftx = window[f.Tx];
+        ref readonly var fs = ref ftx.Swaps[f.Swap];
+        for (var j = i + 1; j < legs.Length; j++)
+        {
+            var b = legs[j];
+            if (b.Tx == f.Tx || _used[j] || b.RepeatedInTx)
+            {
+                continue;
+            }
+
+            if (b.Tx - f.Tx > _options.MaxDistance)
+            {
+                return;
+            }
+
+            var btx = window[b.Tx];
+            if (btx.Slot != ftx.Slot && (!_options.CrossSlot || !window.SameLeaderRun(ftx.Slot, btx.Slot)))
+            {
+                if (btx.Slot > ftx.Slot + 1)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            ref readonly var bs = ref btx.Swaps[b.Swap];
+            var reversedAccounts = (!bs.SourceTokenAccount.IsZero && bs.SourceTokenAccount == fs.DestinationTokenAccount)
+                || (!bs.DestinationTokenAccount.IsZero && bs.DestinationTokenAccount == fs.SourceTokenAccount);
+            var known = f.Direction != 0 && b.Direction != 0;
+            if (known && f.Direction != -b.Direction)
+            {
+                continue;
+            }
+
+            if (!known && !reversedAccounts && btx.IsSigner(ftx.FeePayer))
+            {
+                continue; // one wallet, direction-blind pool, no account evidence of a reversal
+            }
+
+            var link = Linkage(window, ftx, btx, fs, bs, reversedAccounts, f.Tx, b.Tx);
+            if (link == Link.None || (!known && !reversedAccounts && link != Link.Transfer))
+            {
+                // Direction-blind legs count as opposite only when the back spends what the front bought, or when a
+                // funding transfer links two different wallets (the linked-wallet pattern).
+                continue;
+            }
+
+            // The attacker's position closes here: with no victim between, this is a round trip, not a sandwich.
+            var victimCount = 0;
+            var unverified = f.Direction == 0 || b.Direction == 0;
+            for (var m = i + 1; m < j; m++)
+            {
+                var v = legs[m];
+                if (v.Tx == f.Tx || v.Tx == b.Tx)
+                {
+                    continue;
+                }
+
+                var vtx = window[v.Tx];
+                if (vtx.IsSigner(ftx.FeePayer) || vtx.IsSigner(btx.FeePayer))
+                {
+                    continue;
+                }
+
+                if (f.Direction != 0 && v.Direction != 0)
+                {
+                    if (v.Direction != f.Direction)
+                    {
+                        continue;
+                    }
+                }
+                else
+                {
+                    unverified = true;
+                }
+
+                if (victimCount > 0 && _victims[victimCount - 1] == v.Tx)
+                {
+                    continue; // several hops of one victim transaction
+                }
+
+                if (victimCount == _victims.Length)
+                {
+                    Array.Resize(ref _victims, _victims.Length * 2);
+                }
+
+                _victims[victimCount++] = v.Tx;
+            }
+
+            if (victimCount == 0)
+            {
+                return;
+            }
+
+            var confidence = Confidence(window, ftx, btx, fs, bs, f.Tx, b.Tx, victimCount, link, unverified, index, legs, i, out var loss);
+            if (confidence >= _options.MinConfidence)
+            {
+                _used[i] = true;
+                _used[j] = true;
+                detections.Add(Event(window, ftx, btx, fs, victimCount, confidence, loss));
+            }
+
+            return;
+        }
+    }
+
+    private enum Link
+    {
+        None,
+        Signer,
+        SharedAccount,
+        Transfer,
+    }
+
+    private static Link Linkage(DetectionWindow window, DecodedTransaction ftx, DecodedTransaction btx, in SwapIntent fs, in SwapIntent bs, bool reversedAccounts, int fi, int bi)
+    {
+        if (btx.IsSigner(ftx.FeePayer) || ftx.IsSigner(btx.FeePayer))
+        {
+            return Link.Signer;
+        }
+
+        if (reversedAccounts)
+        {
+            return Link.SharedAccount;
+        }
+
+        // A funding transfer between the two wallets (or between their swap accounts) anywhere in the window up to the back-run.
+        var a = ftx.FeePayer;
+        var c = btx.FeePayer;
+        for (var t = 0; t <= bi; t++)
+        {
+            foreach (ref readonly var x in window[t].Transfers)
+            {
+                if ((x.Authority == a && (x.To == c || x.To == bs.SourceTokenAccount)) || (x.Authority == c && x.To == a)
+                    || (!fs.DestinationTokenAccount.IsZero && x.From == fs.DestinationTokenAccount && x.To == bs.SourceTokenAccount))
+                {
+                    return Link.Transfer;
+                }
+            }
+        }
+
+        _ = fi;
+        return Link.None;
+    }
+
+    private double Confidence(DetectionWindow window, DecodedTransaction ftx, DecodedTransaction btx, in SwapIntent fs, in SwapIntent bs, int fi, int bi,
+        int victimCount, Link link, bool unverified, WindowIndex index, ReadOnlySpan<Leg> legs, int frontLeg, out decimal? loss)
+    {
+        var crossSlot = ftx.Slot != btx.Slot;
+        var adjacent = !crossSlot;
+        if (adjacent)
+        {
+            // Adjacent when nothing but victims, votes and non-swap transactions (tips, transfers) sits between front and back.
+            var v = 0;
+            for (var t = fi + 1; t < bi; t++)
+            {
+                if (v < victimCount && _victims[v] == t)
+                {
+                    v++;
+                    continue;
+                }
+
+                if (window[t].HasSwap || window[t].LiquidityChanges.Length > 0)
+                {
+                    adjacent = false;
+                    break;
+                }
+            }
+        }
+
+        var c = crossSlot ? 0.62 : adjacent ? 0.90 : 0.78;
+        if (ftx.TipLamports > 0 || btx.TipLamports > 0)
+        {
+            c += adjacent ? 0.05 : 0.03;
+        }
+
+        c += link switch
+        {
+            Link.Signer => 0.02,
+            Link.Transfer => -0.04,
+            _ => 0,
+        };
+        if (unverified)
+        {
+            c -= 0.12;
+        }
+
+        ulong maxVictimCuPrice = 0;
+        for (var v = 0; v < victimCount; v++)
+        {
+            maxVictimCuPrice = Math.Max(maxVictimCuPrice, window[_victims[v]].ComputeUnitPrice);
+        }
+
+        if (ftx.ComputeUnitPrice > maxVictimCuPrice)
+        {
+            c += 0.02;
+        }
+
+        loss = EstimateLoss(window, ftx, fs, bs, index, legs, frontLeg, victimCount, out var frontOut);
+        if (frontOut is { } fo && bs.AmountKind == SwapAmountKind.ExactIn && fo > 0)
+        {
+            var diff = Math.Abs((double)bs.Amount - fo) / Math.Max((double)bs.Amount, fo);
+            c += diff <= _options.RoundTripTolerance ? 0.03 : diff > 0.25 ? -0.15 : 0;
+        }
+
+        return Math.Clamp(c, 0.05, 0.99);
+    }
+
+    /// <summary>Constant-product replay when the pool's reserves are known; otherwise the attacker-bound proxy.</summary>
+    private decimal? EstimateLoss(DetectionWindow window, DecodedTransaction ftx, in SwapIntent fs, in SwapIntent bs, WindowIndex index, ReadOnlySpan<Leg> legs,
+        int frontLeg, int victimCount, out double? frontOut)
+    {
+        frontOut = null;
+        if (window.AccountState is { } state && state.TryGetPool(fs.Pool, ftx.Slot, out var pool) && pool.IsConstantProduct && legs[frontLeg].Direction != 0)
+        {
+            // Replay the pool's swaps of the front-run's slot that precede it, then the front-run and the victims.
+            double ra = pool.ReserveA, rb = pool.ReserveB;
+            var fee = 1 - (pool.FeeBps / 10_000.0);
+            var ok = true;
+            for (var l = 0; l < frontLeg && ok; l++)
+            {
+                var leg = legs[l];
+                var tx = window[leg.Tx];
+                if (tx.Slot != ftx.Slot)
+                {
+                    continue;
+                }
+
+                ok = Apply(ref ra, ref rb, fee, leg.Direction, tx.Swaps[leg.Swap], out _);
+            }
+
+            var fDir = legs[frontLeg].Direction;
+            if (ok && Apply(ref ra, ref rb, fee, fDir, fs, out var fo))
+            {
+                frontOut = fo;
+
+                // Counterfactual reserves: as before the front-run.
+                double ca = ra, cb = rb;
+                UndoFront(ref ca, ref cb, fDir, fs.Amount, fo);
+                double total = 0;
+                var v = 0;
+                for (var l = frontLeg + 1; l < legs.Length && v < victimCount; l++)
+                {
+                    var leg = legs[l];
+                    if (leg.Tx != _victims[v])
+                    {
+                        continue;
+                    }
+
+                    v++;
+                    ref readonly var vs = ref window[leg.Tx].Swaps[leg.Swap];
+                    if (!Apply(ref ra, ref rb, fee, leg.Direction, vs, out var actual) || !Apply(ref ca, ref cb, fee, leg.Direction, vs, out var counterfactual))
+                    {
+                        return null;
+                    }
+
+                    total += Math.Max(0, counterfactual - actual);
+                }
+
+                return (decimal)Math.Round(total);
+            }
+        }
+
+        // Proxy: an exact-in back-run's minimum output above the front-run's input bounds the attacker's gross take.
+        if (fs.AmountKind == SwapAmountKind.ExactIn && bs.AmountKind == SwapAmountKind.ExactIn && bs.Limit > 0)
+        {
+            return bs.Limit > fs.Amount ? bs.Limit - fs.Amount : 0;
+        }
+
+        return null;
+    }
+
+    private static bool Apply(ref double ra, ref double rb, double fee, sbyte direction, in SwapIntent s, out double output)
+    {
+        output = 0;
+        if (direction == 0 || s.AmountKind != SwapAmountKind.ExactIn)
+        {
+            return false;
+        }
+
+        var input = s.Amount * fee;
+        if (direction > 0)
+        {
+            output = input * rb / (ra + input);
+            ra += s.Amount;
+            rb -= output;
+        }
+        else
+        {
+            output = input * ra / (rb + input);
+            rb += s.Amount;
+            ra -= output;
+        }
+
+        return true;
+    }
+
+    private static void UndoFront(ref double ra, ref double rb, sbyte direction, ulong amountIn, double output)
+    {
+        if (direction > 0)
+        {
+            ra -= amountIn;
+            rb += output;
+        }
+        else
+        {
+            rb -= amountIn;
+            ra += output;
+        }
+    }
+
+    private DetectionEvent Event(DetectionWindow window, DecodedTransaction ftx, DecodedTransaction btx, in SwapIntent fs, int victimCount, double confidence, decimal? loss)
+    {
+        var victims = new Signature[victimCount];
+        var all = new Signature[victimCount + 2];
+        all[0] = ftx.Signature;
+        for (var v = 0; v < victimCount; v++)
+        {
+            victims[v] = window[_victims[v]].Signature;
+            all[v + 1] = victims[v];
+        }
+
+        all[^1] = btx.Signature;
+        return new DetectionEvent
+        {
+            Kind = DetectionKind.Sandwich,
+            Slot = btx.Slot,
+            Front = ftx.Signature,
+            Back = btx.Signature,
+            Victims = victims,
+            Attacker = ftx.FeePayer,
+            Pool = fs.Pool,
+            Confidence = Math.Round(confidence, 4),
+            EstimatedVictimLoss = loss,
+            Detector = DetectorName,
+            DetectedAt = _time.GetUtcNow(),
+            Transactions = all,
+        };
+    }
+}
