@@ -1,0 +1,80 @@
+using NSec.Cryptography;
+
+namespace MevDefense.Ingest.Merkle;
+
+/// <summary>
+/// Verifies leader Ed25519 signatures over FEC-set Merkle roots, once per (slot, fec_set_index, signature, root, leader):
+/// results (valid or not) are cached in a bounded table, and imported public keys are cached per leader.
+/// Not thread-safe: one instance per pipeline.
+/// </summary>
+internal sealed class LeaderSignatureVerifier
+{
+    private readonly Dictionary<Pubkey, PublicKey> _keys = [];
+    private readonly Dictionary<VerificationKey, bool> _results = [];
+    private readonly int _capacity;
+
+    public LeaderSignatureVerifier(int capacity = 16384)
+    {
+        _capacity = capacity;
+    }
+
+    /// <summary>Number of Ed25519 verifications actually performed (cache misses).</summary>
+    public long Verifications { get; private set; }
+
+    public bool Verify(in Pubkey leader, ulong slot, uint fecSetIndex, ReadOnlySpan<byte> signature, ReadOnlySpan<byte> message)
+    {
+        var key = new VerificationKey(slot, fecSetIndex, new Signature(signature), Hash32.From(message), leader);
+        if (_results.TryGetValue(key, out bool cached))
+        {
+            return cached;
+        }
+
+        bool ok = VerifyUncached(leader, signature, message);
+        if (_results.Count >= _capacity)
+        {
+            _results.Clear();
+        }
+
+        _results[key] = ok;
+        return ok;
+    }
+
+    public bool VerifyUncached(in Pubkey leader, ReadOnlySpan<byte> signature, ReadOnlySpan<byte> message)
+    {
+        Verifications++;
+        if (!_keys.TryGetValue(leader, out var publicKey))
+        {
+            if (!PublicKey.TryImport(SignatureAlgorithm.Ed25519, leader.AsSpan(), KeyBlobFormat.RawPublicKey, out publicKey) || publicKey is null)
+            {
+                return false;
+            }
+
+            if (_keys.Count >= 4096)
+            {
+                _keys.Clear();
+            }
+
+            _keys[leader] = publicKey;
+        }
+
+        return SignatureAlgorithm.Ed25519.Verify(publicKey, message, signature);
+    }
+
+    private readonly record struct VerificationKey(ulong Slot, uint FecSetIndex, Signature Signature, Hash32 Message, Pubkey Leader);
+
+    /// <summary>First 32 bytes of the signed message (a Merkle root), as a value (legacy messages are keyed by their hash prefix only when cached).</summary>
+    private readonly record struct Hash32(ulong A, ulong B, ulong C, ulong D)
+    {
+        public static Hash32 From(ReadOnlySpan<byte> m)
+        {
+            Span<byte> b = stackalloc byte[32];
+            b.Clear();
+            m[..Math.Min(32, m.Length)].CopyTo(b);
+            return new Hash32(
+                System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(b),
+                System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(b[8..]),
+                System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(b[16..]),
+                System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(b[24..]));
+        }
+    }
+}

@@ -1,0 +1,932 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Diagnostics.Metrics;
+using MevDefense.Ingest.Deshred;
+using MevDefense.Ingest.Fec;
+using MevDefense.Ingest.Merkle;
+using MevDefense.Ingest.Shreds;
+
+namespace MevDefense.Ingest.Pipeline;
+
+/// <summary>
+/// Turns shred datagrams into verified FEC sets and entry batches: parse (zero-copy) → dedup → Merkle proof →
+/// leader signature once per (slot, fec_set_index, signature) → Reed–Solomon recovery → deshred at DATA_COMPLETE
+/// boundaries. Single-threaded: call <see cref="Process(ReadOnlySpan{byte}, long, int)"/> from one thread (one
+/// pipeline per processing core). Steady state allocates nothing per shred: shred buffers, FEC sets and slot states
+/// are pooled.
+/// </summary>
+public sealed class ShredPipeline : IDisposable
+{
+    private const int BufferSize = ShredConstants.PacketDataSize;
+
+    private readonly ShredPipelineOptions _options;
+    private readonly ShredParseRules _rules;
+    private readonly IShredPipelineObserver? _observer;
+    private readonly ShredPipelineMetrics? _metrics;
+    private readonly LeaderSignatureVerifier _verifier = new();
+    private readonly ReedSolomonCache _codecs;
+    private readonly Dictionary<ulong, SlotState> _slots = [];
+    private readonly Stack<byte[]> _buffers = new();
+    private readonly Stack<FecSetState> _setPool = new();
+    private readonly Stack<SlotState> _slotPool = new();
+    private readonly List<ulong> _evictScratch = [];
+    private readonly byte[] _leafScratch = new byte[Merkle.ShredMerkle.LeafScratchSize];
+    private readonly byte[] _treeLeaves = new byte[2 * FecSetState.MaxShardsPerKind * 32];
+    private readonly byte[] _treeNodes = new byte[ShredMerkle.NodeCount(2 * FecSetState.MaxShardsPerKind) * 32];
+    private readonly Memory<byte>[] _shards = new Memory<byte>[2 * FecSetState.MaxShardsPerKind];
+    private readonly bool[] _shardPresent = new bool[2 * FecSetState.MaxShardsPerKind];
+    private readonly byte[] _legacyScratch = new byte[ShredConstants.CodePayloadSize];
+    private byte[] _batch = [];
+    private ulong _highestSlot;
+    private bool _hasHighest;
+    private int _inFlightSets;
+    private int _disposed;
+
+    /// <summary>Creates a pipeline.</summary>
+    /// <param name="options">The options (read once).</param>
+    /// <param name="observer">Receives entry batches, FEC set results and equivocations; may be null.</param>
+    /// <param name="meterFactory">Creates the <c>MevDefense.Ingest</c> meter; null for no metrics.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A window option is not positive.</exception>
+    public ShredPipeline(ShredPipelineOptions options, IShredPipelineObserver? observer = null, IMeterFactory? meterFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.SlotWindow, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxSlotsAhead, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxInFlightFecSets, 1);
+        _options = options;
+        _rules = options.Rules;
+        _observer = observer;
+        _metrics = meterFactory is null ? null : new ShredPipelineMetrics(meterFactory);
+        _codecs = new ReedSolomonCache { UseVector = options.UseSimd };
+    }
+
+    /// <summary>Gets the pipeline's counters.</summary>
+    public ShredPipelineStats Stats { get; } = new();
+
+    /// <summary>Gets the number of FEC sets currently held.</summary>
+    public int InFlightFecSets => _inFlightSets;
+
+    /// <summary>Gets the number of slots currently held.</summary>
+    public int InFlightSlots => _slots.Count;
+
+    /// <summary>Processes one datagram.</summary>
+    /// <param name="datagram">The UDP payload (a shred, possibly followed by a repair nonce; anything else is rejected and counted).</param>
+    /// <param name="receiveTimestamp">When the datagram was received, in the caller's clock units (e.g. <see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>).</param>
+    /// <param name="sourceId">The caller's id of the source (socket, region, feed); reserved for per-source accounting.</param>
+    /// <returns>Whether the shred was new, a duplicate, or rejected.</returns>
+    public ShredProcessResult Process(ReadOnlySpan<byte> datagram, long receiveTimestamp, int sourceId)
+        => Process(datagram, receiveTimestamp, sourceId, out _);
+
+    /// <summary>Processes one datagram and reports why it was rejected.</summary>
+    /// <param name="datagram">The UDP payload.</param>
+    /// <param name="receiveTimestamp">When the datagram was received, in the caller's clock units.</param>
+    /// <param name="sourceId">The caller's id of the source.</param>
+    /// <param name="reason">The rejection reason, or <see cref="ShredRejectReason.None"/>.</param>
+    /// <returns>Whether the shred was new, a duplicate, or rejected.</returns>
+    public ShredProcessResult Process(ReadOnlySpan<byte> datagram, long receiveTimestamp, int sourceId, out ShredRejectReason reason)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        Stats._datagrams++;
+        _metrics?.Message();
+        if (!ShredParser.TryRead(datagram, _rules, out var h, out reason))
+        {
+            return Reject(reason);
+        }
+
+        if (_hasHighest && (h.Slot + (ulong)_options.SlotWindow < _highestSlot || h.Slot > _highestSlot + (ulong)_options.MaxSlotsAhead))
+        {
+            return Reject(reason = ShredRejectReason.SlotOutOfWindow);
+        }
+
+        var shred = datagram[..h.PayloadLength];
+        var result = h.Kind switch
+        {
+            ShredKind.MerkleData or ShredKind.MerkleCode => ProcessMerkle(shred, h, receiveTimestamp, out reason),
+            ShredKind.LegacyData => ProcessLegacyData(shred, h, receiveTimestamp, out reason),
+            _ => Reject(reason = ShredRejectReason.Unsupported),
+        };
+
+        if (result == ShredProcessResult.Accepted)
+        {
+            Stats._accepted++;
+            AdvanceWindow(h.Slot);
+        }
+
+        return result;
+    }
+
+    /// <summary>Retires every held FEC set (reported through <see cref="IShredPipelineObserver.OnFecSet"/>) and releases all buffers.</summary>
+    public void Flush()
+    {
+        _evictScratch.Clear();
+        _evictScratch.AddRange(_slots.Keys);
+        _evictScratch.Sort();
+        foreach (var slot in _evictScratch)
+        {
+            RetireSlot(slot, evicted: false);
+        }
+
+        _evictScratch.Clear();
+    }
+
+    /// <summary>Releases pooled memory. Does not report held FEC sets (call <see cref="Flush"/> first for that).</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _buffers.Clear();
+        _setPool.Clear();
+        _slotPool.Clear();
+        _slots.Clear();
+        if (_batch.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_batch);
+            _batch = [];
+        }
+    }
+
+    private ShredProcessResult Reject(ShredRejectReason reason)
+    {
+        Stats.AddRejected(reason);
+        _metrics?.Rejected(reason);
+        return ShredProcessResult.Rejected;
+    }
+
+    private ShredProcessResult Duplicate()
+    {
+        Stats._duplicates++;
+        _metrics?.Duplicate();
+        return ShredProcessResult.Duplicate;
+    }
+
+    private ShredProcessResult ProcessLegacyData(ReadOnlySpan<byte> shred, in ShredHeader h, long ts, out ShredRejectReason reason)
+    {
+        reason = ShredRejectReason.None;
+        var slot = GetSlot(h.Slot);
+        if (slot.IsPresent(h.Index))
+        {
+            return Duplicate();
+        }
+
+        if (_options.VerifySignatures)
+        {
+            if (_options.LeaderSchedule is null || !_options.LeaderSchedule.TryGetLeader(h.Slot, out var leader))
+            {
+                if (_options.RejectInvalidSignatures)
+                {
+                    return Reject(reason = ShredRejectReason.UnknownLeader);
+                }
+            }
+            else
+            {
+                // Legacy: Ed25519 over payload[64..1228] (zero padded when stored trimmed).
+                Array.Clear(_legacyScratch);
+                shred[Signature.Size..].CopyTo(_legacyScratch);
+                Stats._signatureVerifications++;
+                bool ok = _verifier.VerifyUncached(leader, shred[..Signature.Size], _legacyScratch.AsSpan(0, ShredConstants.CodePayloadSize - Signature.Size));
+                if (!ok && _options.RejectInvalidSignatures)
+                {
+                    return Reject(reason = ShredRejectReason.InvalidSignature);
+                }
+            }
+        }
+
+        if (!slot.Sets.TryGetValue(h.FecSetIndex, out var set))
+        {
+            set = RentSet(slot, h);
+            set.Family = ShredKind.LegacyData;
+        }
+
+        int pos = (int)(h.Index - h.FecSetIndex);
+        if (pos < FecSetState.MaxShardsPerKind && !set.DataPresent[pos])
+        {
+            set.DataPresent[pos] = true;
+            set.DataReceived++;
+            set.DataKnown++;
+        }
+
+        var buf = RentBuffer();
+        shred.CopyTo(buf);
+        AddData(slot, h.Index, buf, h.Flags, ts, owner: null);
+        return ShredProcessResult.Accepted;
+    }
+
+    private ShredProcessResult ProcessMerkle(ReadOnlySpan<byte> shred, in ShredHeader h, long ts, out ShredRejectReason reason)
+    {
+        reason = ShredRejectReason.None;
+        var slot = GetSlot(h.Slot);
+        slot.Sets.TryGetValue(h.FecSetIndex, out var set);
+        var signature = shred[..Signature.Size];
+        if (set is not null && set.Family != ShredKind.MerkleData)
+        {
+            return Reject(reason = ShredRejectReason.InconsistentWithFecSet);
+        }
+
+        if (set is not null && !signature.SequenceEqual(set.Signature))
+        {
+            return OnConflictingSignature(shred, h, set, out reason);
+        }
+
+        bool isData = h.IsData;
+        int pos = isData ? (int)(h.Index - h.FecSetIndex) : h.Position;
+        if (pos >= FecSetState.MaxShardsPerKind)
+        {
+            return Reject(reason = ShredRejectReason.InvalidFecSetIndex);
+        }
+
+        if (set is not null)
+        {
+            if ((isData ? set.DataPresent[pos] : set.CodePresent[pos]))
+            {
+                return Duplicate();
+            }
+
+            if (!ConsistentWithSet(h, set, pos))
+            {
+                return Reject(reason = ShredRejectReason.InconsistentWithFecSet);
+            }
+        }
+
+        // Merkle leaf → root (always for a set's first shred: the root is what the leader signs).
+        bool verifyMerkle = _options.VerifyMerkleProofs;
+        int leafIndex = isData ? pos : h.NumDataShreds + pos;
+        Span<byte> leaf = stackalloc byte[32];
+        Span<byte> root = stackalloc byte[32];
+        if (verifyMerkle || set is null)
+        {
+            ShredMerkle.HashLeaf(shred, h, _leafScratch, leaf);
+            if (!ShredMerkle.TryGetRoot(leaf, leafIndex, shred[h.ProofOffset..(h.ProofOffset + (h.ProofSize * ShredMerkle.EntrySize))], root) && verifyMerkle)
+            {
+                return Reject(reason = ShredRejectReason.InvalidMerkleProof);
+            }
+        }
+
+        if (set is null)
+        {
+            bool? valid = null;
+            if (_options.VerifySignatures)
+            {
+                if (!TryVerifyRoot(h.Slot, h.FecSetIndex, signature, root, out valid, out reason))
+                {
+                    return Reject(reason);
+                }
+            }
+
+            set = RentSet(slot, h);
+            set.Family = ShredKind.MerkleData;
+            signature.CopyTo(set.Signature);
+            root.CopyTo(set.Root);
+            set.SignatureValid = valid;
+            set.ProofSize = h.ProofSize;
+            set.Chained = h.IsChained;
+            set.Resigned = h.IsResigned;
+            set.VariantHigh = (byte)(isData ? h.Variant & 0xF0 : (h.Variant & 0xF0) switch { 0x40 => 0x80, 0x60 => 0x90, _ => 0xB0 });
+            set.Version = h.Version;
+            set.ShardLength = h.ShardLength;
+            if (h.IsChained)
+            {
+                shred.Slice(h.ChainedRootOffset, 32).CopyTo(set.ChainedRoot);
+            }
+        }
+        else if (verifyMerkle && !root.SequenceEqual(set.Root))
+        {
+            return Reject(reason = ShredRejectReason.InvalidMerkleProof);
+        }
+
+        if (h.IsResigned && !set.HasRetransmitterSignature)
+        {
+            shred.Slice(h.RetransmitterSignatureOffset, Signature.Size).CopyTo(set.RetransmitterSignature);
+            set.HasRetransmitterSignature = true;
+        }
+
+        var buf = RentBuffer();
+        shred.CopyTo(buf);
+        if (isData)
+        {
+            leaf.CopyTo(set.Leaves.AsSpan(pos * 32, 32));
+            set.Data[pos] = buf;
+            set.DataPresent[pos] = true;
+            set.DataReceived++;
+            set.DataKnown++;
+            if (set.ParentOffset < 0)
+            {
+                set.ParentOffset = h.ParentOffset;
+            }
+
+            if (pos > set.HighestDataPosition)
+            {
+                set.HighestDataPosition = pos;
+                set.HighestIsDataComplete = h.IsDataComplete;
+            }
+
+            AddData(slot, h.Index, buf, h.Flags, ts, set);
+        }
+        else
+        {
+            leaf.CopyTo(set.Leaves.AsSpan((FecSetState.MaxShardsPerKind + pos) * 32, 32));
+            set.Code[pos] = buf;
+            set.CodePresent[pos] = true;
+            set.CodeReceived++;
+            if (set.NumData == 0)
+            {
+                set.NumData = h.NumDataShreds;
+                set.NumCode = h.NumCodingShreds;
+                set.FirstCodeIndex = h.Index - h.Position;
+            }
+        }
+
+        TryComplete(slot, set, ts);
+        return ShredProcessResult.Accepted;
+    }
+
+    private bool ConsistentWithSet(in ShredHeader h, FecSetState set, int pos)
+    {
+        if (h.ProofSize != set.ProofSize || h.IsChained != set.Chained || h.IsResigned != set.Resigned || h.Version != set.Version
+            || h.ShardLength != set.ShardLength)
+        {
+            return false;
+        }
+
+        if (h.IsData)
+        {
+            if ((h.Variant & 0xF0) != set.VariantHigh || (set.NumData != 0 && pos >= set.NumData) || (set.ParentOffset >= 0 && h.ParentOffset != set.ParentOffset))
+            {
+                return false;
+            }
+        }
+        else if (set.NumData != 0 && (h.NumDataShreds != set.NumData || h.NumCodingShreds != set.NumCode || h.Index - h.Position != set.FirstCodeIndex))
+        {
+            return false;
+        }
+        else if (set.NumData == 0 && set.HighestDataPosition >= h.NumDataShreds)
+        {
+            return false;
+        }
+
+        return true;
+    }
+
+    private bool TryVerifyRoot(ulong slot, uint fecSetIndex, ReadOnlySpan<byte> signature, ReadOnlySpan<byte> root, out bool? valid, out ShredRejectReason reason)
+    {
+        reason = ShredRejectReason.None;
+        valid = null;
+        if (_options.LeaderSchedule is null || !_options.LeaderSchedule.TryGetLeader(slot, out var leader))
+        {
+            reason = ShredRejectReason.UnknownLeader;
+            return !_options.RejectInvalidSignatures;
+        }
+
+        long before = _verifier.Verifications;
+        valid = _verifier.Verify(leader, slot, fecSetIndex, signature, root);
+        Stats._signatureVerifications += _verifier.Verifications - before;
+        if (valid == false && _options.RejectInvalidSignatures)
+        {
+            reason = ShredRejectReason.InvalidSignature;
+            return false;
+        }
+
+        return true;
+    }
+
+    private ShredProcessResult OnConflictingSignature(ReadOnlySpan<byte> shred, in ShredHeader h, FecSetState set, out ShredRejectReason reason)
+    {
+        int leafIndex = h.IsData ? (int)(h.Index - h.FecSetIndex) : h.NumDataShreds + h.Position;
+        Span<byte> leaf = stackalloc byte[32];
+        Span<byte> root = stackalloc byte[32];
+        ShredMerkle.HashLeaf(shred, h, _leafScratch, leaf);
+        if (!ShredMerkle.TryGetRoot(leaf, leafIndex, shred[h.ProofOffset..(h.ProofOffset + (h.ProofSize * ShredMerkle.EntrySize))], root))
+        {
+            return Reject(reason = ShredRejectReason.InvalidMerkleProof);
+        }
+
+        bool verified = false;
+        if (_options.VerifySignatures)
+        {
+            if (!TryVerifyRoot(h.Slot, h.FecSetIndex, shred[..Signature.Size], root, out var valid, out reason) || valid != true)
+            {
+                return Reject(reason = reason == ShredRejectReason.None ? ShredRejectReason.InvalidSignature : reason);
+            }
+
+            verified = true;
+        }
+
+        if (!set.Equivocated)
+        {
+            set.Equivocated = true;
+            Stats._equivocations++;
+            _metrics?.Equivocation();
+            _observer?.OnEquivocation(new ShredEquivocation(h.Slot, h.FecSetIndex, new Signature(set.Signature), new Signature(shred[..Signature.Size]), verified));
+        }
+
+        return Reject(reason = ShredRejectReason.Equivocation);
+    }
+
+    private void TryComplete(SlotState slot, FecSetState set, long ts)
+    {
+        if (set.Complete)
+        {
+            return;
+        }
+
+        if (set.NumData == 0)
+        {
+            // No coding shred yet: complete when positions 0..p are all present and p ends an entry batch.
+            if (set.HighestIsDataComplete && set.DataKnown == set.HighestDataPosition + 1)
+            {
+                MarkComplete(slot, set, ts);
+            }
+
+            return;
+        }
+
+        if (set.DataKnown >= set.NumData)
+        {
+            MarkComplete(slot, set, ts);
+            return;
+        }
+
+        if (!set.RecoveryFailed && set.PresentCount >= set.NumData && set.CodeReceived > 0)
+        {
+            Recover(slot, set, ts);
+        }
+    }
+
+    private void MarkComplete(SlotState slot, FecSetState set, long ts)
+    {
+        set.Complete = true;
+        set.CompletedTimestamp = ts;
+        Stats._fecSetsCompleted++;
+        _metrics?.FecSetCompleted();
+        for (int j = 0; j < FecSetState.MaxShardsPerKind; j++)
+        {
+            if (set.Code[j] is { } c)
+            {
+                ReturnBuffer(c);
+                set.Code[j] = null;
+            }
+        }
+
+        MaybeReleaseData(slot, set);
+    }
+
+    private void Recover(SlotState slot, FecSetState set, long ts)
+    {
+        int k = set.NumData;
+        int m = set.NumCode;
+        int n = k + m;
+        int shardLen = set.ShardLength;
+        if (k > FecSetState.MaxShardsPerKind || m > FecSetState.MaxShardsPerKind)
+        {
+            set.RecoveryFailed = true;
+            return;
+        }
+
+        for (int i = 0; i < k; i++)
+        {
+            _shardPresent[i] = set.DataPresent[i];
+            if (!set.DataPresent[i])
+            {
+                var b = RentBuffer();
+                Array.Clear(b);
+                set.Data[i] = b;
+            }
+
+            _shards[i] = set.Data[i].AsMemory(Signature.Size, shardLen);
+        }
+
+        for (int j = 0; j < m; j++)
+        {
+            _shardPresent[k + j] = set.CodePresent[j];
+            if (!set.CodePresent[j])
+            {
+                var b = RentBuffer();
+                Array.Clear(b);
+                set.Code[j] = b;
+            }
+
+            _shards[k + j] = set.Code[j].AsMemory(ShredConstants.CodeHeadersSize, shardLen);
+        }
+
+        var codec = _codecs.Get(k, m);
+        bool ok = codec.TryReconstruct(_shards.AsSpan(0, n), _shardPresent.AsSpan(0, n), shardLen, recoverParity: true);
+        ok = ok && RebuildAndVerify(set, k, m, shardLen);
+        Array.Clear(_shards, 0, n);
+        if (!ok)
+        {
+            Stats._recoveryFailures++;
+            set.RecoveryFailed = true;
+            for (int i = 0; i < k; i++)
+            {
+                if (!set.DataPresent[i] && set.Data[i] is { } b)
+                {
+                    ReturnBuffer(b);
+                    set.Data[i] = null;
+                }
+            }
+
+            for (int j = 0; j < m; j++)
+            {
+                if (!set.CodePresent[j] && set.Code[j] is { } b)
+                {
+                    ReturnBuffer(b);
+                    set.Code[j] = null;
+                }
+            }
+
+            return;
+        }
+
+        int recovered = 0;
+        for (int i = 0; i < k; i++)
+        {
+            if (set.DataPresent[i])
+            {
+                continue;
+            }
+
+            var buf = set.Data[i]!;
+            set.DataPresent[i] = true;
+            set.DataKnown++;
+            recovered++;
+            AddData(slot, set.FecSetIndex + (uint)i, buf, buf[0x55], ts, set);
+        }
+
+        set.Recovered += recovered;
+        Stats._recovered += recovered;
+        _metrics?.Recovered(recovered);
+        if (!set.Complete)
+        {
+            MarkComplete(slot, set, ts);
+        }
+    }
+
+    /// <summary>Rebuilds headers/tails of recovered shreds, recomputes the tree and checks the root equals the signed root.</summary>
+    private bool RebuildAndVerify(FecSetState set, int k, int m, int shardLen)
+    {
+        int chainedLen = set.Chained ? 32 : 0;
+        int proofLen = set.ProofSize * ShredMerkle.EntrySize;
+        byte dataVariant = (byte)(set.VariantHigh | set.ProofSize);
+        byte codeVariant = (byte)((set.VariantHigh switch { 0x80 => 0x40, 0x90 => 0x60, _ => 0x70 }) | set.ProofSize);
+        for (int i = 0; i < k; i++)
+        {
+            if (set.DataPresent[i])
+            {
+                continue;
+            }
+
+            var buf = set.Data[i]!;
+            set.Signature.CopyTo(buf, 0);
+            int tail = Signature.Size + shardLen;
+            if (set.Chained)
+            {
+                set.ChainedRoot.CopyTo(buf, tail);
+            }
+
+            if (set.Resigned)
+            {
+                set.RetransmitterSignature.CopyTo(buf, tail + chainedLen + proofLen);
+            }
+
+            if (!ShredParser.TryRead(buf.AsSpan(0, ShredConstants.MerkleDataPayloadSize), out var rh, out _)
+                || rh.Variant != dataVariant || rh.Slot != set.Slot || rh.Index != set.FecSetIndex + (uint)i || rh.FecSetIndex != set.FecSetIndex
+                || rh.Version != set.Version || (set.ParentOffset >= 0 && rh.ParentOffset != set.ParentOffset))
+            {
+                return false;
+            }
+
+            ShredMerkle.HashLeaf(buf.AsSpan(Signature.Size, shardLen + chainedLen), _leafScratch, set.Leaves.AsSpan(i * 32, 32));
+        }
+
+        for (int j = 0; j < m; j++)
+        {
+            if (set.CodePresent[j])
+            {
+                continue;
+            }
+
+            var buf = set.Code[j]!;
+            set.Signature.CopyTo(buf, 0);
+            buf[0x40] = codeVariant;
+            BinaryPrimitives.WriteUInt64LittleEndian(buf.AsSpan(0x41), set.Slot);
+            BinaryPrimitives.WriteUInt32LittleEndian(buf.AsSpan(0x49), set.FirstCodeIndex + (uint)j);
+            BinaryPrimitives.WriteUInt16LittleEndian(buf.AsSpan(0x4D), set.Version);
+            BinaryPrimitives.WriteUInt32LittleEndian(buf.AsSpan(0x4F), set.FecSetIndex);
+            BinaryPrimitives.WriteUInt16LittleEndian(buf.AsSpan(0x53), (ushort)k);
+            BinaryPrimitives.WriteUInt16LittleEndian(buf.AsSpan(0x55), (ushort)m);
+            BinaryPrimitives.WriteUInt16LittleEndian(buf.AsSpan(0x57), (ushort)j);
+            int tail = ShredConstants.CodeHeadersSize + shardLen;
+            if (set.Chained)
+            {
+                set.ChainedRoot.CopyTo(buf, tail);
+            }
+
+            if (set.Resigned)
+            {
+                set.RetransmitterSignature.CopyTo(buf, tail + chainedLen + proofLen);
+            }
+
+            ShredMerkle.HashLeaf(buf.AsSpan(Signature.Size, ShredConstants.CodeHeadersSize - Signature.Size + shardLen + chainedLen), _leafScratch,
+                set.Leaves.AsSpan((FecSetState.MaxShardsPerKind + j) * 32, 32));
+        }
+
+        int n = k + m;
+        if (!_options.VerifyMerkleProofs)
+        {
+            return true; // trusted input: leaves of received shreds were not hashed, so no tree to rebuild
+        }
+
+        if (n > 1 << set.ProofSize || n <= 1 << (set.ProofSize - 1))
+        {
+            return false;
+        }
+
+        set.Leaves.AsSpan(0, k * 32).CopyTo(_treeLeaves);
+        set.Leaves.AsSpan(FecSetState.MaxShardsPerKind * 32, m * 32).CopyTo(_treeLeaves.AsSpan(k * 32));
+        var root = ShredMerkle.BuildTree(_treeLeaves, n, _treeNodes);
+        if (!root.SequenceEqual(set.Root))
+        {
+            return false;
+        }
+
+        for (int i = 0; i < k; i++)
+        {
+            if (!set.DataPresent[i])
+            {
+                ShredMerkle.WriteProof(_treeNodes, n, i, set.Data[i].AsSpan(Signature.Size + shardLen + chainedLen, proofLen));
+            }
+        }
+
+        for (int j = 0; j < m; j++)
+        {
+            if (!set.CodePresent[j])
+            {
+                ShredMerkle.WriteProof(_treeNodes, n, k + j, set.Code[j].AsSpan(ShredConstants.CodeHeadersSize + shardLen + chainedLen, proofLen));
+            }
+        }
+
+        return true;
+    }
+
+    private void AddData(SlotState slot, uint index, byte[] buffer, byte flags, long ts, FecSetState? owner)
+    {
+        slot.MarkPresent(index);
+        slot.Data[index] = new DataShredRef(buffer, ts, owner);
+        bool dataComplete = (flags & ShredConstants.DataCompleteFlag) != 0;
+        if (dataComplete)
+        {
+            slot.AddDataComplete(index);
+        }
+
+        TryEmitBatchFrom(slot, index);
+        if (dataComplete && index + 1 < ShredConstants.MaxShredsPerSlot)
+        {
+            TryEmitBatchFrom(slot, index + 1);
+        }
+    }
+
+    /// <summary>Emits the batch containing <paramref name="index"/> when all its shreds are known.</summary>
+    private void TryEmitBatchFrom(SlotState slot, uint index)
+    {
+        var list = slot.DataComplete;
+        int pos = list.BinarySearch(index);
+        if (pos < 0)
+        {
+            pos = ~pos;
+        }
+
+        if (pos >= list.Count)
+        {
+            return;
+        }
+
+        uint end = list[pos];
+        if (slot.EmittedEnds.Contains(end))
+        {
+            return;
+        }
+
+        uint start = pos == 0 ? 0 : list[pos - 1] + 1;
+        if (!slot.AllPresent(start, end))
+        {
+            return;
+        }
+
+        int total = 0;
+        for (uint i = start; i <= end; i++)
+        {
+            var buf = slot.Data[i].Buffer;
+            total += Math.Max(0, BinaryPrimitives.ReadUInt16LittleEndian(buf.AsSpan(0x56)) - ShredConstants.DataHeadersSize);
+        }
+
+        if (_batch.Length < total)
+        {
+            if (_batch.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_batch);
+            }
+
+            _batch = ArrayPool<byte>.Shared.Rent(Math.Max(total, 64 * 1024));
+        }
+
+        int written = 0;
+        long firstTs = long.MaxValue, lastTs = long.MinValue;
+        bool lastInSlot = false;
+        for (uint i = start; i <= end; i++)
+        {
+            var r = slot.Data[i];
+            int size = BinaryPrimitives.ReadUInt16LittleEndian(r.Buffer.AsSpan(0x56));
+            int len = Math.Max(0, size - ShredConstants.DataHeadersSize);
+            r.Buffer.AsSpan(ShredConstants.DataHeadersSize, len).CopyTo(_batch.AsSpan(written));
+            written += len;
+            firstTs = Math.Min(firstTs, r.Timestamp);
+            lastTs = Math.Max(lastTs, r.Timestamp);
+            if (i == end)
+            {
+                lastInSlot = (r.Buffer[0x55] & ShredConstants.LastInSlotFlags) == ShredConstants.LastInSlotFlags;
+            }
+        }
+
+        slot.EmittedEnds.Add(end);
+        var payload = _batch.AsSpan(0, written);
+        bool decoded = EntryBatchScanner.TryScan(payload, out int entries, out int txs);
+        Stats._batches++;
+        if (decoded)
+        {
+            Stats._entries += entries;
+            Stats._transactions += txs;
+        }
+        else
+        {
+            Stats._batchDecodeErrors++;
+            entries = 0;
+            txs = 0;
+        }
+
+        _metrics?.Batch(txs);
+        _observer?.OnEntryBatch(new EntryBatch(slot.Slot, start, end, entries, txs, decoded, lastInSlot, payload, firstTs, lastTs));
+
+        // Consume: legacy buffers go back now; Merkle sets release theirs once complete and fully consumed.
+        for (uint i = start; i <= end; i++)
+        {
+            var r = slot.Data[i];
+            if (r.Owner is null)
+            {
+                slot.Data.Remove(i);
+                ReturnBuffer(r.Buffer);
+            }
+            else
+            {
+                r.Owner.Consumed++;
+                MaybeReleaseData(slot, r.Owner);
+            }
+        }
+    }
+
+    private void MaybeReleaseData(SlotState slot, FecSetState set)
+    {
+        if (!set.Complete || set.DataReleased || set.Consumed < set.DataKnown)
+        {
+            return;
+        }
+
+        set.DataReleased = true;
+        for (int i = 0; i < FecSetState.MaxShardsPerKind; i++)
+        {
+            if (set.Data[i] is { } b)
+            {
+                slot.Data.Remove(set.FecSetIndex + (uint)i);
+                ReturnBuffer(b);
+                set.Data[i] = null;
+            }
+        }
+    }
+
+    private SlotState GetSlot(ulong slotNumber)
+    {
+        if (!_slots.TryGetValue(slotNumber, out var slot))
+        {
+            slot = _slotPool.Count > 0 ? _slotPool.Pop() : new SlotState();
+            slot.Slot = slotNumber;
+            _slots[slotNumber] = slot;
+        }
+
+        return slot;
+    }
+
+    private FecSetState RentSet(SlotState slot, in ShredHeader h)
+    {
+        var set = _setPool.Count > 0 ? _setPool.Pop() : new FecSetState();
+        set.Slot = h.Slot;
+        set.FecSetIndex = h.FecSetIndex;
+        slot.Sets[h.FecSetIndex] = set;
+        _inFlightSets++;
+        Stats._fecSets++;
+        return set;
+    }
+
+    private void AdvanceWindow(ulong slot)
+    {
+        if (!_hasHighest || slot > _highestSlot)
+        {
+            _hasHighest = true;
+            _highestSlot = slot;
+            if (_slots.Count > 1)
+            {
+                _evictScratch.Clear();
+                foreach (var s in _slots.Keys)
+                {
+                    if (s + (ulong)_options.SlotWindow < _highestSlot)
+                    {
+                        _evictScratch.Add(s);
+                    }
+                }
+
+                _evictScratch.Sort();
+                foreach (var s in _evictScratch)
+                {
+                    RetireSlot(s, evicted: true);
+                }
+            }
+        }
+
+        while (_inFlightSets > _options.MaxInFlightFecSets && _slots.Count > 1)
+        {
+            ulong oldest = ulong.MaxValue;
+            foreach (var s in _slots.Keys)
+            {
+                oldest = Math.Min(oldest, s);
+            }
+
+            RetireSlot(oldest, evicted: true);
+        }
+    }
+
+    private void RetireSlot(ulong slotNumber, bool evicted)
+    {
+        if (!_slots.Remove(slotNumber, out var slot))
+        {
+            return;
+        }
+
+        if (evicted)
+        {
+            Stats._evictedSlots++;
+            _metrics?.Evicted();
+        }
+
+        foreach (var (_, set) in slot.Sets)
+        {
+            if (evicted && !set.Complete)
+            {
+                Stats._evictedIncompleteFecSets++;
+            }
+
+            _observer?.OnFecSet(new FecSetResult(
+                set.Slot, set.FecSetIndex, new Signature(set.Signature), new Hash(set.Root), set.SignatureValid,
+                set.DataReceived, set.CodeReceived, set.Recovered, set.Complete, set.Equivocated, set.CompletedTimestamp));
+            for (int i = 0; i < FecSetState.MaxShardsPerKind; i++)
+            {
+                if (set.Data[i] is { } d)
+                {
+                    ReturnBuffer(d);
+                    set.Data[i] = null;
+                }
+
+                if (set.Code[i] is { } c)
+                {
+                    ReturnBuffer(c);
+                    set.Code[i] = null;
+                }
+            }
+
+            set.Reset();
+            _setPool.Push(set);
+            _inFlightSets--;
+        }
+
+        foreach (var (_, r) in slot.Data)
+        {
+            if (r.Owner is null)
+            {
+                ReturnBuffer(r.Buffer);
+            }
+        }
+
+        slot.Reset();
+        _slotPool.Push(slot);
+    }
+
+    private byte[] RentBuffer() => _buffers.Count > 0 ? _buffers.Pop() : new byte[BufferSize];
+
+    private void ReturnBuffer(byte[] buffer)
+    {
+        if (_buffers.Count < 1 << 16)
+        {
+            _buffers.Push(buffer);
+        }
+    }
+}
