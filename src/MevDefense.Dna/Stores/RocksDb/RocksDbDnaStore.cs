@@ -1,0 +1,591 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using MevDefense.Dna.Internal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using RocksDbSharp;
+
+namespace MevDefense.Dna.Stores;
+
+/// <summary>
+/// The embedded <see cref="IDnaStore"/> (the default): RocksDB with a synced write-ahead log and group commit.
+/// </summary>
+/// <remarks>
+/// <para>Every write request (append, checkpoint, anchor receipt) goes through one bounded queue to a single writer loop, which
+/// drains whatever is queued (up to <see cref="RocksDbDnaStoreOptions.MaxBatchRecords"/> records) into one <c>WriteBatch</c> and
+/// writes it with <c>sync = true</c> (an <c>fdatasync</c> of the WAL). Each caller's task completes only after that synced write
+/// returned, so many concurrent appenders share one sync. A batch is atomic across the column families: records, the id, slot and
+/// transaction-signature indexes, the head, checkpoints and receipts.</para>
+/// <para>If a write or sync fails, every waiter of that batch gets an <see cref="IOException"/>, nothing of it is acknowledged, and the
+/// store becomes faulted: later writes fail too (as PostgreSQL does after a failed fsync, a failed sync is never retried). Dispose it
+/// and open it again; RocksDB recovers the WAL to a consistent prefix of batches.</para>
+/// </remarks>
+public sealed class RocksDbDnaStore : IDnaStore
+{
+    private const string RecordsCf = "records";
+    private const string IdsCf = "ids";
+    private const string SlotsCf = "slots";
+    private const string TxsCf = "txs";
+    private const string CheckpointsCf = "checkpoints";
+    private const string AnchorsCf = "anchors";
+    private const string MetaCf = "meta";
+    private static readonly byte[] HeadKey = "head"u8.ToArray();
+
+    private readonly RocksDb _db;
+    private readonly ColumnFamilyHandle _records;
+    private readonly ColumnFamilyHandle _ids;
+    private readonly ColumnFamilyHandle _slots;
+    private readonly ColumnFamilyHandle _txs;
+    private readonly ColumnFamilyHandle _checkpoints;
+    private readonly ColumnFamilyHandle _anchors;
+    private readonly ColumnFamilyHandle _meta;
+    private readonly WriteOptions _writeOptions;
+    private readonly RocksDbDnaStoreOptions _options;
+    private readonly ILogger _logger;
+    private readonly Channel<WriteOp> _queue;
+    private readonly string _name;
+    private Task _writer = Task.CompletedTask;
+    private volatile HeadState _head;
+    private ulong _latestCheckpointSize;
+    private bool _hasCheckpoint;
+    private volatile Exception? _fault;
+    private long _syncedBatches;
+    private int _disposed;
+
+    private RocksDbDnaStore(RocksDb db, RocksDbDnaStoreOptions options, ILogger logger)
+    {
+        _db = db;
+        _options = options;
+        _logger = logger;
+        _name = "rocksdb:" + options.Path;
+        _records = db.GetColumnFamily(RecordsCf);
+        _ids = db.GetColumnFamily(IdsCf);
+        _slots = db.GetColumnFamily(SlotsCf);
+        _txs = db.GetColumnFamily(TxsCf);
+        _checkpoints = db.GetColumnFamily(CheckpointsCf);
+        _anchors = db.GetColumnFamily(AnchorsCf);
+        _meta = db.GetColumnFamily(MetaCf);
+        _writeOptions = new WriteOptions().SetSync(options.Sync);
+        _queue = Channel.CreateBounded<WriteOp>(new BoundedChannelOptions(options.QueueCapacity)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            AllowSynchronousContinuations = false,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _head = new HeadState(DnaStoreHead.Empty);
+    }
+
+    /// <summary>Gets the number of synced write batches so far (each is one <c>fdatasync</c> of the WAL when syncing is on).</summary>
+    public long SyncedBatchCount => Interlocked.Read(ref _syncedBatches);
+
+    /// <summary>Gets a value indicating whether a write or sync failed; a faulted store refuses writes until reopened.</summary>
+    public bool IsFaulted => _fault is not null;
+
+    /// <summary>Opens (or creates) a store at a directory and starts its writer loop.</summary>
+    /// <param name="path">The database directory.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The open store.</returns>
+    /// <exception cref="IOException">RocksDB could not open the directory (for example it is locked by another process).</exception>
+    /// <exception cref="InvalidDataException">The stored head does not match the stored records.</exception>
+    public static Task<RocksDbDnaStore> OpenAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return OpenAsync(new RocksDbDnaStoreOptions { Path = path }, null, cancellationToken);
+    }
+
+    /// <summary>Opens (or creates) a store and starts its writer loop.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="logger">The logger, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The open store.</returns>
+    /// <exception cref="ArgumentException"><see cref="RocksDbDnaStoreOptions.Path"/> is missing or a limit is out of range.</exception>
+    /// <exception cref="IOException">RocksDB could not open the directory (for example it is locked by another process).</exception>
+    /// <exception cref="InvalidDataException">The stored head does not match the stored records.</exception>
+    public static Task<RocksDbDnaStore> OpenAsync(RocksDbDnaStoreOptions options, ILogger<RocksDbDnaStore>? logger = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Path, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchRecords, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.QueueCapacity, 1, nameof(options));
+        cancellationToken.ThrowIfCancellationRequested();
+        Directory.CreateDirectory(options.Path);
+        var cfs = new ColumnFamilies();
+        foreach (string name in new[] { RecordsCf, IdsCf, SlotsCf, TxsCf, CheckpointsCf, AnchorsCf, MetaCf })
+        {
+            cfs.Add(name, new ColumnFamilyOptions());
+        }
+
+        DbOptions dbOptions = new DbOptions()
+            .SetCreateIfMissing(true)
+            .SetCreateMissingColumnFamilies(true)
+            .SetWalRecoveryMode(Recovery.PointInTime)
+            .SetParanoidChecks(true);
+        RocksDb db;
+        try
+        {
+            db = RocksDb.Open(dbOptions, options.Path, cfs);
+        }
+        catch (RocksDbException ex)
+        {
+            throw new IOException($"Cannot open the Decision DNA RocksDB store at '{options.Path}': {ex.Message}", ex);
+        }
+
+        var store = new RocksDbDnaStore(db, options, (ILogger?)logger ?? NullLogger.Instance);
+        try
+        {
+            store.LoadState();
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
+
+        store._writer = Task.Run(store.WriterLoopAsync, CancellationToken.None);
+        DnaStoreLog.StoreOpened(store._logger, store._name, store._head.Value.Count);
+        return Task.FromResult(store);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask AppendAsync(IReadOnlyList<DecisionRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (records.Count == 0)
+        {
+            throw new ArgumentException("The batch is empty.", nameof(records));
+        }
+
+        var bytes = new byte[records.Count][];
+        for (int i = 0; i < records.Count; i++)
+        {
+            DecisionRecord r = records[i] ?? throw new ArgumentException("The batch contains null.", nameof(records));
+            if (!r.IsSealed)
+            {
+                throw new ArgumentException($"Record {r.Sequence} is not sealed.", nameof(records));
+            }
+
+            bytes[i] = r.GetCanonicalBytesCached();
+        }
+
+        await SubmitAsync(new AppendOp([.. records], bytes), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<DnaStoreHead> GetHeadAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return ValueTask.FromResult(_head.Value);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<DecisionRecord?> GetBySequenceAsync(ulong sequence, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        byte[]? bytes = _db.Get(DnaStoreCodec.SequenceKey(sequence), _records);
+        return ValueTask.FromResult(bytes is null ? null : DecisionRecord.Parse(bytes));
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<DecisionRecord?> GetByIdAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        byte[]? seq = _db.Get(DnaStoreCodec.IdKey(id), _ids);
+        if (seq is null)
+        {
+            return ValueTask.FromResult<DecisionRecord?>(null);
+        }
+
+        byte[]? bytes = _db.Get(seq, _records);
+        return ValueTask.FromResult(bytes is null ? null : DecisionRecord.Parse(bytes));
+    }
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<DecisionRecord> GetBySlotAsync(ulong slot, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return FromIndexAsync(_slots, DnaStoreCodec.SlotPrefix(slot), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<DecisionRecord> GetByTransactionAsync(Signature transaction, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return FromIndexAsync(_txs, transaction.AsSpan().ToArray(), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<DecisionRecord> ReadRangeAsync(ulong fromSequence, int maxCount, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (DnaStoredRecord raw in ReadRawRangeAsync(fromSequence, maxCount, cancellationToken).ConfigureAwait(false))
+        {
+            yield return DecisionRecord.Parse(raw.Bytes.Span);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<DnaStoredRecord> ReadRawRangeAsync(ulong fromSequence, int maxCount, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        await Task.CompletedTask.ConfigureAwait(false);
+        if (maxCount == 0)
+        {
+            yield break;
+        }
+
+        using Iterator it = _db.NewIterator(_records);
+        it.Seek(DnaStoreCodec.SequenceKey(fromSequence));
+        for (int n = 0; n < maxCount && it.Valid(); n++, it.Next())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return new DnaStoredRecord(DnaStoreCodec.ReadSequenceKey(it.GetKeySpan()), it.Value());
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask AddCheckpointAsync(DnaCheckpoint checkpoint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        await SubmitAsync(new CheckpointOp(checkpoint), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<DnaCheckpoint?> GetLatestCheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        using Iterator it = _db.NewIterator(_checkpoints);
+        it.SeekToLast();
+        return ValueTask.FromResult(it.Valid() ? DnaStoreCodec.DecodeCheckpoint(it.GetValueSpan()) : null);
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<DnaCheckpoint> ReadCheckpointsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        await Task.CompletedTask.ConfigureAwait(false);
+        using Iterator it = _db.NewIterator(_checkpoints);
+        for (it.SeekToFirst(); it.Valid(); it.Next())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return DnaStoreCodec.DecodeCheckpoint(it.GetValueSpan());
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask AddAnchorReceiptAsync(DnaAnchorReceipt receipt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        await SubmitAsync(new AnchorOp(receipt), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<DnaAnchorReceipt> ReadAnchorReceiptsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        await Task.CompletedTask.ConfigureAwait(false);
+        using Iterator it = _db.NewIterator(_anchors);
+        for (it.SeekToFirst(); it.Valid(); it.Next())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return DnaStoreCodec.DecodeReceipt(it.GetValueSpan());
+        }
+    }
+
+    /// <summary>Completes the queue, waits for the writer to finish everything already queued, and closes the database.</summary>
+    /// <returns>A task that completes when the store is closed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.CompareExchange(ref _disposed, 1, 0) != 0)
+        {
+            return;
+        }
+
+        _queue.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+        _db.Dispose();
+    }
+
+    /// <summary>Test hook: overwrites the bytes stored under a sequence key, bypassing the writer (simulates on-disk tampering).</summary>
+    internal void TamperPut(ulong sequence, byte[] bytes) => _db.Put(DnaStoreCodec.SequenceKey(sequence), bytes, _records, _writeOptions);
+
+    /// <summary>Test hook: deletes the entry under a sequence key, bypassing the writer.</summary>
+    internal void TamperDelete(ulong sequence) => _db.Remove(DnaStoreCodec.SequenceKey(sequence), _records, _writeOptions);
+
+    /// <summary>Test hook: reads the bytes under a sequence key.</summary>
+    internal byte[]? TamperRead(ulong sequence) => _db.Get(DnaStoreCodec.SequenceKey(sequence), _records);
+
+    private async ValueTask SubmitAsync(WriteOp op, CancellationToken cancellationToken)
+    {
+        if (_fault is { } fault)
+        {
+            throw Faulted(fault);
+        }
+
+        try
+        {
+            await _queue.Writer.WriteAsync(op, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new ObjectDisposedException(nameof(RocksDbDnaStore));
+        }
+
+        await op.Completion.Task.ConfigureAwait(false);
+    }
+
+    private void LoadState()
+    {
+        byte[]? head = _db.Get(HeadKey, _meta);
+        DnaStoreHead h = head is null ? DnaStoreHead.Empty : DnaStoreCodec.DecodeHead(head);
+        using (Iterator it = _db.NewIterator(_records))
+        {
+            it.SeekToLast();
+            ulong stored = it.Valid() ? DnaStoreCodec.ReadSequenceKey(it.GetKeySpan()) + 1 : 0;
+            if (stored != h.Count)
+            {
+                throw new InvalidDataException($"The Decision DNA store at '{_options.Path}' is inconsistent: its head says {h.Count} records but the last stored sequence key is {(long)stored - 1}.");
+            }
+        }
+
+        _head = new HeadState(h);
+        using Iterator cp = _db.NewIterator(_checkpoints);
+        cp.SeekToLast();
+        if (cp.Valid())
+        {
+            _hasCheckpoint = true;
+            _latestCheckpointSize = DnaStoreCodec.ReadSequenceKey(cp.GetKeySpan());
+        }
+    }
+
+    private async Task WriterLoopAsync()
+    {
+        var ops = new List<WriteOp>();
+        ChannelReader<WriteOp> reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            ops.Clear();
+            int records = 0;
+            while (records < _options.MaxBatchRecords && reader.TryRead(out WriteOp? op))
+            {
+                ops.Add(op);
+                records += op is AppendOp a ? a.Records.Length : 1;
+            }
+
+            if (ops.Count > 0)
+            {
+                CommitBatch(ops);
+            }
+        }
+
+        // Disposed: anything still queued cannot be written any more.
+        while (reader.TryRead(out WriteOp? op))
+        {
+            op.Completion.TrySetException(new ObjectDisposedException(nameof(RocksDbDnaStore)));
+        }
+    }
+
+    private void CommitBatch(List<WriteOp> ops)
+    {
+        if (_fault is { } fault)
+        {
+            foreach (WriteOp op in ops)
+            {
+                op.Completion.TrySetException(Faulted(fault));
+            }
+
+            return;
+        }
+
+        DnaStoreHead head = _head.Value;
+        ulong next = head.Count;
+        Hash last = head.LastChainHash;
+        bool hasCheckpoint = _hasCheckpoint;
+        ulong checkpointSize = _latestCheckpointSize;
+        var accepted = new List<WriteOp>(ops.Count);
+        HashSet<Guid>? batchIds = null;
+        using var batch = new WriteBatch();
+        foreach (WriteOp op in ops)
+        {
+            switch (op)
+            {
+                case AppendOp append:
+                    if (CheckAppend(append, next, ref batchIds) is { } conflict)
+                    {
+                        op.Completion.TrySetException(conflict);
+                        continue;
+                    }
+
+                    for (int i = 0; i < append.Records.Length; i++)
+                    {
+                        DecisionRecord r = append.Records[i];
+                        byte[] seqKey = DnaStoreCodec.SequenceKey(r.Sequence);
+                        batch.Put(seqKey, append.Bytes[i], _records);
+                        batch.Put(DnaStoreCodec.IdKey(r.Id), seqKey, _ids);
+                        batch.Put(DnaStoreCodec.IndexKey(DnaStoreCodec.SlotPrefix(r.Slot), r.Sequence), Array.Empty<byte>(), _slots);
+                        foreach (Signature tx in r.Transactions)
+                        {
+                            batch.Put(DnaStoreCodec.IndexKey(tx.AsSpan(), r.Sequence), Array.Empty<byte>(), _txs);
+                        }
+                    }
+
+                    next += (ulong)append.Records.Length;
+                    last = append.Records[^1].ChainHash;
+                    break;
+                case CheckpointOp cp:
+                    if (hasCheckpoint && cp.Checkpoint.Size < checkpointSize)
+                    {
+                        op.Completion.TrySetException(new DnaStoreConflictException($"Checkpoint size {cp.Checkpoint.Size} is below the latest stored size {checkpointSize}."));
+                        continue;
+                    }
+
+                    if (!hasCheckpoint || cp.Checkpoint.Size > checkpointSize)
+                    {
+                        batch.Put(DnaStoreCodec.SequenceKey(cp.Checkpoint.Size), DnaStoreCodec.EncodeCheckpoint(cp.Checkpoint), _checkpoints);
+                        hasCheckpoint = true;
+                        checkpointSize = cp.Checkpoint.Size;
+                    }
+
+                    break;
+                case AnchorOp anchor:
+                    batch.Put(DnaStoreCodec.AnchorKey(anchor.Receipt.CheckpointSize, anchor.Receipt.TransactionSignature), DnaStoreCodec.EncodeReceipt(anchor.Receipt), _anchors);
+                    break;
+            }
+
+            accepted.Add(op);
+        }
+
+        if (accepted.Count == 0)
+        {
+            return;
+        }
+
+        if (next != head.Count)
+        {
+            batch.Put(HeadKey, DnaStoreCodec.EncodeHead(next, last), _meta);
+        }
+
+        try
+        {
+            if (batch.Count() > 0)
+            {
+                _db.Write(batch, _writeOptions);
+                Interlocked.Increment(ref _syncedBatches);
+            }
+        }
+        catch (Exception ex)
+        {
+            // A failed write or sync is never retried: the WAL state is unknown until the database is reopened and recovered.
+            _fault = ex;
+            DnaStoreLog.StoreWriteFailed(_logger, _name, accepted.Count, ex);
+            foreach (WriteOp op in accepted)
+            {
+                op.Completion.TrySetException(new IOException("The Decision DNA store failed to write or sync; nothing of this batch is acknowledged.", ex));
+            }
+
+            return;
+        }
+
+        _head = new HeadState(new DnaStoreHead(next, last));
+        _hasCheckpoint = hasCheckpoint;
+        _latestCheckpointSize = checkpointSize;
+        foreach (WriteOp op in accepted)
+        {
+            op.Completion.TrySetResult();
+        }
+    }
+
+    private DnaStoreConflictException? CheckAppend(AppendOp append, ulong next, ref HashSet<Guid>? batchIds)
+    {
+        for (int i = 0; i < append.Records.Length; i++)
+        {
+            if (append.Records[i].Sequence != next + (ulong)i)
+            {
+                return new DnaStoreConflictException($"Expected sequence {next + (ulong)i}, got {append.Records[i].Sequence}.");
+            }
+        }
+
+        batchIds ??= [];
+        for (int i = 0; i < append.Records.Length; i++)
+        {
+            Guid id = append.Records[i].Id;
+            if (batchIds.Contains(id) || _db.HasKey(DnaStoreCodec.IdKey(id), _ids))
+            {
+                // Roll back the ids this request already claimed in the batch.
+                for (int j = 0; j < i; j++)
+                {
+                    batchIds.Remove(append.Records[j].Id);
+                }
+
+                return new DnaStoreConflictException($"Duplicate record id {id}.");
+            }
+
+            batchIds.Add(id);
+        }
+
+        return null;
+    }
+
+    private async IAsyncEnumerable<DecisionRecord> FromIndexAsync(ColumnFamilyHandle index, byte[] prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        var sequences = new List<byte[]>();
+        using (Iterator it = _db.NewIterator(index))
+        {
+            for (it.Seek(prefix); it.Valid(); it.Next())
+            {
+                ReadOnlySpan<byte> key = it.GetKeySpan();
+                if (key.Length != prefix.Length + 8 || !key.StartsWith(prefix))
+                {
+                    break;
+                }
+
+                sequences.Add(key[prefix.Length..].ToArray());
+            }
+        }
+
+        foreach (byte[] seq in sequences)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_db.Get(seq, _records) is { } bytes)
+            {
+                yield return DecisionRecord.Parse(bytes);
+            }
+        }
+    }
+
+    private static IOException Faulted(Exception fault) =>
+        new("The Decision DNA store is faulted after a failed write or sync; dispose and reopen it.", fault);
+
+    private sealed class HeadState(DnaStoreHead value)
+    {
+        public DnaStoreHead Value { get; } = value;
+    }
+
+    private abstract class WriteOp
+    {
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class AppendOp(DecisionRecord[] records, byte[][] bytes) : WriteOp
+    {
+        public DecisionRecord[] Records { get; } = records;
+
+        public byte[][] Bytes { get; } = bytes;
+    }
+
+    private sealed class CheckpointOp(DnaCheckpoint checkpoint) : WriteOp
+    {
+        public DnaCheckpoint Checkpoint { get; } = checkpoint;
+    }
+
+    private sealed class AnchorOp(DnaAnchorReceipt receipt) : WriteOp
+    {
+        public DnaAnchorReceipt Receipt { get; } = receipt;
+    }
+}
