@@ -158,6 +158,27 @@ public sealed class DecisionRecord
     /// <summary>Returns the cached canonical bytes (callers must not mutate).</summary>
     internal byte[] GetCanonicalBytesCached() => _canonical ??= ToMessage(includeSeal: true).ToByteArray();
 
+    /// <summary>Creates a copy with the seal fields set, reusing the body bytes: fields 30 and 31 come last in the canonical
+    /// encoding, so the full bytes are the body followed by their two length-delimited fields.</summary>
+    internal DecisionRecord WithSeal(Hash chainHash, Signature signature, byte[] bodyBytes)
+    {
+        byte[] full = new byte[bodyBytes.Length + 3 + Hash.Size + 3 + Signature.Size];
+        bodyBytes.CopyTo(full, 0);
+        int p = bodyBytes.Length;
+        full[p++] = 0xF2; // field 30, wire type 2
+        full[p++] = 0x01;
+        full[p++] = Hash.Size;
+        chainHash.CopyTo(full.AsSpan(p));
+        p += Hash.Size;
+        full[p++] = 0xFA; // field 31, wire type 2
+        full[p++] = 0x01;
+        full[p++] = Signature.Size;
+        signature.CopyTo(full.AsSpan(p));
+        DecisionRecord sealedRecord = WithSeal(chainHash, signature);
+        sealedRecord._canonical = full;
+        return sealedRecord;
+    }
+
     /// <summary>Creates a copy with the seal fields set.</summary>
     internal DecisionRecord WithSeal(Hash chainHash, Signature signature) => new()
     {

@@ -458,11 +458,10 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
             ParentHash = parent,
             KeyId = _signer.KeyId,
         };
-        Hash chain = DnaChain.ComputeChainHash(parent, unsealed.GetBodyBytes());
+        byte[] body = unsealed.GetBodyBytes();
+        Hash chain = DnaChain.ComputeChainHash(parent, body);
         _signer.Sign(chain.AsSpan(), sig);
-        DecisionRecord sealedRecord = unsealed.WithSeal(chain, new Signature(sig));
-        _ = sealedRecord.GetCanonicalBytesCached();
-        return sealedRecord;
+        return unsealed.WithSeal(chain, new Signature(sig), body);
     }
 
     private async ValueTask MaybeCheckpointAsync(CancellationToken cancellationToken)

@@ -24,6 +24,18 @@ public sealed class DecisionRecordTests
     }
 
     [Fact]
+    public async Task SealedBytes_EqualAFreshSerialization()
+    {
+        await using var h = await LedgerHarness.CreateAsync();
+        for (int i = 0; i < 20; i++)
+        {
+            DecisionRecord r = await h.AppendSampleAsync(i);
+            DecisionRecord copy = DecisionRecord.Parse(r.ToCanonicalBytes());
+            Assert.Equal(r.ToCanonicalBytes(), copy.WithSeal(copy.ChainHash, copy.Signature).ToCanonicalBytes());
+        }
+    }
+
+    [Fact]
     public async Task Ids_AreTimeOrdered_FromTimeProvider()
     {
         await using var h = await LedgerHarness.CreateAsync(records: 20);
