@@ -10,11 +10,19 @@ using static TorchSharp.torch;
 
 // MevDefense.Trainer: trains the GNN+Transformer role model with TorchSharp and exports it to ONNX.
 //   dotnet run -c Release --project tools/MevDefense.Trainer -p:ArtifactsPath=/tmp/art/trainer -- [options]
-// Options (defaults in brackets): --source scenarios|features [scenarios]  --train-seeds A-B [1-40]  --eval-seeds A-B [1001-1010]
-//   --windows-per-seed N [60]  --epochs N [25]  --batch N [32]  --lr X [0.003]  --gnn N [2]  --encoders N [1]  --seed N [7]
+// Options (defaults in brackets): --source scenarios|features|scenarios+features [scenarios]  --weights role class weights [1,3,2,3,3]  --train-seeds A-B [1-40]  --eval-seeds A-B [1001-1010]
+//   --windows-per-seed N [60] (for --source scenarios: slots per seed)  --epochs N [25]  --batch N [32]  --lr X [0.003]  --gnn N [2]  --encoders N [1]  --seed N [7]
 //   --out PATH [src/MevDefense.Detection/Models/mevdefense-roles.onnx]  --parity PATH [tests/MevDefense.Detection.Tests/Model/parity-torchsharp.bin]
+//   --eval-only MODEL.onnx (skip training: rules / model / combined through DetectionPipeline on --eval-seeds)
 //   --card PATH [src/MevDefense.Detection/Models/metrics.md]
 var opts = ParseArgs(args);
+if (opts["eval-only"].Length > 0)
+{
+    var (ef, et) = Range(opts["eval-seeds"]);
+    Console.WriteLine(PipelineEvaluation.Run(opts["eval-only"], ef, et, int.Parse(opts["windows-per-seed"], CultureInfo.InvariantCulture)));
+    return 0;
+}
+
 var baseDir = AppContext.BaseDirectory;
 Console.WriteLine($"GLIBCXX patch: {GlibcxxPatch.PatchAll(baseDir)} file(s) patched under {baseDir}");
 torch.set_num_threads(2);
@@ -34,7 +42,7 @@ var trainSet = Dataset.Build(train);
 var evalSet = Dataset.Build(eval);
 var model = new RoleModel(int.Parse(opts["gnn"], CultureInfo.InvariantCulture), int.Parse(opts["encoders"], CultureInfo.InvariantCulture), int.Parse(opts["seed"], CultureInfo.InvariantCulture));
 var optimizer = optim.Adam(model.Parameters.Values, lr: double.Parse(opts["lr"], CultureInfo.InvariantCulture));
-var classWeights = tensor(new[] { 1f, 3f, 2f, 3f, 3f });
+var classWeights = tensor(opts["weights"].Split(',').Select(w => float.Parse(w, CultureInfo.InvariantCulture)).ToArray());
 var epochs = int.Parse(opts["epochs"], CultureInfo.InvariantCulture);
 var batch = int.Parse(opts["batch"], CultureInfo.InvariantCulture);
 var shuffle = new Random(int.Parse(opts["seed"], CultureInfo.InvariantCulture));
@@ -88,7 +96,8 @@ var meta = new Dictionary<string, string>
     ["mevdefense.feature_layout"] = TransactionFeatures.LayoutVersion.ToString(CultureInfo.InvariantCulture),
     ["mevdefense.architecture"] = $"features[8:72] 64->16 relu + learned position; {model.GnnLayers}x GNN (self + mean pool-neighbours + mean linked-neighbours, residual relu); {model.EncoderLayers}x pre-norm Transformer encoder (d=16, 2 heads, ffn 32, key mask); LN; head 16->5 softmax",
     ["mevdefense.roles"] = "none,front,victim,back,arbitrage",
-    ["mevdefense.training"] = $"source={opts["source"]} train-seeds={opts["train-seeds"]} eval-seeds={opts["eval-seeds"]} windows-per-seed={perSeed} epochs={epochs} batch={batch} lr={opts["lr"]} seed={opts["seed"]}",
+    ["mevdefense.model_version"] = $"roles-v1-{opts["source"]}-s{opts["seed"]}",
+    ["mevdefense.training"] = $"weights={opts["weights"]} source={opts["source"]} train-seeds={opts["train-seeds"]} eval-seeds={opts["eval-seeds"]} windows-per-seed={perSeed} epochs={epochs} batch={batch} lr={opts["lr"]} seed={opts["seed"]}",
     ["mevdefense.heldout.sandwich_f1"] = heldOut.Sandwich().F1.ToString("F4", CultureInfo.InvariantCulture),
     ["mevdefense.heldout.sandwich_precision"] = heldOut.Sandwich().P.ToString("F4", CultureInfo.InvariantCulture),
 };
@@ -128,7 +137,9 @@ using (var file = new BinaryWriter(File.Create(opts["parity"])))
 }
 
 Console.WriteLine($"parity: max |ONNX Runtime - TorchSharp| = {maxDiff:E2} over {parityWindows.Length} held-out windows -> {opts["parity"]}");
-File.WriteAllText(opts["card"], $"<!-- written by MevDefense.Trainer; {meta["mevdefense.training"]} -->\n{report}\nparity: max |ONNX Runtime - TorchSharp| = {maxDiff:E2}\n");
+var pipelineReport = opts["source"].StartsWith("scenarios", StringComparison.Ordinal) ? PipelineEvaluation.Run(opts["out"], evalFrom, evalTo, perSeed) : string.Empty;
+Console.WriteLine(pipelineReport);
+File.WriteAllText(opts["card"], $"<!-- written by MevDefense.Trainer; {meta["mevdefense.training"]} -->\n{report}\n{pipelineReport}\nparity: max |ONNX Runtime - TorchSharp| = {maxDiff:E2}\n");
 return maxDiff <= 1e-4 ? 0 : 1;
 
 static Evaluation Evaluate(RoleModel model, Dataset set, IReadOnlyList<LabelledWindow> windows)
@@ -166,6 +177,7 @@ static List<LabelledWindow> Windows(string source, int from, int to, int perSeed
         {
             "features" => FeatureScenarioGenerator.Generate(seed, perSeed),
             "scenarios" => ScenarioWindows.Generate(seed, perSeed),
+            "scenarios+features" => ScenarioWindows.Generate(seed, perSeed).Concat(FeatureScenarioGenerator.Generate(seed, perSeed / 2)),
             _ => throw new ArgumentException($"unknown --source {source}"),
         });
     }
@@ -198,7 +210,7 @@ static Dictionary<string, string> ParseArgs(string[] args)
     var d = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["source"] = "scenarios", ["train-seeds"] = "1-40", ["eval-seeds"] = "1001-1010", ["windows-per-seed"] = "60",
-        ["epochs"] = "25", ["batch"] = "32", ["lr"] = "0.003", ["gnn"] = "2", ["encoders"] = "1", ["seed"] = "7",
+        ["epochs"] = "25", ["eval-only"] = "", ["weights"] = "1,3,2,3,3", ["batch"] = "32", ["lr"] = "0.003", ["gnn"] = "2", ["encoders"] = "1", ["seed"] = "7",
         ["out"] = "src/MevDefense.Detection/Models/mevdefense-roles.onnx",
         ["parity"] = "tests/MevDefense.Detection.Tests/Model/parity-torchsharp.bin",
         ["card"] = "src/MevDefense.Detection/Models/metrics.md",

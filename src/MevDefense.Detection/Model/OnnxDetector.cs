@@ -13,7 +13,7 @@ namespace MevDefense.Detection.Model;
 /// pin preallocated buffers, so the steady path allocates nothing. Thread-safe: concurrent callers get separate
 /// scoring contexts from a small pool.
 /// </summary>
-public sealed class OnnxDetector : IDisposable
+public sealed class OnnxDetector : ITransactionScorer, IDisposable
 {
     /// <summary>The name of the model shipped in the package (embedded resource and <c>content/Models/</c>).</summary>
     public const string EmbeddedModelName = "mevdefense-roles.onnx";
@@ -66,6 +66,14 @@ public sealed class OnnxDetector : IDisposable
         _session = new InferenceSession(bytes, _sessionOptions);
         _runOptions = new RunOptions();
     }
+
+    /// <inheritdoc/>
+    /// <value>Always <c>onnx-gnn-transformer</c>.</value>
+    public string Name => "onnx-gnn-transformer";
+
+    /// <inheritdoc/>
+    /// <value>The model's <c>mevdefense.model_version</c> metadata, or <see langword="null"/>.</value>
+    public string? ModelVersion => Metadata.TryGetValue("mevdefense.model_version", out var v) ? v : null;
 
     /// <summary>Gets the model's metadata (training data, seeds, metrics, feature layout).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
@@ -163,30 +171,55 @@ public sealed class OnnxDetector : IDisposable
     public void Score(ReadOnlySpan<TransactionFeatureInput> transactions, Span<float> probabilities)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        var count = transactions.Length;
-        CheckOutput(probabilities, count);
-        if (count == 0)
-        {
-            return;
-        }
-
         var context = Rent();
         try
         {
-            var windows = WindowCount(count);
-            for (var first = 0; first < windows; first += MaxBatch)
-            {
-                var batch = Math.Min(MaxBatch, windows - first);
-                for (var k = 0; k < batch; k++)
-                {
-                    var (start, length, _, _) = WindowAt(count, first + k);
-                    context.Extractor.Extract(transactions.Slice(start, length), context.Window);
-                    context.Stage(k, context.Window);
-                }
+            Score(transactions, context, probabilities);
+        }
+        finally
+        {
+            _contexts.Add(context);
+        }
+    }
 
-                Run(context, batch);
-                CopyKept(context, count, first, batch, probabilities);
+    private void Score(ReadOnlySpan<TransactionFeatureInput> transactions, Context context, Span<float> probabilities)
+    {
+        var count = transactions.Length;
+        CheckOutput(probabilities, count);
+        var windows = count == 0 ? 0 : WindowCount(count);
+        for (var first = 0; first < windows; first += MaxBatch)
+        {
+            var batch = Math.Min(MaxBatch, windows - first);
+            for (var k = 0; k < batch; k++)
+            {
+                var (start, length, _, _) = WindowAt(count, first + k);
+                context.Extractor.Extract(transactions.Slice(start, length), context.Window);
+                context.Stage(k, context.Window);
             }
+
+            Run(context, batch);
+            CopyKept(context, count, first, batch, probabilities);
+        }
+    }
+
+    /// <summary>Scores a window of decoded transactions (<see cref="ITransactionScorer"/>), in windows of 64 as above.</summary>
+    /// <param name="window">The decoded transactions in block order.</param>
+    /// <param name="probabilities">Receives <c>window.Count × 5</c> role probabilities.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="window"/> is <see langword="null"/>.</exception>
+    public void Score(DetectionWindow window, Span<float> probabilities)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var context = Rent();
+        try
+        {
+            var inputs = context.Inputs(window.Count);
+            for (var i = 0; i < window.Count; i++)
+            {
+                inputs[i] = TransactionFeatureInputs.FromDecoded(window[i]);
+            }
+
+            Score(inputs, context, probabilities);
         }
         finally
         {
@@ -283,7 +316,20 @@ public sealed class OnnxDetector : IDisposable
 
         public WindowTensors Window { get; } = new();
 
+        private TransactionFeatureInput[] _inputs = new TransactionFeatureInput[N];
+
         public WindowFeatureExtractor Extractor { get; } = new();
+
+        /// <summary>A reusable input buffer of at least <paramref name="count"/> entries (grows, never shrinks).</summary>
+        public Span<TransactionFeatureInput> Inputs(int count)
+        {
+            if (_inputs.Length < count)
+            {
+                _inputs = new TransactionFeatureInput[Math.Max(count, _inputs.Length * 2)];
+            }
+
+            return _inputs.AsSpan(0, count);
+        }
 
         public float[] Output { get; } = new float[MaxBatch * N * RoleCount];
 
