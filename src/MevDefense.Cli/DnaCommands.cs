@@ -221,7 +221,7 @@ internal sealed class DnaCliSession : IAsyncDisposable
 
     public string Origin { get; }
 
-    /// <summary>Opens the store at <c>--store PATH</c> (see <see cref="OpenStore"/>) and the key (<c>--key</c>, default PATH/signing.key).</summary>
+    /// <summary>Opens the store at <c>--store PATH</c> (see <see cref="OpenStoreAsync"/>) and the key (<c>--key</c>, default PATH/signing.key).</summary>
     public static async Task<DnaCliSession> OpenAsync(CliArgs a, bool createKey, CancellationToken ct, bool openLedger = true)
     {
         string path = a.Require("--store");
@@ -243,7 +243,7 @@ internal sealed class DnaCliSession : IAsyncDisposable
             throw new CliUsageException($"key file {keyFile}: {ex.Message}");
         }
 
-        IDnaStore store = OpenStore(path);
+        IDnaStore store = await OpenStoreAsync(path, ct).ConfigureAwait(false);
         DnaLedger ledger;
         try
         {
@@ -273,253 +273,23 @@ internal sealed class DnaCliSession : IAsyncDisposable
         return session;
     }
 
-    /// <summary>The store factory behind <c>--store PATH</c>.</summary>
-    public static IDnaStore OpenStore(string path) => DnaCliFileStore.Open(Path.Combine(path, "dna.log"));
+    /// <summary>The store factory behind <c>--store PATH</c>: the embedded RocksDB store in PATH/rocksdb.</summary>
+    public static async Task<IDnaStore> OpenStoreAsync(string path, CancellationToken ct)
+    {
+        try
+        {
+            return await MevDefense.Dna.Stores.RocksDbDnaStore.OpenAsync(Path.Combine(path, DnaLedgerDefaults.RocksDbDirectoryName), ct).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            throw new CliUsageException(ex.Message);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
         await Ledger.DisposeAsync().ConfigureAwait(false);
         await Store.DisposeAsync().ConfigureAwait(false);
         Signer.Dispose();
-    }
-}
-
-/// <summary>
-/// Interim durable store for the CLI until the RocksDB store is available: one append-only file of framed entries
-/// (kind byte, u32 length, bytes; kind 1 = canonical record, 2 = checkpoint note, 3 = anchor receipt JSON), fsynced on
-/// every append. It keeps raw bytes as written so <c>dna verify</c> sees tampering exactly as stored.
-/// </summary>
-internal sealed class DnaCliFileStore : IDnaStore
-{
-    private readonly FileStream _file;
-    private readonly Lock _lock = new();
-    private readonly List<byte[]> _records = [];
-    private readonly List<DnaCheckpoint> _checkpoints = [];
-    private readonly List<DnaAnchorReceipt> _receipts = [];
-
-    private DnaCliFileStore(FileStream file) => _file = file;
-
-    public static DnaCliFileStore Open(string path)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.Read };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        var file = new FileStream(path, options);
-        var store = new DnaCliFileStore(file);
-        byte[] all = new byte[file.Length];
-        file.ReadExactly(all);
-        int pos = 0;
-        while (pos + 5 <= all.Length)
-        {
-            byte kind = all[pos];
-            int len = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(all.AsSpan(pos + 1));
-            if (len < 0 || pos + 5 + len > all.Length)
-            {
-                break; // torn tail from a crash mid-write: it was never acknowledged
-            }
-
-            byte[] body = all.AsSpan(pos + 5, len).ToArray();
-            switch (kind)
-            {
-                case 1:
-                    store._records.Add(body);
-                    break;
-                case 2:
-                    string note = Encoding.UTF8.GetString(body);
-                    TlogCheckpoint? cp = TryParseCheckpoint(note);
-                    store._checkpoints.Add(new DnaCheckpoint(cp?.Origin ?? string.Empty, cp?.Size ?? 0, cp is { RootHash.Length: 32 } ? new Hash(cp.RootHash.Span) : default, note));
-                    break;
-                case 3:
-                    if (JsonSerializer.Deserialize<DnaAnchorReceiptJson>(body) is { } r)
-                    {
-                        store._receipts.Add(r.ToReceipt());
-                    }
-
-                    break;
-            }
-
-            pos += 5 + len;
-        }
-
-        file.SetLength(pos);
-        file.Seek(pos, SeekOrigin.Begin);
-        return store;
-    }
-
-    public ValueTask AppendAsync(IReadOnlyList<DecisionRecord> records, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(records);
-        lock (_lock)
-        {
-            for (int i = 0; i < records.Count; i++)
-            {
-                if (records[i].Sequence != (ulong)(_records.Count + i))
-                {
-                    throw new DnaStoreConflictException($"Expected sequence {_records.Count + i}, got {records[i].Sequence}.");
-                }
-            }
-
-            byte[][] bytes = [.. records.Select(r => r.ToCanonicalBytes())];
-            WriteEntries(bytes.Select(b => ((byte)1, b)));
-            _records.AddRange(bytes);
-        }
-
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask<DnaStoreHead> GetHeadAsync(CancellationToken cancellationToken = default)
-    {
-        lock (_lock)
-        {
-            if (_records.Count == 0)
-            {
-                return ValueTask.FromResult(DnaStoreHead.Empty);
-            }
-
-            Hash last = DecisionRecord.TryParse(_records[^1], out DecisionRecord? r) ? r.ChainHash : default;
-            return ValueTask.FromResult(new DnaStoreHead((ulong)_records.Count, last));
-        }
-    }
-
-    public ValueTask<DecisionRecord?> GetBySequenceAsync(ulong sequence, CancellationToken cancellationToken = default)
-    {
-        lock (_lock)
-        {
-            return ValueTask.FromResult(sequence < (ulong)_records.Count ? DecisionRecord.Parse(_records[(int)sequence]) : null);
-        }
-    }
-
-    public async ValueTask<DecisionRecord?> GetByIdAsync(Guid id, CancellationToken cancellationToken = default) =>
-        await Scan(r => r.Id == id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-
-    public IAsyncEnumerable<DecisionRecord> GetBySlotAsync(ulong slot, CancellationToken cancellationToken = default) => Scan(r => r.Slot == slot);
-
-    public IAsyncEnumerable<DecisionRecord> GetByTransactionAsync(Signature transaction, CancellationToken cancellationToken = default) => Scan(r => r.Transactions.Contains(transaction));
-
-    public IAsyncEnumerable<DecisionRecord> ReadRangeAsync(ulong fromSequence, int maxCount, CancellationToken cancellationToken = default) =>
-        ReadRawRangeAsync(fromSequence, maxCount, cancellationToken).Select(r => DecisionRecord.Parse(r.Bytes.Span));
-
-    public IAsyncEnumerable<DnaStoredRecord> ReadRawRangeAsync(ulong fromSequence, int maxCount, CancellationToken cancellationToken = default)
-    {
-        lock (_lock)
-        {
-            var page = new List<DnaStoredRecord>();
-            for (ulong s = fromSequence; s < (ulong)_records.Count && page.Count < maxCount; s++)
-            {
-                page.Add(new DnaStoredRecord(s, _records[(int)s]));
-            }
-
-            return page.ToAsyncEnumerable();
-        }
-    }
-
-    public ValueTask AddCheckpointAsync(DnaCheckpoint checkpoint, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        lock (_lock)
-        {
-            if (_checkpoints.Count > 0 && checkpoint.Size <= _checkpoints[^1].Size)
-            {
-                return checkpoint.Size == _checkpoints[^1].Size ? ValueTask.CompletedTask : throw new DnaStoreConflictException("Checkpoint size decreased.");
-            }
-
-            WriteEntries([(2, Encoding.UTF8.GetBytes(checkpoint.SignedNote))]);
-            _checkpoints.Add(checkpoint);
-        }
-
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask<DnaCheckpoint?> GetLatestCheckpointAsync(CancellationToken cancellationToken = default)
-    {
-        lock (_lock)
-        {
-            return ValueTask.FromResult(_checkpoints.Count == 0 ? null : _checkpoints[^1]);
-        }
-    }
-
-    public IAsyncEnumerable<DnaCheckpoint> ReadCheckpointsAsync(CancellationToken cancellationToken = default)
-    {
-        lock (_lock)
-        {
-            return _checkpoints.ToArray().ToAsyncEnumerable();
-        }
-    }
-
-    public ValueTask AddAnchorReceiptAsync(DnaAnchorReceipt receipt, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(receipt);
-        lock (_lock)
-        {
-            WriteEntries([(3, JsonSerializer.SerializeToUtf8Bytes(DnaAnchorReceiptJson.From(receipt)))]);
-            _receipts.Add(receipt);
-        }
-
-        return ValueTask.CompletedTask;
-    }
-
-    public IAsyncEnumerable<DnaAnchorReceipt> ReadAnchorReceiptsAsync(CancellationToken cancellationToken = default)
-    {
-        lock (_lock)
-        {
-            return _receipts.OrderBy(r => r.CheckpointSize).ToArray().ToAsyncEnumerable();
-        }
-    }
-
-    public async ValueTask DisposeAsync() => await _file.DisposeAsync().ConfigureAwait(false);
-
-    private static TlogCheckpoint? TryParseCheckpoint(string note)
-    {
-        int split = note.LastIndexOf("\n\n", StringComparison.Ordinal);
-        try
-        {
-            return split < 0 ? null : TlogCheckpoint.Parse(note[..(split + 1)]);
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
-
-    private IAsyncEnumerable<DecisionRecord> Scan(Func<DecisionRecord, bool> predicate)
-    {
-        lock (_lock)
-        {
-            return _records.Select(b => DecisionRecord.TryParse(b, out DecisionRecord? r) ? r : null).Where(r => r is not null && predicate(r)).Select(r => r!).ToArray().ToAsyncEnumerable();
-        }
-    }
-
-    private void WriteEntries(IEnumerable<(byte Kind, byte[] Body)> entries)
-    {
-        long start = _file.Position;
-        Span<byte> header = stackalloc byte[5];
-        try
-        {
-            foreach ((byte kind, byte[] body) in entries)
-            {
-                header[0] = kind;
-                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header[1..], body.Length);
-                _file.Write(header);
-                _file.Write(body);
-            }
-
-            _file.Flush(flushToDisk: true);
-        }
-        catch
-        {
-            _file.SetLength(start);
-            _file.Seek(start, SeekOrigin.Begin);
-            throw;
-        }
-    }
-
-    private sealed record DnaAnchorReceiptJson(ulong Size, string Root, string Signature, ulong Slot, string Memo, DateTimeOffset? BlockTime)
-    {
-        public static DnaAnchorReceiptJson From(DnaAnchorReceipt r) => new(r.CheckpointSize, Convert.ToHexString(r.RootHash.AsSpan()), r.TransactionSignature.ToString(), r.Slot, r.Memo, r.BlockTime);
-
-        public DnaAnchorReceipt ToReceipt() => new(Size, new Hash(Convert.FromHexString(Root)), MevDefense.Signature.Parse(Signature), Slot, Memo, BlockTime);
     }
 }

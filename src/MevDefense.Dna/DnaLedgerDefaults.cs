@@ -15,6 +15,9 @@ public static class DnaLedgerDefaults
     /// <summary>The default key file name inside the store directory.</summary>
     public const string KeyFileName = "signing.key";
 
+    /// <summary>The RocksDB directory inside <see cref="DnaLedgerOptions.StorePath"/>.</summary>
+    public const string RocksDbDirectoryName = "rocksdb";
+
     /// <summary>Gets the default anchoring interval.</summary>
     public static TimeSpan AnchorInterval { get; } = TimeSpan.FromMinutes(10);
 }

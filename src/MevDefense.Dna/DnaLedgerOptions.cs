@@ -12,7 +12,8 @@ public sealed class DnaLedgerOptions
     /// <value>The default value is <see cref="DnaStoreKind.RocksDb"/>.</value>
     public DnaStoreKind StoreKind { get; set; } = DnaStoreKind.RocksDb;
 
-    /// <summary>Gets or sets the directory of the embedded store (required for <see cref="DnaStoreKind.RocksDb"/>).</summary>
+    /// <summary>Gets or sets the ledger directory (required for <see cref="DnaStoreKind.RocksDb"/>): the RocksDB store lives in its
+    /// <c>rocksdb</c> subdirectory and the signing key in <c>signing.key</c>.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? StorePath { get; set; }
 

@@ -37,6 +37,15 @@ public static class DnaMevDefenseBuilderExtensions
         services.AddOptionsWithValidateOnStart<DnaLedgerOptions, DnaLedgerOptionsValidator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DnaLedgerOptions>, DnaLedgerOptionsCrossValidator>());
         services.TryAddKeyedSingleton<IDnaStore>(DnaStoreKind.InMemory, static (_, _) => new InMemoryDnaStore());
+        services.TryAddKeyedSingleton<IDnaStore>(DnaStoreKind.RocksDb, static (sp, _) =>
+        {
+            DnaLedgerOptions o = sp.GetRequiredService<IOptions<DnaLedgerOptions>>().Value;
+            var storeOptions = new RocksDbDnaStoreOptions { Path = Path.Combine(o.StorePath!, DnaLedgerDefaults.RocksDbDirectoryName) };
+            Task<RocksDbDnaStore> open = RocksDbDnaStore.OpenAsync(storeOptions, sp.GetService<ILogger<RocksDbDnaStore>>());
+
+            // RocksDB opens synchronously; the task is already complete, so this does not block.
+            return open.IsCompleted ? open.GetAwaiter().GetResult() : throw new InvalidOperationException("The RocksDB store did not open synchronously.");
+        });
         services.TryAddSingleton<IDnaStore>(static sp =>
         {
             DnaStoreKind kind = sp.GetRequiredService<IOptions<DnaLedgerOptions>>().Value.StoreKind;

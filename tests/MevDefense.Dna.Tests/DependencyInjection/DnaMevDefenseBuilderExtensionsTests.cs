@@ -55,6 +55,36 @@ public sealed class DnaMevDefenseBuilderExtensionsTests
     }
 
     [Fact]
+    public async Task RocksDbKind_PersistsAcrossHosts()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "dna-di-rocks-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            for (int run = 0; run < 2; run++)
+            {
+                var builder = Host.CreateApplicationBuilder();
+                builder.Services.AddMevDefense().AddDnaLedger(o => o.StorePath = dir);
+                using IHost host = builder.Build();
+                await host.StartAsync();
+                DnaLedger ledger = host.Services.GetRequiredService<DnaLedger>();
+                Assert.Equal((ulong)run, ledger.Count);
+                await ledger.AppendAsync(new DecisionDraft { EventType = "custom.Run", Slot = (ulong)run });
+                await host.StopAsync();
+            }
+
+            Assert.True(Directory.Exists(Path.Combine(dir, DnaLedgerDefaults.RocksDbDirectoryName)));
+            Assert.True(File.Exists(Path.Combine(dir, DnaLedgerDefaults.KeyFileName)));
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, true);
+            }
+        }
+    }
+
+    [Fact]
     public void UseDnaStore_ReplacesTheDefault()
     {
         var services = new ServiceCollection();
