@@ -182,16 +182,10 @@ internal static class ShredCommands
         public void OnEntryBatch(in EntryBatch batch)
         {
             var signatures = new List<string>();
-            var offsets = new List<int>();
-            if (batch.IsDecoded && EntryBatchScanner.TryScan(batch.Payload, out _, out _, offsets))
+            var firstSignatures = new List<Signature>();
+            if (batch.IsDecoded && EntryBatchScanner.TryScan(batch.Payload, out _, out _, firstSignatures))
             {
-                foreach (int off in offsets)
-                {
-                    if (off >= 0)
-                    {
-                        signatures.Add(Base58.Encode(batch.Payload.Slice(off, 64)));
-                    }
-                }
+                signatures.AddRange(firstSignatures.Select(s => s.ToString()));
             }
 
             Batches.Add(new BatchLine(batch.Slot, batch.FirstShredIndex, batch.LastShredIndex, batch.EntryCount, batch.TransactionCount, signatures));

@@ -16,6 +16,7 @@ internal sealed class FecSetState
     public readonly bool[] DataPresent = new bool[MaxShardsPerKind];
     public readonly bool[] CodePresent = new bool[MaxShardsPerKind];
     public readonly byte[] Leaves = new byte[2 * MaxShardsPerKind * 32];
+    public readonly Merkle.MerkleNodeCache Nodes = new();
 
     public ulong Slot;
     public uint FecSetIndex;

@@ -256,10 +256,20 @@ public sealed class ShredPipeline : IDisposable
         int leafIndex = isData ? pos : h.NumDataShreds + pos;
         Span<byte> leaf = stackalloc byte[32];
         Span<byte> root = stackalloc byte[32];
-        if (verifyMerkle || set is null)
+        var proof = shred[h.ProofOffset..(h.ProofOffset + (h.ProofSize * ShredMerkle.EntrySize))];
+        if (set is null)
         {
             ShredMerkle.HashLeaf(shred, h, _leafScratch, leaf);
-            if (!ShredMerkle.TryGetRoot(leaf, leafIndex, shred[h.ProofOffset..(h.ProofOffset + (h.ProofSize * ShredMerkle.EntrySize))], root) && verifyMerkle)
+            if (!ShredMerkle.TryGetRoot(leaf, leafIndex, proof, root) && verifyMerkle)
+            {
+                return Reject(reason = ShredRejectReason.InvalidMerkleProof);
+            }
+        }
+        else if (verifyMerkle)
+        {
+            // Fold the proof only up to the first node already verified for this set (usually 0 or 1 hash).
+            ShredMerkle.HashLeaf(shred, h, _leafScratch, leaf);
+            if (!set.Nodes.TryVerify(leaf, leafIndex, proof, set.Root))
             {
                 return Reject(reason = ShredRejectReason.InvalidMerkleProof);
             }
@@ -287,14 +297,15 @@ public sealed class ShredPipeline : IDisposable
             set.VariantHigh = (byte)(isData ? h.Variant & 0xF0 : (h.Variant & 0xF0) switch { 0x40 => 0x80, 0x60 => 0x90, _ => 0xB0 });
             set.Version = h.Version;
             set.ShardLength = h.ShardLength;
+            set.Nodes.Reset(h.ProofSize);
+            if (verifyMerkle)
+            {
+                set.Nodes.TryVerify(leaf, leafIndex, proof, root); // seeds the verified-node cache with this shred's path
+            }
             if (h.IsChained)
             {
                 shred.Slice(h.ChainedRootOffset, 32).CopyTo(set.ChainedRoot);
             }
-        }
-        else if (verifyMerkle && !root.SequenceEqual(set.Root))
-        {
-            return Reject(reason = ShredRejectReason.InvalidMerkleProof);
         }
 
         if (h.IsResigned && !set.HasRetransmitterSignature)

@@ -98,6 +98,33 @@ public class ShredMerkleTests
         Assert.True(verifier.Verify(leader, 0, 0, s.AsSpan(0, 64), root));
     }
 
+    [FixtureFact]
+    public void NodeCache_AnyArrivalOrder_AcceptsMembersAndRejectsTamperedLeaves()
+    {
+        var scratch = new byte[ShredMerkle.LeafScratchSize];
+        var set = ShredFixtures.Demo().Select(s => (s, h: Parse(s))).Where(x => x.h.FecSetIndex == 96).ToList();
+        var root = RootOf(set[0].s, set[0].h, scratch);
+        for (int seed = 0; seed < 20; seed++)
+        {
+            var rng = new Random(seed);
+            var cache = new MerkleNodeCache();
+            cache.Reset(6);
+            foreach (var (s, h) in set.OrderBy(_ => rng.Next()))
+            {
+                var leaf = new byte[32];
+                ShredMerkle.HashLeaf(s, h, scratch, leaf);
+                int index = h.IsData ? (int)(h.Index - h.FecSetIndex) : 32 + h.Position;
+                var proof = s.AsSpan(h.ProofOffset, 120);
+
+                var bad = (byte[])leaf.Clone();
+                bad[rng.Next(20)] ^= (byte)(1 + rng.Next(255));
+                Assert.False(cache.TryVerify(bad, index, proof, root));
+                Assert.False(cache.TryVerify(leaf, index ^ 1, proof, root));
+                Assert.True(cache.TryVerify(leaf, index, proof, root));
+            }
+        }
+    }
+
     [Fact]
     public void TryGetRoot_IndexBeyondProof_ReturnsFalse()
     {

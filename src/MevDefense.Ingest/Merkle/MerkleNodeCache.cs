@@ -1,0 +1,95 @@
+namespace MevDefense.Ingest.Merkle;
+
+/// <summary>
+/// Verified nodes of one FEC set's Merkle tree (20-byte truncated, the part parents hash), so that a shred's proof
+/// is folded only until it meets a node already proven to lead to the signed root: typically the leaf itself or its
+/// parent, instead of all proof levels. Nodes are cached only after a fold reached a verified node or the root, so a
+/// cache hit proves inclusion exactly as a full fold does (parents only ever hash 20-byte children).
+/// </summary>
+internal sealed class MerkleNodeCache
+{
+    public const int MaxProofSize = 8;
+    private const int Entry = ShredMerkle.EntrySize;
+    private readonly byte[] _nodes = new byte[((2 << MaxProofSize) - 1) * Entry];
+    private readonly bool[] _known = new bool[(2 << MaxProofSize) - 1];
+    private int _proofSize;
+
+    public void Reset(int proofSize)
+    {
+        _proofSize = proofSize;
+        Array.Clear(_known);
+    }
+
+    /// <summary>Checks that <paramref name="leaf"/> at <paramref name="index"/> with <paramref name="proof"/> leads to <paramref name="root"/>.</summary>
+    public bool TryVerify(ReadOnlySpan<byte> leaf, int index, ReadOnlySpan<byte> proof, ReadOnlySpan<byte> root)
+    {
+        int p = _proofSize;
+        if (p > MaxProofSize || proof.Length < p * Entry)
+        {
+            Span<byte> computed = stackalloc byte[32];
+            return ShredMerkle.TryGetRoot(leaf, index, proof, computed) && computed.SequenceEqual(root);
+        }
+
+        Span<byte> node = stackalloc byte[32];
+        Span<byte> path = stackalloc byte[MaxProofSize * Entry];
+        leaf[..32].CopyTo(node);
+        int idx = index;
+        int reached;
+        bool ok;
+        for (int level = 0; ; level++)
+        {
+            if (level == p)
+            {
+                ok = idx == 0 && node.SequenceEqual(root);
+                reached = level;
+                break;
+            }
+
+            int off = Offset(level) + idx;
+            if (_known[off])
+            {
+                ok = node[..Entry].SequenceEqual(_nodes.AsSpan(off * Entry, Entry));
+                reached = level;
+                break;
+            }
+
+            node[..Entry].CopyTo(path[(level * Entry)..]);
+            var entry = proof.Slice(level * Entry, Entry);
+            if ((idx & 1) == 0)
+            {
+                ShredMerkle.Join(node, entry, node);
+            }
+            else
+            {
+                ShredMerkle.Join(entry, node, node);
+            }
+
+            idx >>= 1;
+        }
+
+        if (ok)
+        {
+            for (int level = 0, i = index; level < reached; level++, i >>= 1)
+            {
+                int levelOffset = Offset(level);
+                Store(levelOffset + i, path.Slice(level * Entry, Entry));
+                int sibling = i ^ 1;
+                if (sibling < 1 << (p - level))
+                {
+                    Store(levelOffset + sibling, proof.Slice(level * Entry, Entry));
+                }
+            }
+        }
+
+        return ok;
+    }
+
+    private void Store(int position, ReadOnlySpan<byte> value)
+    {
+        value.CopyTo(_nodes.AsSpan(position * Entry, Entry));
+        _known[position] = true;
+    }
+
+    // Level l holds up to 2^(p-l) nodes; levels are laid out leaves first.
+    private int Offset(int level) => (2 << _proofSize) - (2 << (_proofSize - level));
+}
