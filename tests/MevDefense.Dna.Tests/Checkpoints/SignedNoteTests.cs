@@ -149,6 +149,49 @@ public sealed class SignedNoteTests
         }
     }
 
+    [FsCheck.Xunit.Property(MaxTest = 200)]
+    public bool VkeyAndProofParsers_ArbitraryText_OnlyThrowFormatException(string? text)
+    {
+        text ??= string.Empty;
+        bool ok = true;
+        try
+        {
+            ok &= NoteVerifier.Parse(text).ToString() == text;
+        }
+        catch (FormatException)
+        {
+        }
+
+        try
+        {
+            ok &= TlogProof.Parse(text).ToString() == text;
+        }
+        catch (FormatException)
+        {
+        }
+
+        try
+        {
+            NoteSigner.ParsePrivateKey(text).Dispose();
+        }
+        catch (FormatException)
+        {
+        }
+
+        return ok;
+    }
+
+    [Fact]
+    public async Task TlogProof_RoundTrips_WithExtraData()
+    {
+        await using var h = await LedgerHarness.CreateAsync(records: 5);
+        TlogProof p = (await h.Ledger.GetReceiptAsync(3)) with { Extra = "anchor:5abc"u8.ToArray() };
+        TlogProof back = TlogProof.Parse(p.ToString());
+        Assert.Equal(p.ToString(), back.ToString());
+        Assert.Equal("anchor:5abc"u8.ToArray(), back.Extra.ToArray());
+        Assert.Null(back.Verify((await h.Store.GetBySequenceAsync(3))!.ToCanonicalBytes(), [h.Ledger.CheckpointVerifier], h.Ledger.Origin));
+    }
+
     private static bool Throws(Action a)
     {
         try
