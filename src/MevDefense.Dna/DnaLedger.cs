@@ -203,7 +203,7 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
 
         DecisionRecord record = await pending.Completion.Task.ConfigureAwait(false);
         _metrics?.AppendAcknowledged(Stopwatch.GetElapsedTime(started));
-        await MaybeCheckpointAsync(cancellationToken).ConfigureAwait(false);
+        await MaybeCheckpointAsync().ConfigureAwait(false);
         return record;
     }
 
@@ -464,7 +464,7 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
         return unsealed.WithSeal(chain, new Signature(sig), body);
     }
 
-    private async ValueTask MaybeCheckpointAsync(CancellationToken cancellationToken)
+    private async ValueTask MaybeCheckpointAsync()
     {
         int every = _options.CheckpointEveryRecords;
         if (every <= 0 || Count - Volatile.Read(ref _lastCheckpointSize) < (ulong)every)
@@ -472,7 +472,7 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
             return;
         }
 
-        if (!await _writeLock.WaitAsync(0, cancellationToken).ConfigureAwait(false))
+        if (!await _writeLock.WaitAsync(0, CancellationToken.None).ConfigureAwait(false))
         {
             return; // Someone else is writing; the next append will try again.
         }
@@ -481,8 +481,13 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
         {
             if (_count - _lastCheckpointSize >= (ulong)every)
             {
-                await CheckpointCoreAsync(cancellationToken).ConfigureAwait(false);
+                await CheckpointCoreAsync(CancellationToken.None).ConfigureAwait(false);
             }
+        }
+        catch (Exception ex)
+        {
+            // The appends are already durable and acknowledged; a failed automatic checkpoint is retried after the next append.
+            DnaLog.CheckpointFailed(_logger, _count, ex);
         }
         finally
         {

@@ -25,6 +25,10 @@ internal static partial class DnaLog
         Message = "Generated a new Decision DNA signing key (key id {KeyId}) at {Path} with mode 0600.")]
     public static partial void SigningKeyCreated(ILogger logger, string keyId, string path);
 
+    [LoggerMessage(EventId = MevDefenseEventIds.DnaBase + 7, Level = LogLevel.Warning, EventName = "CheckpointFailed",
+        Message = "Automatic Decision DNA checkpoint at size {Size} failed; it is retried after the next append.")]
+    public static partial void CheckpointFailed(ILogger logger, ulong size, Exception exception);
+
     [LoggerMessage(EventId = MevDefenseEventIds.DnaBase + 6, Level = LogLevel.Error, EventName = "VerificationFailed",
         Message = "Decision DNA verification failed at sequence {Sequence}: {Reason}")]
     public static partial void VerificationFailed(ILogger logger, ulong sequence, string reason);
