@@ -118,6 +118,17 @@ public sealed class SandwichDetector : IDetector
                 continue; // one wallet, direction-blind pool, no account evidence of a reversal
             }
 
+            // A self-contained cycle (atomic arbitrage) is not a sandwich leg, even when its bot trades the pool twice.
+            if (ArbitrageDetector.CycleConfidence(window, index, f.Tx) > 0)
+            {
+                return;
+            }
+
+            if (ArbitrageDetector.CycleConfidence(window, index, b.Tx) > 0)
+            {
+                continue;
+            }
+
             var link = Linkage(window, ftx, btx, fs, bs, reversedAccounts, f.Tx, b.Tx);
             if (link == Link.None || (!known && !reversedAccounts && link != Link.Transfer))
             {
@@ -205,10 +216,10 @@ public sealed class SandwichDetector : IDetector
             return Link.SharedAccount;
         }
 
-        // A funding transfer between the two wallets (or between their swap accounts) anywhere in the window up to the back-run.
+        // A funding transfer between the two wallets (or between their swap accounts) from the front-run to the back-run.
         var a = ftx.FeePayer;
         var c = btx.FeePayer;
-        for (var t = 0; t <= bi; t++)
+        for (var t = fi; t <= bi; t++)
         {
             foreach (ref readonly var x in window[t].Transfers)
             {
@@ -220,7 +231,6 @@ public sealed class SandwichDetector : IDetector
             }
         }
 
-        _ = fi;
         return Link.None;
     }
 
@@ -272,16 +282,39 @@ public sealed class SandwichDetector : IDetector
             maxVictimCuPrice = Math.Max(maxVictimCuPrice, window[_victims[v]].ComputeUnitPrice);
         }
 
-        if (ftx.ComputeUnitPrice > maxVictimCuPrice)
+        // Bot evidence: a Jito tip, or a priority fee that outbids every victim. Retail round trips rarely show either,
+        // so patterns without it lose confidence, most for the weakest (cross-slot) shape.
+        var outbids = ftx.ComputeUnitPrice > maxVictimCuPrice && ftx.ComputeUnitPrice >= 100_000;
+        if (outbids)
         {
             c += 0.02;
+        }
+
+        var tipped = ftx.TipLamports > 0 || btx.TipLamports > 0;
+        if (!outbids && !tipped)
+        {
+            c -= crossSlot ? 0.15 : adjacent ? 0.03 : 0.08;
+        }
+
+        if (crossSlot && !tipped)
+        {
+            // Retail wallets flip tokens across slots too; without bundle (tip) evidence a cross-slot shape stays below the
+            // default reporting threshold (GetToasted likewise limits cross-slot calls to known bots).
+            c = Math.Min(c, 0.5);
         }
 
         loss = EstimateLoss(window, ftx, fs, bs, index, legs, frontLeg, victimCount, out var frontOut);
         if (frontOut is { } fo && bs.AmountKind == SwapAmountKind.ExactIn && fo > 0)
         {
+            // Round trip: the back-run sells what the front-run bought.
             var diff = Math.Abs((double)bs.Amount - fo) / Math.Max((double)bs.Amount, fo);
-            c += diff <= _options.RoundTripTolerance ? 0.03 : diff > 0.25 ? -0.15 : 0;
+            c += diff <= _options.RoundTripTolerance ? 0.03 : diff > 0.25 ? -0.2 : 0;
+        }
+        else if (fs.AmountKind == SwapAmountKind.ExactIn && fs.Limit > 0 && bs.AmountKind == SwapAmountKind.ExactIn)
+        {
+            // Without reserves: the front-run's output is at least its minimum, and rarely far above it.
+            var ratio = (double)bs.Amount / fs.Limit;
+            c += ratio is >= 0.95 and <= 1.5 ? 0.02 : -0.2;
         }
 
         return Math.Clamp(c, 0.05, 0.99);

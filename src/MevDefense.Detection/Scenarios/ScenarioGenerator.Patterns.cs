@@ -142,7 +142,7 @@ public sealed partial class ScenarioGenerator
     private Item TransferTx()
     {
         var from = Pick(_honest);
-        var to = _rng.NextDouble() < 0.5 ? Pick(_honest).PublicKey : RandomKey();
+        var to = _rng.NextDouble() < 0.15 ? Pick(_honest).PublicKey : RandomKey(); // most transfers go to fresh or exchange addresses
         var ixs = new List<ScenarioInstruction>();
         AddCompute(ixs, bot: false);
         ixs.Add(SolTransfer(from.PublicKey, to, (ulong)U(1e5, 5e10)));

@@ -4,7 +4,8 @@ using Xunit.Abstractions;
 
 namespace MevDefense.Detection.Tests.Evaluation;
 
-/// <summary>Rules on held-out generator seeds (never used while writing the rules): sandwich F1 >= 0.95 and precision >= 0.98.</summary>
+/// <summary>Rules on development seeds 1001/1002 (these seeds were used while tuning the evidence weights; the
+/// untouched held-out seeds are evaluated by <c>mevdefense eval</c>): sandwich F1 >= 0.95 and precision >= 0.98.</summary>
 public sealed class RuleEvaluationTests(ITestOutputHelper output)
 {
     [Theory]
@@ -13,7 +14,7 @@ public sealed class RuleEvaluationTests(ITestOutputHelper output)
     [InlineData(1001, false)]
     public void Rules_HeldOutSeed_MeetSandwichTargets(int seed, bool accountState)
     {
-        var dataset = ScenarioGenerator.Generate(new ScenarioOptions { Seed = seed, Slots = 96 });
+        var dataset = ScenarioGenerator.Generate(new ScenarioOptions { Seed = seed, Slots = 192 });
         var report = DetectionEvaluator.Evaluate("rules", dataset, new DetectionPipeline(new DetectionOptions { Mode = DetectionMode.Rules, CacheCapacity = 0 }), accountState);
         foreach (var c in report.Classes)
         {
