@@ -14,6 +14,7 @@ using static TorchSharp.torch;
 //   --windows-per-seed N [60] (for --source scenarios: slots per seed)  --epochs N [25]  --batch N [32]  --lr X [0.003]  --gnn N [2]  --encoders N [1]  --seed N [7]
 //   --out PATH [src/MevDefense.Detection/Models/mevdefense-roles.onnx]  --parity PATH [tests/MevDefense.Detection.Tests/Model/parity-torchsharp.bin]
 //   --eval-only MODEL.onnx (skip training: rules / model / combined through DetectionPipeline on --eval-seeds)
+//   --init MODEL.onnx (warm start from an exported model)  --threads N [2]
 //   --card PATH [src/MevDefense.Detection/Models/metrics.md]
 var opts = ParseArgs(args);
 if (opts["eval-only"].Length > 0)
@@ -25,7 +26,7 @@ if (opts["eval-only"].Length > 0)
 
 var baseDir = AppContext.BaseDirectory;
 Console.WriteLine($"GLIBCXX patch: {GlibcxxPatch.PatchAll(baseDir)} file(s) patched under {baseDir}");
-torch.set_num_threads(2);
+torch.set_num_threads(int.Parse(opts["threads"], CultureInfo.InvariantCulture));
 torch.manual_seed(long.Parse(opts["seed"], CultureInfo.InvariantCulture));
 
 var (trainFrom, trainTo) = Range(opts["train-seeds"]);
@@ -41,6 +42,12 @@ PrintRoleCounts("eval", eval);
 var trainSet = Dataset.Build(train);
 var evalSet = Dataset.Build(eval);
 var model = new RoleModel(int.Parse(opts["gnn"], CultureInfo.InvariantCulture), int.Parse(opts["encoders"], CultureInfo.InvariantCulture), int.Parse(opts["seed"], CultureInfo.InvariantCulture));
+if (opts["init"].Length > 0)
+{
+    model.Load(MevDefense.Detection.Onnx.Internal.OnnxModelReader.ReadWeights(File.ReadAllBytes(opts["init"])));
+    Console.WriteLine($"warm start from {opts["init"]}");
+}
+
 var optimizer = optim.Adam(model.Parameters.Values, lr: double.Parse(opts["lr"], CultureInfo.InvariantCulture));
 var classWeights = tensor(opts["weights"].Split(',').Select(w => float.Parse(w, CultureInfo.InvariantCulture)).ToArray());
 var epochs = int.Parse(opts["epochs"], CultureInfo.InvariantCulture);
@@ -97,7 +104,7 @@ var meta = new Dictionary<string, string>
     ["mevdefense.architecture"] = $"features[8:72] 64->16 relu + learned position; {model.GnnLayers}x GNN (self + mean pool-neighbours + mean linked-neighbours, residual relu); {model.EncoderLayers}x pre-norm Transformer encoder (d=16, 2 heads, ffn 32, key mask); LN; head 16->5 softmax",
     ["mevdefense.roles"] = "none,front,victim,back,arbitrage",
     ["mevdefense.model_version"] = $"roles-v1-{opts["source"]}-s{opts["seed"]}",
-    ["mevdefense.training"] = $"weights={opts["weights"]} source={opts["source"]} train-seeds={opts["train-seeds"]} eval-seeds={opts["eval-seeds"]} windows-per-seed={perSeed} epochs={epochs} batch={batch} lr={opts["lr"]} seed={opts["seed"]}",
+    ["mevdefense.training"] = $"init={Path.GetFileName(opts["init"])} weights={opts["weights"]} source={opts["source"]} train-seeds={opts["train-seeds"]} eval-seeds={opts["eval-seeds"]} windows-per-seed={perSeed} epochs={epochs} batch={batch} lr={opts["lr"]} seed={opts["seed"]}",
     ["mevdefense.heldout.sandwich_f1"] = heldOut.Sandwich().F1.ToString("F4", CultureInfo.InvariantCulture),
     ["mevdefense.heldout.sandwich_precision"] = heldOut.Sandwich().P.ToString("F4", CultureInfo.InvariantCulture),
 };
@@ -210,7 +217,7 @@ static Dictionary<string, string> ParseArgs(string[] args)
     var d = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["source"] = "scenarios", ["train-seeds"] = "1-40", ["eval-seeds"] = "1001-1010", ["windows-per-seed"] = "60",
-        ["epochs"] = "25", ["eval-only"] = "", ["weights"] = "1,3,2,3,3", ["batch"] = "32", ["lr"] = "0.003", ["gnn"] = "2", ["encoders"] = "1", ["seed"] = "7",
+        ["epochs"] = "25", ["init"] = "", ["threads"] = "2", ["eval-only"] = "", ["weights"] = "1,3,2,3,3", ["batch"] = "32", ["lr"] = "0.003", ["gnn"] = "2", ["encoders"] = "1", ["seed"] = "7",
         ["out"] = "src/MevDefense.Detection/Models/mevdefense-roles.onnx",
         ["parity"] = "tests/MevDefense.Detection.Tests/Model/parity-torchsharp.bin",
         ["card"] = "src/MevDefense.Detection/Models/metrics.md",

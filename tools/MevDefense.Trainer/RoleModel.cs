@@ -79,6 +79,16 @@ internal sealed class RoleModel
         return matmul(hf, p["head_w"]) + p["head_b"];
     }
 
+    /// <summary>Overwrites the parameters with previously exported weights (warm start).</summary>
+    public void Load(IReadOnlyDictionary<string, float[]> weights)
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, param) in Parameters)
+        {
+            param.copy_(tensor(weights[name], param.shape));
+        }
+    }
+
     /// <summary>The weights as float arrays.</summary>
     public Dictionary<string, float[]> Export()
     {

@@ -16,6 +16,7 @@ public sealed class WindowFeatureExtractor
     private readonly int[] _direction = new int[N];
     private readonly bool[] _pair = new bool[N * N];
     private readonly int[] _enclosing = new int[N];
+    private readonly double[] _logAmount = new double[N];
 
     /// <summary>Extracts the features and graph of <paramref name="transactions"/> into <paramref name="destination"/>.</summary>
     /// <param name="transactions">At most 64 transactions, in block order.</param>
@@ -115,6 +116,11 @@ public sealed class WindowFeatureExtractor
         var linked = w.Linked;
         var enclosing = _enclosing;
         Array.Clear(enclosing);
+        var logAmount = _logAmount;
+        for (var i = 0; i < n; i++)
+        {
+            logAmount[i] = Math.Log(1.0 + txs[i].AmountIn);
+        }
 
         // pair[i*N+j] (i<j): a linked, same-pool, opposite-direction swap pair (front/back shape). Each pair (a, b)
         // encloses the unlinked same-pool swaps between them that trade in a's direction (victim shape).
@@ -185,7 +191,7 @@ public sealed class WindowFeatureExtractor
 
                 if (samePool[ij])
                 {
-                    poolAmountSum += Math.Log(1.0 + txs[j].AmountIn);
+                    poolAmountSum += logAmount[j];
                     poolAmountCount++;
                     var opposite = dir[i] != 0 && dir[i] == -dir[j] ? 1 : 0;
                     var same = dir[i] != 0 && dir[i] == dir[j] ? 1 : 0;
@@ -246,7 +252,7 @@ public sealed class WindowFeatureExtractor
             r[FeatureLayout.FundingLink] = funding ? 1f : 0f;
             r[FeatureLayout.SharedTokenAccount] = sharedAccount ? 1f : 0f;
             r[FeatureLayout.AmountVsPool] = poolAmountCount > 0 && txs[i].AmountIn > 0
-                ? (float)Math.Clamp((Math.Log(1.0 + txs[i].AmountIn) - (poolAmountSum / poolAmountCount)) / 4.0, -2.0, 2.0)
+                ? (float)Math.Clamp((logAmount[i] - (poolAmountSum / poolAmountCount)) / 4.0, -2.0, 2.0)
                 : 0f;
             r[FeatureLayout.SamePoolSameDirBefore] = Clip8(sameBefore);
             r[FeatureLayout.SamePoolSameDirAfter] = Clip8(sameAfter);
