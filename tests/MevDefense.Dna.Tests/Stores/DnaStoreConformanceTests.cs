@@ -14,9 +14,6 @@ public abstract class DnaStoreConformanceTests : IAsyncLifetime
     /// <summary>Gets a value indicating whether the store keeps its data across <see cref="ReopenAsync"/>.</summary>
     protected virtual bool IsPersistent => true;
 
-    /// <summary>Gets the reason to skip, or null when the store's backing service is available.</summary>
-    protected virtual string? SkipReason => null;
-
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
     public virtual async Task DisposeAsync()
@@ -33,10 +30,9 @@ public abstract class DnaStoreConformanceTests : IAsyncLifetime
     /// <summary>Disposes a store and opens the same chain again.</summary>
     protected abstract Task<IDnaStore> ReopenAsync(IDnaStore store);
 
-    [Fact]
+    [StoreFact]
     public async Task EmptyStore_HasEmptyHeadAndNoData()
     {
-        if (Skip()) return;
         IDnaStore store = await NewAsync();
         Assert.Equal(DnaStoreHead.Empty, await store.GetHeadAsync());
         Assert.Null(await store.GetBySequenceAsync(0));
@@ -47,10 +43,9 @@ public abstract class DnaStoreConformanceTests : IAsyncLifetime
         Assert.Empty(await store.ReadAnchorReceiptsAsync().ToListAsync());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Append_ThenLookups_ReturnExactRecords()
     {
-        if (Skip()) return;
         IDnaStore store = await NewAsync();
         DecisionRecord[] records = await SealAsync(store, 40);
 
@@ -81,10 +76,9 @@ public abstract class DnaStoreConformanceTests : IAsyncLifetime
         Assert.Null(await store.GetBySequenceAsync(40));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ReadRanges_ReturnStoredBytesInOrder()
     {
-        if (Skip()) return;
         IDnaStore store = await NewAsync();
         DecisionRecord[] records = await SealAsync(store, 25);
 
@@ -101,10 +95,9 @@ public abstract class DnaStoreConformanceTests : IAsyncLifetime
         Assert.Empty(await store.ReadRangeAsync(0, 0).ToListAsync());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Append_WrongSequenceOrDuplicateId_ConflictsAndWritesNothing()
     {
-        if (Skip()) return;
         IDnaStore store = await NewAsync();
         DecisionRecord[] records = await SealAsync(store, 5);
         DecisionRecord[] more = await SealDetachedAsync(8);
@@ -123,10 +116,9 @@ public abstract class DnaStoreConformanceTests : IAsyncLifetime
         Assert.Equal(7UL, (await store.GetHeadAsync()).Count);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Checkpoints_StoredInOrder_EqualIgnored_SmallerConflicts()
     {
-        if (Skip()) return;
         IDnaStore store = await NewAsync();
         await SealAsync(store, 3);
         DnaCheckpoint c1 = Checkpoint(1);
@@ -140,10 +132,9 @@ public abstract class DnaStoreConformanceTests : IAsyncLifetime
         Assert.Equal([c1, c3], await store.ReadCheckpointsAsync().ToListAsync());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task AnchorReceipts_StoredAndReadByCheckpointSize()
     {
-        if (Skip()) return;
         IDnaStore store = await NewAsync();
         var t = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
         DnaAnchorReceipt r8 = Receipt(8, 2, "mevdefense:v1:o:8:ab", t);
@@ -153,10 +144,9 @@ public abstract class DnaStoreConformanceTests : IAsyncLifetime
         Assert.Equal([r2, r8], await store.ReadAnchorReceiptsAsync().ToListAsync());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ConcurrentRacingAppenders_ExactlyOneWinsEachSequence()
     {
-        if (Skip()) return;
         IDnaStore store = await NewAsync();
         const int Racers = 8;
         const int Rounds = 12;
@@ -190,10 +180,9 @@ public abstract class DnaStoreConformanceTests : IAsyncLifetime
         Assert.Equal((ulong)Rounds, (await store.GetHeadAsync()).Count);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ManyConcurrentLedgerAppenders_AllDurable_ChainVerifies()
     {
-        if (Skip()) return;
         IDnaStore store = await NewAsync();
         using DnaSigner signer = DnaSigner.FromSeed(LedgerHarness.Seed(3));
         var ledger = new DnaLedger(store, signer, new DnaLedgerOptions { CheckpointEveryRecords = 100, MaxBatchSize = 64 }, new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero)));
@@ -227,10 +216,14 @@ public abstract class DnaStoreConformanceTests : IAsyncLifetime
         Assert.True(result.CheckpointsVerified >= 1);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Reopen_KeepsRecordsCheckpointsAndReceipts_LedgerContinues()
     {
-        if (Skip() || !IsPersistent) return;
+        if (!IsPersistent)
+        {
+            return; // nothing to reopen; the suite's other tests cover the volatile store
+        }
+
         IDnaStore store = await NewAsync();
         using DnaSigner signer = DnaSigner.FromSeed(LedgerHarness.Seed(4));
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
@@ -278,18 +271,6 @@ public abstract class DnaStoreConformanceTests : IAsyncLifetime
         IDnaStore store = await CreateStoreAsync();
         _disposables.Add(store);
         return store;
-    }
-
-    private bool Skip()
-    {
-        // xunit 2 has no dynamic skip: report the reason on the console and pass (the subclass FAILS under CI=true instead).
-        if (SkipReason is { } reason)
-        {
-            Console.WriteLine($"SKIPPED ({GetType().Name}): {reason}");
-            return true;
-        }
-
-        return false;
     }
 
     private static DnaCheckpoint Checkpoint(ulong size) =>
