@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# PostgreSQL for the Decision DNA PostgreSQL store tests (tests/MevDefense.Dna.Tests/Stores/PostgresDnaStoreConformanceTests.cs).
+# PostgreSQL (and strace) for the Decision DNA store tests; PostgreSQL serves (tests/MevDefense.Dna.Tests/Stores/PostgresDnaStoreConformanceTests.cs).
 # Installs the Debian package if needed, starts a cluster listening on 127.0.0.1:5432, and creates the test role and database.
 # Idempotent and quick when already done. Tests use MEVDEFENSE_PG or the default
 #   Host=127.0.0.1;Port=5432;Username=mevdefense;Password=mevdefense;Database=mevdefense_test
 set -euo pipefail
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
 
-if ! command -v pg_ctlcluster >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+# Also strace, for the Decision DNA fault-injection tests (tests/MevDefense.Dna.Tests/Crash). One apt-get update at most.
+missing=()
+if ! command -v pg_ctlcluster >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then missing+=(postgresql); fi
+if ! command -v strace >/dev/null 2>&1; then missing+=(strace); fi
+if [ "${#missing[@]}" -gt 0 ]; then
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql >/dev/null
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 ver=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
