@@ -14,14 +14,14 @@ public class ReedSolomonBenchmarks
     private Memory<byte>[] _shards = [];
     private bool[] _present = [];
 
-    /// <summary>Gets or sets a value indicating whether the SIMD path is used.</summary>
-    [Params(true, false)]
-    public bool Simd { get; set; }
+    /// <summary>Gets or sets the GF(2^8) multiply path: Scalar (table), Avx2 (nibble PSHUFB), Gfni (affine).</summary>
+    [Params("Gfni", "Avx2", "Scalar")]
+    public string Path { get; set; } = "Gfni";
 
     [GlobalSetup]
     public void Setup()
     {
-        _rs = new ReedSolomon(32, 32) { UseVector = Simd };
+        _rs = new ReedSolomon(32, 32) { UseVector = Path != "Scalar", UseGfni = Path == "Gfni" };
         var rng = new Random(1);
         var data = Enumerable.Range(0, 32).Select(_ => { var b = new byte[ShardLength]; rng.NextBytes(b); return b; }).ToArray();
         _data = [.. data.Select(b => (ReadOnlyMemory<byte>)b)];

@@ -35,6 +35,9 @@ internal sealed class ReedSolomon
     /// <summary>Gets or sets a value indicating whether the SIMD path may be used (false forces the scalar path).</summary>
     public bool UseVector { get; set; } = true;
 
+    /// <summary>Gets or sets a value indicating whether the GFNI affine path may be used (false keeps the AVX2 nibble-table path).</summary>
+    public bool UseGfni { get; set; } = true;
+
     /// <summary>Number of decode matrices computed (cache misses).</summary>
     public long MatrixInversions { get; private set; }
 
@@ -58,10 +61,10 @@ internal sealed class ReedSolomon
     private void EncodeRow(int row, ReadOnlySpan<ReadOnlyMemory<byte>> data, Span<byte> dst, int shardLength)
     {
         int k = DataShards;
-        GfSimd.Mul(_matrix[row * k], data[0].Span[..shardLength], dst, UseVector);
+        GfSimd.Mul(_matrix[row * k], data[0].Span[..shardLength], dst, UseVector, UseGfni);
         for (int c = 1; c < k; c++)
         {
-            GfSimd.MulAdd(_matrix[(row * k) + c], data[c].Span[..shardLength], dst, UseVector);
+            GfSimd.MulAdd(_matrix[(row * k) + c], data[c].Span[..shardLength], dst, UseVector, UseGfni);
         }
     }
 
@@ -119,10 +122,10 @@ internal sealed class ReedSolomon
                 }
 
                 var dst = shards[d].Span[..shardLength];
-                GfSimd.Mul(inverse[d * k], shards[_rows[0]].Span[..shardLength], dst, UseVector);
+                GfSimd.Mul(inverse[d * k], shards[_rows[0]].Span[..shardLength], dst, UseVector, UseGfni);
                 for (int j = 1; j < k; j++)
                 {
-                    GfSimd.MulAdd(inverse[(d * k) + j], shards[_rows[j]].Span[..shardLength], dst, UseVector);
+                    GfSimd.MulAdd(inverse[(d * k) + j], shards[_rows[j]].Span[..shardLength], dst, UseVector, UseGfni);
                 }
             }
         }

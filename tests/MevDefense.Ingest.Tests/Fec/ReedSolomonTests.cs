@@ -50,26 +50,49 @@ public class ReedSolomonTests
         Assert.Equal(8, checkedSets);
     }
 
-    [Property(MaxTest = 200)]
-    public void MulAdd_VectorPath_EqualsScalarPath(byte coefficient, byte[] src, byte[] seed)
+    [Property(MaxTest = 300)]
+    public void MulAdd_VectorPaths_EqualScalarPath(byte coefficient, byte[] src, byte[] seed)
     {
         src ??= [];
         seed ??= [];
         var dstVector = new byte[src.Length];
         seed.AsSpan(0, Math.Min(seed.Length, src.Length)).CopyTo(dstVector);
         var dstScalar = (byte[])dstVector.Clone();
-        GfSimd.MulAdd(coefficient, src, dstVector, allowVector: true);
-        GfSimd.MulAdd(coefficient, src, dstScalar, allowVector: false);
+        var dstNibble = (byte[])dstVector.Clone();
+        GfSimd.MulAdd(coefficient, src, dstVector, allowVector: true, allowGfni: true);
+        GfSimd.MulAdd(coefficient, src, dstNibble, allowVector: true, allowGfni: false);
+        GfSimd.MulAdd(coefficient, src, dstScalar, allowVector: false, allowGfni: false);
         Assert.Equal(dstScalar, dstVector);
+        Assert.Equal(dstScalar, dstNibble);
 
         var mulVector = new byte[src.Length];
         var mulScalar = new byte[src.Length];
-        GfSimd.Mul(coefficient, src, mulVector, allowVector: true);
-        GfSimd.Mul(coefficient, src, mulScalar, allowVector: false);
+        var mulNibble = new byte[src.Length];
+        GfSimd.Mul(coefficient, src, mulVector, allowVector: true, allowGfni: true);
+        GfSimd.Mul(coefficient, src, mulNibble, allowVector: true, allowGfni: false);
+        GfSimd.Mul(coefficient, src, mulScalar, allowVector: false, allowGfni: false);
         Assert.Equal(mulScalar, mulVector);
+        Assert.Equal(mulScalar, mulNibble);
         for (int i = 0; i < src.Length; i++)
         {
             Assert.Equal(GaloisField.Mul(coefficient, src[i]), mulScalar[i]);
+        }
+    }
+
+    [Fact]
+    public void MulAdd_EveryCoefficient_AllPathsAgree()
+    {
+        var src = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+        for (int c = 0; c < 256; c++)
+        {
+            var scalar = new byte[256];
+            var nibble = new byte[256];
+            var gfni = new byte[256];
+            GfSimd.Mul((byte)c, src, scalar, allowVector: false, allowGfni: false);
+            GfSimd.Mul((byte)c, src, nibble, allowVector: true, allowGfni: false);
+            GfSimd.Mul((byte)c, src, gfni, allowVector: true, allowGfni: true);
+            Assert.Equal(scalar, nibble);
+            Assert.Equal(scalar, gfni);
         }
     }
 
