@@ -1,0 +1,4 @@
+namespace MevDefense.Ingest.DependencyInjection.Internal;
+
+/// <summary>Marks that <c>AddShredIngest</c> ran (idempotency).</summary>
+internal sealed class ShredIngestMarker;
