@@ -68,6 +68,22 @@ public sealed class TransactionDecoder
     /// <returns><see langword="false"/> when the bytes are not a well-formed legacy or v0 transaction (the target is then cleared).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="target"/> is <see langword="null"/>.</exception>
     public bool TryDecode(ReadOnlySpan<byte> wire, ulong slot, int index, DecodedTransaction target)
+        => TryDecode(wire, slot, index, target, default, default, useLoaded: false);
+
+    /// <summary>Decodes one wire transaction whose lookup-table accounts are already known (for example
+    /// <c>meta.loadedAddresses</c> of a <c>getBlock</c> response).</summary>
+    /// <param name="wire">Exactly one serialized transaction.</param>
+    /// <param name="slot">The slot.</param>
+    /// <param name="index">The position in the slot.</param>
+    /// <param name="target">The instance to overwrite.</param>
+    /// <param name="loadedWritable">The writable addresses loaded from lookup tables, in message order.</param>
+    /// <param name="loadedReadonly">The read-only addresses loaded from lookup tables, in message order.</param>
+    /// <returns><see langword="false"/> when the bytes are not a well-formed legacy or v0 transaction or the loaded addresses do not match its lookups.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="target"/> is <see langword="null"/>.</exception>
+    public bool TryDecode(ReadOnlySpan<byte> wire, ulong slot, int index, DecodedTransaction target, ReadOnlySpan<Pubkey> loadedWritable, ReadOnlySpan<Pubkey> loadedReadonly)
+        => TryDecode(wire, slot, index, target, loadedWritable, loadedReadonly, useLoaded: true);
+
+    private bool TryDecode(ReadOnlySpan<byte> wire, ulong slot, int index, DecodedTransaction target, ReadOnlySpan<Pubkey> loadedWritable, ReadOnlySpan<Pubkey> loadedReadonly, bool useLoaded)
     {
         ArgumentNullException.ThrowIfNull(target);
         target.Clear();
@@ -92,7 +108,7 @@ public sealed class TransactionDecoder
             }
         }
 
-        if (tx.Versioned && !ResolveLookups(tx, ref keyCount))
+        if (tx.Versioned && !(useLoaded ? UseLoaded(tx, loadedWritable, loadedReadonly, ref keyCount) : ResolveLookups(tx, ref keyCount)))
         {
             target.Clear();
             return false;
@@ -137,6 +153,35 @@ public sealed class TransactionDecoder
             }
 
             DecodeInstruction(_keys[ix.ProgramIndex], _ixAccounts.AsSpan(0, n), ix.Data, anyUnresolved, target);
+        }
+
+        return true;
+    }
+
+    private bool UseLoaded(in WireTransaction tx, ReadOnlySpan<Pubkey> writable, ReadOnlySpan<Pubkey> readOnly, ref int keyCount)
+    {
+        int w = 0, r = 0;
+        foreach (var l in tx.Lookups)
+        {
+            w += l.WritableIndexes.Length;
+            r += l.ReadonlyIndexes.Length;
+        }
+
+        if (w != writable.Length || r != readOnly.Length || keyCount + w + r > MaxKeys)
+        {
+            return false;
+        }
+
+        foreach (var k in writable)
+        {
+            _keys[keyCount] = k;
+            _unresolved[keyCount++] = false;
+        }
+
+        foreach (var k in readOnly)
+        {
+            _keys[keyCount] = k;
+            _unresolved[keyCount++] = false;
         }
 
         return true;

@@ -358,7 +358,9 @@ public sealed class DetectionPipeline
         {
             var tx = window[t];
             var pa = p[(t * R) + 4];
-            if (pa >= tau && index.TxLegs(t).Length >= 2 && !reported.Contains(tx.Signature) && 0.9 * pa >= _options.MinConfidence)
+            // The rules judge cycle structure precisely; the model alone adds an arbitrage only with high support and at
+            // least two distinct pools.
+            if (pa >= Math.Max(tau, 0.9) && DistinctPools(index, t) >= 2 && !reported.Contains(tx.Signature) && 0.9 * pa >= _options.MinConfidence)
             {
                 _scratch.Add(new DetectionEvent
                 {
@@ -375,6 +377,24 @@ public sealed class DetectionPipeline
                 });
             }
         }
+    }
+
+    private static int DistinctPools(WindowIndex index, int t)
+    {
+        var legs = index.TxLegs(t);
+        var distinct = 0;
+        for (var i = 0; i < legs.Length; i++)
+        {
+            var seen = false;
+            for (var j = 0; j < i && !seen; j++)
+            {
+                seen = legs[j].Pool == legs[i].Pool;
+            }
+
+            distinct += seen ? 0 : 1;
+        }
+
+        return distinct;
     }
 
     private UInt128 Fingerprint(DetectionWindow window)
