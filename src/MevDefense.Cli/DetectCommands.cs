@@ -23,6 +23,10 @@ internal static partial class Program
             "detect FILE [--format slots|getblock] [--alts ALTS.json] [--min-confidence X]",
             "Detect sandwiches, arbitrage, JIT liquidity and back-runs in slots (JSON lines {\"slot\":n,\"transactions\":[base64...]}) or getBlock responses; prints one JSON line per detection, then a summary.",
             DetectAsync);
+        commands["scenario"] = new CliCommand(
+            "scenario --out FILE [--seed N] [--slots N] [--format slots|getblock] [--alts-out ALTS.json] [--labels-out LABELS.jsonl]",
+            "Write a deterministic labelled scenario (signed legacy/v0 transactions) as detect input, with its lookup tables and labels.",
+            ScenarioAsync);
         commands["eval"] = new CliCommand(
             "eval [--seeds 5001,5002,5003] [--slots N] [--model PATH|none] [--no-state]",
             "Precision, recall and F1 per class for rules alone, model alone and combined, on held-out generator seeds.",
@@ -242,6 +246,73 @@ internal static partial class Program
         }
 
         return [text];
+    }
+
+    private static async Task<int> ScenarioAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var a = new CliArgs(args, new HashSet<string>());
+        var output = a.Require("--out");
+        var seed = int.TryParse(a.Get("--seed") ?? "1", NumberStyles.Integer, CultureInfo.InvariantCulture, out var sd) ? sd : throw new CliUsageException("--seed must be an integer");
+        var slots = int.TryParse(a.Get("--slots") ?? "16", NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new CliUsageException("--slots must be a positive integer");
+        var format = a.Get("--format") ?? "slots";
+        if (format is not ("slots" or "getblock"))
+        {
+            throw new CliUsageException("--format must be slots or getblock");
+        }
+
+        var dataset = ScenarioGenerator.Generate(new ScenarioOptions { Seed = seed, Slots = slots });
+        await using (var w = new StreamWriter(output, append: false, new UTF8Encoding(false)))
+        {
+            foreach (var slot in dataset.Slots)
+            {
+                var txs = string.Join(",", slot.Transactions.Select(t => "\"" + Convert.ToBase64String(t.Wire) + "\""));
+                var line = format == "slots"
+                    ? string.Create(CultureInfo.InvariantCulture, $"{{\"slot\":{slot.Slot},\"transactions\":[{txs}]}}")
+                    : string.Create(CultureInfo.InvariantCulture, $"{{\"jsonrpc\":\"2.0\",\"id\":1,\"slot\":{slot.Slot},\"result\":{{\"parentSlot\":{slot.Slot - 1},\"transactions\":[{string.Join(",", slot.Transactions.Select(t => "{\"transaction\":[\"" + Convert.ToBase64String(t.Wire) + "\",\"base64\"]}"))}]}}}}");
+                await w.WriteLineAsync(line.AsMemory(), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (a.Get("--alts-out") is { } altsOut)
+        {
+            var tables = new Dictionary<string, string[]>();
+            foreach (var slot in dataset.Slots)
+            {
+                foreach (var t in slot.Transactions)
+                {
+                    var missing = new List<Pubkey>();
+                    new TransactionDecoder().CollectMissingLookupTables(t.Wire, missing);
+                    foreach (var table in missing)
+                    {
+                        if (!tables.ContainsKey(table.ToString()) && dataset.LookupTables.TryGetAddresses(table, out var addresses))
+                        {
+                            tables[table.ToString()] = addresses.ToArray().Select(x => x.ToString()).ToArray();
+                        }
+                    }
+                }
+            }
+
+            await File.WriteAllTextAsync(altsOut, JsonSerializer.Serialize(tables), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (a.Get("--labels-out") is { } labelsOut)
+        {
+            var lines = dataset.Labels.Select(l => JsonSerializer.Serialize(new
+            {
+                kind = l.Kind.ToString(),
+                strategy = l.Strategy,
+                slot = l.Slot,
+                front = l.Front?.ToString(),
+                back = l.Back?.ToString(),
+                victims = l.Victims.Select(v => v.ToString()).ToArray(),
+                pool = l.Pool?.ToString(),
+            }));
+            await File.WriteAllLinesAsync(labelsOut, lines, cancellationToken).ConfigureAwait(false);
+        }
+
+        await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{{\"slots\":{dataset.Slots.Count},\"transactions\":{dataset.TransactionCount},\"labels\":{dataset.Labels.Count}}}")).ConfigureAwait(false);
+        _ = stderr;
+        return 0;
     }
 
     private static async Task<int> EvalAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
