@@ -18,6 +18,10 @@ want=$(grep -c . "$vectors"); got=$(wc -l < "$out")
 grep -q '"version":"v0"' "$out" && grep -q '"version":"legacy"' "$out" || { echo "10-cli-tx: missing versions"; exit 1; }
 diff -q "$out" "$expected" > /dev/null || { echo "10-cli-tx: output differs from $expected"; diff "$out" "$expected" | head -5; exit 1; }
 
+# v1 (SIMD-0385) vectors generated and decoded by @solana/kit
+dotnet "$dll" tx decode --file tests/vectors/transactions-v1.b64 > "$out"
+diff -q "$out" tests/vectors/transactions-v1.expected.jsonl > /dev/null || { echo "10-cli-tx: v1 output differs from kit"; exit 1; }
+
 set +e
 printf 'not-base64!\n%s\n' "$(head -n 1 "$vectors")" | dotnet "$dll" tx decode --file - > "$out"
 rc=$?

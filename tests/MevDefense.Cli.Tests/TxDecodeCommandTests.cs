@@ -23,6 +23,14 @@ public class TxDecodeCommandTests
     }
 
     [Fact]
+    public async Task Decode_V1VectorFile_OutputEqualsKitExpectations()
+    {
+        var (code, lines) = await Run("--file", Path.Combine(Vectors, "transactions-v1.b64"));
+        Assert.Equal(0, code);
+        Assert.Equal(File.ReadAllLines(Path.Combine(Vectors, "transactions-v1.expected.jsonl")), lines);
+    }
+
+    [Fact]
     public async Task Decode_Base64_PrintsOneObjectInExactKeyOrder()
     {
         string b64 = File.ReadLines(Path.Combine(Vectors, "transactions.b64")).First();

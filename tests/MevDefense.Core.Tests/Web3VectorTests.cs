@@ -24,10 +24,40 @@ public class Web3VectorTests
     }
 
     [Fact]
-    public void Vectors_EveryField_MatchesWeb3()
+    public void Vectors_EveryField_MatchesWeb3() => AssertEveryField("transactions.b64", "transactions.expected.jsonl");
+
+    [Fact]
+    public void V1Vectors_EveryField_MatchesKit() => AssertEveryField("transactions-v1.b64", "transactions-v1.expected.jsonl");
+
+    [Fact]
+    public void V1Vectors_Config_MatchesKit()
     {
-        var wires = Wires;
-        var expected = File.ReadAllLines(Path.Combine(VectorsDir, "transactions.expected.jsonl"));
+        var wires = File.ReadAllLines(Path.Combine(VectorsDir, "transactions-v1.b64"));
+        var configs = File.ReadAllLines(Path.Combine(VectorsDir, "transactions-v1.config.jsonl"));
+        Assert.Equal(200, wires.Length);
+        Assert.Equal(wires.Length, configs.Length);
+        int withConfig = 0;
+        for (int n = 0; n < wires.Length; n++)
+        {
+            var v = TransactionView.Parse(Convert.FromBase64String(wires[n]));
+            using var doc = JsonDocument.Parse(configs[n]);
+            Assert.Equal(doc.RootElement.GetProperty("mask").GetUInt32(), v.Layout.ConfigMask);
+            var c = v.Config;
+            ulong?[] ours = [c.PriorityFee, c.ComputeUnitLimit, c.LoadedAccountsDataSizeLimit, c.HeapSize];
+            Assert.Equal(
+                doc.RootElement.GetProperty("values").EnumerateArray().Select(x => ulong.Parse(x.GetString()!, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+                ours.Where(x => x.HasValue).Select(x => x!.Value).ToArray());
+            withConfig += c.Equals(default(TransactionConfig)) ? 0 : 1;
+        }
+
+        Assert.InRange(withConfig, 100, 200);
+    }
+
+    private static void AssertEveryField(string b64File, string expectedFile)
+    {
+        var wires = File.ReadAllLines(Path.Combine(VectorsDir, b64File));
+        var expected = File.ReadAllLines(Path.Combine(VectorsDir, expectedFile));
+        Assert.Equal(wires.Length, expected.Length);
         for (int n = 0; n < wires.Length; n++)
         {
             byte[] wire = Convert.FromBase64String(wires[n]);
@@ -35,7 +65,7 @@ public class Web3VectorTests
             var e = doc.RootElement;
             var v = TransactionView.Parse(wire);
             string ctx = $"vector {n}";
-            Assert.True(e.GetProperty("version").GetString() == (v.Version == TransactionVersion.V0 ? "v0" : "legacy"), ctx);
+            Assert.True(e.GetProperty("version").GetString() == v.Version switch { TransactionVersion.V0 => "v0", TransactionVersion.V1 => "v1", _ => "legacy" }, ctx);
 
             var sigs = e.GetProperty("signatures").EnumerateArray().Select(s => s.GetString()).ToArray();
             Assert.Equal(sigs.Length, v.SignatureCount);
