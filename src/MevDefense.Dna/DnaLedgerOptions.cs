@@ -17,7 +17,8 @@ public sealed class DnaLedgerOptions
     /// <value>The default value is <see langword="null"/>.</value>
     public string? StorePath { get; set; }
 
-    /// <summary>Gets or sets the PostgreSQL connection string (required for <see cref="DnaStoreKind.PostgreSql"/>).</summary>
+    /// <summary>Gets or sets the PostgreSQL connection string (required for <see cref="DnaStoreKind.PostgreSql"/>). The chain id in the
+    /// shared database is <see cref="Origin"/>, so every host needs its own origin.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? ConnectionString { get; set; }
 

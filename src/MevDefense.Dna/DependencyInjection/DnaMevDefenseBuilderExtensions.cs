@@ -41,10 +41,15 @@ public static class DnaMevDefenseBuilderExtensions
         {
             DnaLedgerOptions o = sp.GetRequiredService<IOptions<DnaLedgerOptions>>().Value;
             var storeOptions = new RocksDbDnaStoreOptions { Path = Path.Combine(o.StorePath!, DnaLedgerDefaults.RocksDbDirectoryName) };
-            Task<RocksDbDnaStore> open = RocksDbDnaStore.OpenAsync(storeOptions, sp.GetService<ILogger<RocksDbDnaStore>>());
-
-            // RocksDB opens synchronously; the task is already complete, so this does not block.
-            return open.IsCompleted ? open.GetAwaiter().GetResult() : throw new InvalidOperationException("The RocksDB store did not open synchronously.");
+            ILogger<RocksDbDnaStore>? logger = sp.GetService<ILogger<RocksDbDnaStore>>();
+            return new DeferredDnaStore(async ct => await RocksDbDnaStore.OpenAsync(storeOptions, logger, ct).ConfigureAwait(false));
+        });
+        services.TryAddKeyedSingleton<IDnaStore>(DnaStoreKind.PostgreSql, static (sp, _) =>
+        {
+            DnaLedgerOptions o = sp.GetRequiredService<IOptions<DnaLedgerOptions>>().Value;
+            var storeOptions = new PostgresDnaStoreOptions { ConnectionString = o.ConnectionString, ChainId = o.Origin };
+            ILogger<PostgresDnaStore>? logger = sp.GetService<ILogger<PostgresDnaStore>>();
+            return new DeferredDnaStore(async ct => await PostgresDnaStore.OpenAsync(storeOptions, logger, ct).ConfigureAwait(false));
         });
         services.TryAddSingleton<IDnaStore>(static sp =>
         {
