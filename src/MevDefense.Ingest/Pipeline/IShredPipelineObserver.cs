@@ -15,4 +15,14 @@ public interface IShredPipelineObserver
     /// <summary>Called once per (slot, fec_set_index) when a second, conflicting signature is seen.</summary>
     /// <param name="equivocation">The conflicting pair.</param>
     void OnEquivocation(in ShredEquivocation equivocation);
+
+    /// <summary>Called for every shred rebuilt by Reed–Solomon recovery after its FEC set's rebuilt Merkle root matched the signed
+    /// root (e.g. to forward or store it). The default implementation does nothing.</summary>
+    /// <param name="slot">The slot.</param>
+    /// <param name="index">The shred index.</param>
+    /// <param name="isData">True for a data shred, false for a coding shred.</param>
+    /// <param name="shred">The complete rebuilt shred (valid only during the call).</param>
+    void OnShredRecovered(ulong slot, uint index, bool isData, ReadOnlySpan<byte> shred)
+    {
+    }
 }

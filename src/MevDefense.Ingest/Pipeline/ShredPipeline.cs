@@ -200,6 +200,10 @@ public sealed class ShredPipeline : IDisposable
             set = RentSet(slot, h);
             set.Family = ShredKind.LegacyData;
         }
+        else if (set.Family != ShredKind.LegacyData)
+        {
+            return Reject(reason = ShredRejectReason.InconsistentWithFecSet);
+        }
 
         int pos = (int)(h.Index - h.FecSetIndex);
         if (pos < FecSetState.MaxShardsPerKind && !set.DataPresent[pos])
@@ -549,6 +553,25 @@ public sealed class ShredPipeline : IDisposable
             }
 
             return;
+        }
+
+        if (_observer is not null)
+        {
+            for (int i = 0; i < k; i++)
+            {
+                if (!set.DataPresent[i])
+                {
+                    _observer.OnShredRecovered(set.Slot, set.FecSetIndex + (uint)i, true, set.Data[i].AsSpan(0, ShredConstants.MerkleDataPayloadSize));
+                }
+            }
+
+            for (int j = 0; j < m; j++)
+            {
+                if (!set.CodePresent[j])
+                {
+                    _observer.OnShredRecovered(set.Slot, set.FirstCodeIndex + (uint)j, false, set.Code[j].AsSpan(0, ShredConstants.CodePayloadSize));
+                }
+            }
         }
 
         int recovered = 0;

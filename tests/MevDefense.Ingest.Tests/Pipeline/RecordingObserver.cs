@@ -16,4 +16,8 @@ internal sealed class RecordingObserver : IShredPipelineObserver
     public void OnFecSet(in FecSetResult result) => FecSets.Add(result);
 
     public void OnEquivocation(in ShredEquivocation equivocation) => Equivocations.Add(equivocation);
+
+    public List<(ulong Slot, uint Index, bool IsData, byte[] Shred)> Recovered { get; } = [];
+
+    public void OnShredRecovered(ulong slot, uint index, bool isData, ReadOnlySpan<byte> shred) => Recovered.Add((slot, index, isData, shred.ToArray()));
 }
