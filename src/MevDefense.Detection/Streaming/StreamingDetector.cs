@@ -1,0 +1,211 @@
+using MevDefense.Detection.Decoding;
+using MevDefense.Detection.State;
+using MevDefense.Wire;
+
+namespace MevDefense.Detection.Streaming;
+
+/// <summary>
+/// Runs detection continuously over transactions as they arrive in block order: entry batches from the shred pipeline or
+/// Jito ShredStream, or transaction lists from JSON-RPC <c>getBlock</c>. Keeps one window per leader run (up to four
+/// consecutive slots of one leader, so cross-slot sandwiches are seen), re-runs the detectors as the window grows and
+/// forwards every new detection, once, to the sinks with the receive timestamp of the input that completed it.
+/// </summary>
+/// <remarks>
+/// <para>Not thread-safe: feed it from one consumer (the pipeline's processing thread or a channel reader).</para>
+/// <para>Cost: each call re-detects over the current leader-run window (linear in its size for the rule detectors), so the
+/// total work per leader run grows with (batches × window size). Bound it with <see cref="MaxWindowTransactions"/>.</para>
+/// </remarks>
+public sealed class StreamingDetector
+{
+    private readonly DetectionPipeline _pipeline;
+    private readonly TransactionDecoder _decoder;
+    private readonly IDetectionEventSink[] _sinks;
+    private readonly DetectionWindow _window = new();
+    private readonly HashSet<(DetectionKind, Signature, Signature, Signature)> _emitted = [];
+    private ulong _group = ulong.MaxValue;
+    private ulong _lastSlot;
+    private int _slotIndex;
+
+    /// <summary>Creates a streaming detector.</summary>
+    /// <param name="pipeline">The detection pipeline (rules, model or both).</param>
+    /// <param name="decoder">Decodes wire transactions (swap decoders and lookup tables).</param>
+    /// <param name="sinks">Receive each new detection (ledger, WebSocket stream, callbacks).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="pipeline"/> or <paramref name="decoder"/> is <see langword="null"/>.</exception>
+    public StreamingDetector(DetectionPipeline pipeline, TransactionDecoder decoder, IEnumerable<IDetectionEventSink>? sinks = null)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(decoder);
+        _pipeline = pipeline;
+        _decoder = decoder;
+        _sinks = sinks?.ToArray() ?? [];
+    }
+
+    /// <summary>Gets or sets the most transactions one leader-run window holds; later ones in the run are decoded but not windowed.</summary>
+    /// <value>The default value is 8,192.</value>
+    public int MaxWindowTransactions { get; set; } = 8192;
+
+    /// <summary>Gets or sets the account-state provider used for victim-loss estimates.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public IAccountStateProvider? AccountState
+    {
+        get => _window.AccountState;
+        set => _window.AccountState = value;
+    }
+
+    /// <summary>Gets the number of transactions seen.</summary>
+    public long Transactions { get; private set; }
+
+    /// <summary>Gets the number of transactions that could not be decoded.</summary>
+    public long DecodeErrors { get; private set; }
+
+    /// <summary>Gets the number of entry batches that were malformed (their readable prefix is still used).</summary>
+    public long MalformedBatches { get; private set; }
+
+    /// <summary>Gets the number of detections forwarded.</summary>
+    public long Detections { get; private set; }
+
+    /// <summary>Gets the number of transactions dropped because the window was full.</summary>
+    public long WindowOverflow { get; private set; }
+
+    /// <summary>Processes one entry batch (bincode <c>Vec&lt;Entry&gt;</c>) of <paramref name="slot"/>.</summary>
+    /// <param name="slot">The slot.</param>
+    /// <param name="entries">The serialized entries.</param>
+    /// <param name="receiveTimestamp">The <see cref="System.Diagnostics.Stopwatch"/> timestamp at which the last input of the batch was received.</param>
+    /// <param name="leader">The slot leader, when known.</param>
+    /// <param name="cancellationToken">Cancels forwarding to the sinks.</param>
+    /// <returns>The new detections.</returns>
+    public async ValueTask<IReadOnlyList<DetectionEvent>> OnEntryBatchAsync(ulong slot, ReadOnlyMemory<byte> entries, long receiveTimestamp, Pubkey? leader = null, CancellationToken cancellationToken = default)
+    {
+        BeginSlot(slot, leader);
+        AddEntries(slot, entries.Span);
+        return await DetectAsync(receiveTimestamp, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Processes transactions of <paramref name="slot"/> in block order (JSON-RPC <c>getBlock</c>, API input).</summary>
+    /// <param name="slot">The slot.</param>
+    /// <param name="transactions">The wire transactions, each optionally with the addresses its lookup tables loaded.</param>
+    /// <param name="receiveTimestamp">The <see cref="System.Diagnostics.Stopwatch"/> timestamp at which they were received.</param>
+    /// <param name="leader">The slot leader, when known.</param>
+    /// <param name="cancellationToken">Cancels forwarding to the sinks.</param>
+    /// <returns>The new detections.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="transactions"/> is <see langword="null"/>.</exception>
+    public async ValueTask<IReadOnlyList<DetectionEvent>> OnTransactionsAsync(ulong slot, IReadOnlyList<BlockTransaction> transactions, long receiveTimestamp, Pubkey? leader = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transactions);
+        BeginSlot(slot, leader);
+        foreach (var bt in transactions)
+        {
+            bool loaded = bt.LoadedWritable is { Length: > 0 } || bt.LoadedReadonly is { Length: > 0 };
+            AddTransaction(slot, bt.Wire, loaded ? bt.LoadedWritable : null, loaded ? bt.LoadedReadonly : null);
+        }
+
+        return await DetectAsync(receiveTimestamp, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void BeginSlot(ulong slot, Pubkey? leader)
+    {
+        // A new leader run starts on a new aligned group of four slots, a gap, or a slot going backwards.
+        ulong group = slot / 4;
+        if (group != _group || slot < _lastSlot || slot > _lastSlot + 1)
+        {
+            _window.Clear();
+            _emitted.Clear();
+            _group = group;
+            _slotIndex = 0;
+        }
+        else if (slot != _lastSlot)
+        {
+            _slotIndex = 0;
+        }
+
+        _lastSlot = slot;
+        if (leader is { } l)
+        {
+            _window.SetLeader(slot, l);
+        }
+    }
+
+    private void AddEntries(ulong slot, ReadOnlySpan<byte> entries)
+    {
+        if (!EntryBatchReader.TryCreate(entries, out var reader, out _))
+        {
+            MalformedBatches++;
+            return;
+        }
+
+        if (reader.IsBlockMarker)
+        {
+            return;
+        }
+
+        while (reader.TryReadEntry(out _))
+        {
+            while (reader.TryReadTransaction(out var tx))
+            {
+                AddTransaction(slot, tx.Wire[..tx.Layout.Length], null, null);
+            }
+        }
+
+        if (reader.Error is not null)
+        {
+            MalformedBatches++;
+        }
+    }
+
+    private void AddTransaction(ulong slot, ReadOnlySpan<byte> wire, Pubkey[]? loadedWritable, Pubkey[]? loadedReadonly)
+    {
+        Transactions++;
+        int index = _slotIndex++;
+        if (_window.Count >= MaxWindowTransactions)
+        {
+            WindowOverflow++;
+            return;
+        }
+
+        var target = _window.AddNew();
+        bool ok = loadedWritable is not null && loadedReadonly is not null
+            ? _decoder.TryDecode(wire, slot, index, target, loadedWritable, loadedReadonly)
+            : _decoder.TryDecode(wire, slot, index, target);
+        if (!ok)
+        {
+            DecodeErrors++;
+            _window.RemoveLast();
+        }
+    }
+
+    private async ValueTask<IReadOnlyList<DetectionEvent>> DetectAsync(long receiveTimestamp, CancellationToken cancellationToken)
+    {
+        if (_window.Count == 0)
+        {
+            return [];
+        }
+
+        List<DetectionEvent>? fresh = null;
+        foreach (var d in _pipeline.Detect(_window))
+        {
+            var key = (d.Kind, d.Front ?? default, d.Back ?? default, d.Victims.Count > 0 ? d.Victims[0] : d.Transactions.Count > 0 ? d.Transactions[0] : default);
+            if (!_emitted.Add(key))
+            {
+                continue;
+            }
+
+            (fresh ??= []).Add(d.InputReceivedTimestamp == 0 ? d with { InputReceivedTimestamp = receiveTimestamp } : d);
+        }
+
+        if (fresh is null)
+        {
+            return [];
+        }
+
+        Detections += fresh.Count;
+        foreach (var d in fresh)
+        {
+            foreach (var sink in _sinks)
+            {
+                await sink.OnDetectionAsync(d, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return fresh;
+    }
+}
