@@ -157,7 +157,7 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
         }
         finally
         {
-            _writeLock.Release();
+            await ReleaseWriteLockAsync().ConfigureAwait(false);
         }
     }
 
@@ -175,30 +175,32 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
         long started = Stopwatch.GetTimestamp();
         var pending = new PendingAppend(draft);
         _pending.Enqueue(pending);
+
+        // Combining group commit: whoever finds the write lock free commits everything queued (in batches of MaxBatchSize);
+        // everyone else just waits for their own record. ReleaseWriteLockAsync re-checks the queue after releasing, so an
+        // append queued while the lock was held is never stranded.
+        if (_writeLock.Wait(0))
+        {
+            try
+            {
+                await DrainAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                await ReleaseWriteLockAsync().ConfigureAwait(false);
+            }
+        }
+
         try
         {
-            await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await pending.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !pending.Completion.Task.IsCompleted)
         {
             if (pending.TryCancel())
             {
                 throw;
             }
-
-            return await pending.Completion.Task.ConfigureAwait(false);
-        }
-
-        try
-        {
-            while (!pending.Completion.Task.IsCompleted)
-            {
-                await CommitPendingAsync().ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _writeLock.Release();
         }
 
         DecisionRecord record = await pending.Completion.Task.ConfigureAwait(false);
@@ -240,7 +242,7 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
         }
         finally
         {
-            _writeLock.Release();
+            await ReleaseWriteLockAsync().ConfigureAwait(false);
         }
     }
 
@@ -340,10 +342,42 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
         }
         finally
         {
-            _writeLock.Release();
+            await ReleaseWriteLockAsync().ConfigureAwait(false);
         }
 
         _noteSigner.Dispose();
+    }
+
+    /// <summary>Commits everything queued. Caller holds the write lock.</summary>
+    private async Task DrainAsync()
+    {
+        while (!_pending.IsEmpty)
+        {
+            await CommitPendingAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Releases the write lock; if appends were queued meanwhile and the lock is free, takes it again and commits them.</summary>
+    private async Task ReleaseWriteLockAsync()
+    {
+        while (true)
+        {
+            _writeLock.Release();
+            if (_pending.IsEmpty || !_writeLock.Wait(0))
+            {
+                return;
+            }
+
+            try
+            {
+                await DrainAsync().ConfigureAwait(false);
+            }
+            catch
+            {
+                _writeLock.Release();
+                throw;
+            }
+        }
     }
 
     private async Task CommitPendingAsync()
@@ -472,7 +506,7 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
             return;
         }
 
-        if (!await _writeLock.WaitAsync(0, CancellationToken.None).ConfigureAwait(false))
+        if (!_writeLock.Wait(0))
         {
             return; // Someone else is writing; the next append will try again.
         }
@@ -491,7 +525,7 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
         }
         finally
         {
-            _writeLock.Release();
+            await ReleaseWriteLockAsync().ConfigureAwait(false);
         }
     }
 

@@ -116,6 +116,41 @@ public sealed class DnaLedgerTests
     }
 
     [Fact]
+    public async Task CancelledAppends_AreEitherNotWrittenOrAcknowledged()
+    {
+        var store = new CountingStore();
+        using DnaSigner signer = DnaSigner.FromSeed(LedgerHarness.Seed(2));
+        await using var ledger = new DnaLedger(store, signer, new DnaLedgerOptions { StoreKind = DnaStoreKind.InMemory, CheckpointEveryRecords = 3, MaxBatchSize = 8 });
+        await ledger.OpenAsync();
+        int acknowledged = 0;
+        var acknowledgedIds = new System.Collections.Concurrent.ConcurrentBag<Guid>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, 300), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+        {
+            using var cts = new CancellationTokenSource();
+            if (i % 3 == 0)
+            {
+                cts.Cancel();
+            }
+
+            try
+            {
+                DecisionRecord r = await ledger.AppendAsync(LedgerHarness.SampleDraft(i), cts.Token);
+                acknowledgedIds.Add(r.Id);
+                Interlocked.Increment(ref acknowledged);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+
+        Assert.Equal((ulong)acknowledged, ledger.Count);
+        Assert.True(acknowledged >= 200);
+        var stored = await store.ReadRangeAsync(0, 1000).Select(r => r.Id).ToListAsync();
+        Assert.Equal(acknowledgedIds.Order(), stored.Order());
+        Assert.True((await new DnaVerifier([signer.PublicKey], ledger.Origin).VerifyAsync(store)).IsValid);
+    }
+
+    [Fact]
     public async Task StoreFailure_IsNotAcknowledged_AndFaultsTheLedger()
     {
         var store = new CountingStore { FailAfter = 3 };
