@@ -752,8 +752,12 @@ public sealed class ShredPipeline : IDisposable
         int total = 0;
         for (uint i = start; i <= end; i++)
         {
-            var buf = slot.Data[i].Buffer;
-            total += Math.Max(0, BinaryPrimitives.ReadUInt16LittleEndian(buf.AsSpan(0x56)) - ShredConstants.DataHeadersSize);
+            if (!slot.Data.TryGetValue(i, out var r))
+            {
+                return; // defensive: a released buffer can only belong to an already emitted batch
+            }
+
+            total += Math.Max(0, BinaryPrimitives.ReadUInt16LittleEndian(r.Buffer.AsSpan(0x56)) - ShredConstants.DataHeadersSize);
         }
 
         if (_batch.Length < total)

@@ -129,6 +129,65 @@ public class ShredPipelineTests
         FsCheck.Check.One(FsCheck.Config.QuickThrowOnFailure.WithMaxTest(40), property);
     }
 
+    /// <summary>Several slots interleaved, each losing up to half of every FEC set, shuffled and duplicated: every slot deshreds to demo-shreds.bin.
+    /// (Slots are rewritten and parity re-encoded, so this runs with Merkle/signature checks off.)</summary>
+    [FixtureFact]
+    public void Process_InterleavedSlotsWithLoss_EverySlotDeshreds_Property()
+    {
+        var expected = ShredFixtures.DemoBin();
+        var slots = Enumerable.Range(0, 4).Select(i => Reslot(ShredFixtures.Demo(), 100 + (ulong)i)).ToList();
+        var property = FsCheck.Fluent.Prop.ForAll<int>(seed =>
+        {
+            var rng = new Random(seed);
+            var input = new List<byte[]>();
+            foreach (var slot in slots)
+            {
+                foreach (var set in slot.GroupBy(x => ShredMerkleTests.Parse(x).FecSetIndex))
+                {
+                    input.AddRange(set.OrderBy(_ => rng.Next()).Take(rng.Next(32, 65)));
+                }
+            }
+
+            input.AddRange(Enumerable.Range(0, 50).Select(_ => input[rng.Next(input.Count)]));
+            var observer = new RecordingObserver();
+            using var pipeline = new ShredPipeline(new ShredPipelineOptions { VerifySignatures = false, VerifyMerkleProofs = false }, observer);
+            foreach (var d in input.OrderBy(_ => rng.Next()))
+            {
+                pipeline.Process(d, 0, 0);
+            }
+
+            Assert.Equal(4, observer.Batches.Count);
+            Assert.All(observer.Batches, b => Assert.Equal(expected, b.Payload));
+            Assert.Equal(new ulong[] { 100, 101, 102, 103 }, observer.Batches.Select(b => b.Slot).Order());
+            Assert.Equal(0, pipeline.Stats.RecoveryFailures);
+        });
+        FsCheck.Check.One(FsCheck.Config.QuickThrowOnFailure.WithMaxTest(15), property);
+    }
+
+    /// <summary>Moves the demo capture to another slot: rewrites slot/parent in every header and re-encodes parity.</summary>
+    private static List<byte[]> Reslot(List<byte[]> demo, ulong slot)
+    {
+        var copies = demo.Select(s => (byte[])s.Clone()).ToList();
+        foreach (var c in copies)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(c.AsSpan(0x41), slot);
+            if (c[0x40] is 0x96 or 0xB6)
+            {
+                BinaryPrimitives.WriteUInt16LittleEndian(c.AsSpan(0x53), 1);
+            }
+        }
+
+        foreach (var set in copies.GroupBy(c => ShredMerkleTests.Parse(c).FecSetIndex))
+        {
+            int len = ShredMerkleTests.Parse(set.First()).ShardLength;
+            var data = set.Where(c => c[0x40] is 0x96 or 0xB6).OrderBy(c => ShredMerkleTests.Parse(c).Index).Select(c => (ReadOnlyMemory<byte>)c.AsMemory(64, len)).ToArray();
+            var code = set.Where(c => c[0x40] is 0x66 or 0x76).OrderBy(c => ShredMerkleTests.Parse(c).Position).Select(c => (Memory<byte>)c.AsMemory(89, len)).ToArray();
+            new MevDefense.Ingest.Fec.ReedSolomon(32, 32).Encode(data, code, len);
+        }
+
+        return copies;
+    }
+
     [FixtureFact]
     public void Process_ResignedShredsWithDifferentRetransmitterSignatures_AreDuplicates()
     {
