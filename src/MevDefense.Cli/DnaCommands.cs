@@ -20,8 +20,8 @@ internal static partial class Program
             "Sign and durably append one record; prints it as one JSON line (id, sequence, hash, parent, signature, keyId).",
             DnaAppendAsync);
         commands["dna verify"] = new CliCommand(
-            "dna verify --store PATH [--key FILE] [--origin O]",
-            "Recompute every record hash, parent link, signature, checkpoint root and anchor; exit 0 only when all verify.",
+            "dna verify --store PATH [--key FILE] [--origin O] [--rpc URL]",
+            "Recompute every record hash, parent link, signature, checkpoint root and anchor (on chain with --rpc or SOLANA_RPC); exit 0 only when all verify.",
             DnaVerifyAsync);
         commands["dna proof"] = new CliCommand(
             "dna proof --store PATH --id ID [--key FILE] [--origin O]",
@@ -84,10 +84,19 @@ internal static partial class Program
     {
         var a = new CliArgs(args, DnaFlags);
         await using var session = await DnaCliSession.OpenAsync(a, createKey: false, ct, openLedger: false).ConfigureAwait(false);
-        DnaVerificationResult result = await new DnaVerifier([session.Signer.PublicKey], session.Origin).VerifyAsync(session.Store, ct).ConfigureAwait(false);
+        string? rpc = a.Get("--rpc") ?? Environment.GetEnvironmentVariable(MevDefense.Dna.Anchoring.SolanaAnchorOptions.RpcEnvironmentVariable);
+        Uri? endpoint = null;
+        if (!string.IsNullOrEmpty(rpc) && !Uri.TryCreate(rpc, UriKind.Absolute, out endpoint))
+        {
+            throw new CliUsageException("--rpc must be an absolute URL.");
+        }
+
+        using var anchors = endpoint is null ? null : new MevDefense.Dna.Anchoring.SolanaAnchorVerifier(new MevDefense.Dna.Anchoring.SolanaAnchorOptions { RpcEndpoint = endpoint });
+        DnaVerificationResult result = await new DnaVerifier([session.Signer.PublicKey], session.Origin, anchors).VerifyAsync(session.Store, ct).ConfigureAwait(false);
         if (result.IsValid)
         {
-            await stdout.WriteLineAsync($"ok: {result.RecordCount} records, {result.CheckpointsVerified} checkpoints, {result.AnchorsVerified} anchors verified").ConfigureAwait(false);
+            string onChain = anchors is null ? " (anchors matched to checkpoints only; pass --rpc or set SOLANA_RPC to check them on chain)" : " (anchors checked on chain)";
+            await stdout.WriteLineAsync($"ok: {result.RecordCount} records, {result.CheckpointsVerified} checkpoints, {result.AnchorsVerified} anchors verified{(result.AnchorsVerified > 0 ? onChain : string.Empty)}").ConfigureAwait(false);
             return 0;
         }
 
