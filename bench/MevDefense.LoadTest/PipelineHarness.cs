@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using MevDefense.Detection;
+using MevDefense.Detection.Decoding;
+using MevDefense.Detection.Dex;
+using MevDefense.Detection.Streaming;
+using MevDefense.Dna;
+using MevDefense.Ingest.Merkle;
+using MevDefense.Ingest.Pipeline;
+using MevDefense.Ingest.Ring;
+
+namespace MevDefense.LoadTest;
+
+/// <summary>
+/// The real pipeline, wired the way a host wires it: datagram -> ShredPipeline (parse, dedup, Merkle proof, leader signature once
+/// per FEC set, Reed-Solomon, deshred) -> StreamingDetector (decode, rules) -> DnaLedger (sign, chain, durable group-committed append).
+/// Decision latency = durable-append completion minus the receive timestamp of the last shred the decision needed.
+/// </summary>
+internal sealed class PipelineHarness : IShredPipelineObserver, IDatagramSink, IDetectionEventSink, IDisposable
+{
+    private readonly ShredPipeline _pipeline;
+    private readonly StreamingDetector _detector;
+    private readonly DnaLedger _ledger;
+    private readonly LatencyHistogram _latency = new();
+    private readonly List<Task> _pending = [];
+    private readonly object _gate = new();
+    private long _batches;
+    private long _batchErrors;
+
+    public PipelineHarness(Workload workload, DnaLedger ledger, bool verifySignatures = true)
+    {
+        _ledger = ledger;
+        _pipeline = new ShredPipeline(new ShredPipelineOptions
+        {
+            LeaderSchedule = new StaticLeaderScheduleProvider(workload.Leader.PublicKey),
+            VerifySignatures = verifySignatures,
+        }, this);
+        var detection = new DetectionPipeline(new DetectionOptions { Mode = DetectionMode.Rules, CacheCapacity = 0 });
+        _detector = new StreamingDetector(detection, new TransactionDecoder(SwapDecoderRegistry.CreateDefault(), workload.Data.LookupTables), [this])
+        {
+            AccountState = workload.Data.AccountState,
+        };
+    }
+
+    public ShredPipeline Pipeline => _pipeline;
+
+    public StreamingDetector Detector => _detector;
+
+    public long Batches => _batches;
+
+    public long BatchErrors => _batchErrors;
+
+    public LatencyHistogram Latency => _latency;
+
+    public void Process(ReadOnlySpan<byte> shred) => _pipeline.Process(shred, Stopwatch.GetTimestamp(), 0);
+
+    public void OnDatagram(ReadOnlySpan<byte> datagram, long receiveTimestamp, int sourceId) => _pipeline.Process(datagram, receiveTimestamp, sourceId);
+
+    public void OnEntryBatch(in EntryBatch batch)
+    {
+        _batches++;
+        var task = _detector.OnEntryBatchAsync(batch.Slot, batch.Payload.ToArray(), batch.LastReceiveTimestamp);
+        if (!task.IsCompletedSuccessfully)
+        {
+            // Sinks below complete synchronously; anything else is a harness bug worth seeing.
+            _batchErrors++;
+            task.AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    public void OnFecSet(in FecSetResult result)
+    {
+    }
+
+    public void OnEquivocation(in ShredEquivocation equivocation)
+    {
+    }
+
+    /// <summary>Starts the durable append and returns at once; the latency is recorded when the append is acknowledged.</summary>
+    public ValueTask OnDetectionAsync(DetectionEvent detection, CancellationToken cancellationToken = default)
+    {
+        long received = detection.InputReceivedTimestamp;
+        var append = _ledger.OnDetectionAsync(detection, cancellationToken).AsTask();
+        var done = append.ContinueWith(
+            t =>
+            {
+                long now = Stopwatch.GetTimestamp();
+                if (t.IsCompletedSuccessfully)
+                {
+                    lock (_gate)
+                    {
+                        _latency.Record((long)((now - received) * (1e9 / Stopwatch.Frequency)));
+                    }
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        lock (_gate)
+        {
+            _pending.Add(done);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public async Task DrainAsync()
+    {
+        _pipeline.Flush();
+        Task[] pending;
+        lock (_gate)
+        {
+            pending = [.. _pending];
+        }
+
+        await Task.WhenAll(pending).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _pipeline.Dispose();
+}
