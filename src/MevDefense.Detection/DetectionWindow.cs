@@ -123,6 +123,9 @@ public sealed class DetectionWindow
         return earlier / 4 == later / 4;
     }
 
+    /// <summary>Forces the next <see cref="Prepare"/> to rebuild the index (benchmarks measure the whole per-window cost).</summary>
+    internal void Invalidate() => _version++;
+
     /// <summary>Builds (once per change) the shared per-pool index the rule detectors read.</summary>
     internal WindowIndex Prepare()
     {
