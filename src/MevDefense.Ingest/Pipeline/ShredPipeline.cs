@@ -166,8 +166,8 @@ public sealed class ShredPipeline : IDisposable
     private ShredProcessResult ProcessLegacyData(ReadOnlySpan<byte> shred, in ShredHeader h, long ts, out ShredRejectReason reason)
     {
         reason = ShredRejectReason.None;
-        var slot = GetSlot(h.Slot);
-        if (slot.IsPresent(h.Index))
+        _slots.TryGetValue(h.Slot, out var existing);
+        if (existing is not null && existing.IsPresent(h.Index))
         {
             return Duplicate();
         }
@@ -195,6 +195,7 @@ public sealed class ShredPipeline : IDisposable
             }
         }
 
+        var slot = existing ?? GetSlot(h.Slot); // created only for shreds that passed verification
         if (!slot.Sets.TryGetValue(h.FecSetIndex, out var set))
         {
             set = RentSet(slot, h);
@@ -222,8 +223,9 @@ public sealed class ShredPipeline : IDisposable
     private ShredProcessResult ProcessMerkle(ReadOnlySpan<byte> shred, in ShredHeader h, long ts, out ShredRejectReason reason)
     {
         reason = ShredRejectReason.None;
-        var slot = GetSlot(h.Slot);
-        slot.Sets.TryGetValue(h.FecSetIndex, out var set);
+        _slots.TryGetValue(h.Slot, out var slot);
+        FecSetState? set = null;
+        slot?.Sets.TryGetValue(h.FecSetIndex, out set);
         var signature = shred[..Signature.Size];
         if (set is not null && set.Family != ShredKind.MerkleData)
         {
@@ -290,6 +292,7 @@ public sealed class ShredPipeline : IDisposable
                 }
             }
 
+            slot ??= GetSlot(h.Slot); // slot state is created only once a shred has passed verification
             set = RentSet(slot, h);
             set.Family = ShredKind.MerkleData;
             signature.CopyTo(set.Signature);
@@ -312,6 +315,7 @@ public sealed class ShredPipeline : IDisposable
             }
         }
 
+        slot ??= GetSlot(h.Slot);
         if (h.IsResigned && !set.HasRetransmitterSignature)
         {
             shred.Slice(h.RetransmitterSignatureOffset, Signature.Size).CopyTo(set.RetransmitterSignature);

@@ -265,6 +265,8 @@ public class ShredPipelineTests
         using var wrong = new ShredPipeline(otherLeader);
         Assert.Equal(ShredProcessResult.Rejected, wrong.Process(demo[0], 0, 0, out reason));
         Assert.Equal(ShredRejectReason.InvalidSignature, reason);
+        Assert.Equal(0, wrong.InFlightSlots); // rejected shreds never create slot or set state
+        Assert.Equal(0, wrong.InFlightFecSets);
         using var unknown = new ShredPipeline(new ShredPipelineOptions());
         Assert.Equal(ShredProcessResult.Rejected, unknown.Process(demo[0], 0, 0, out reason));
         Assert.Equal(ShredRejectReason.UnknownLeader, reason);
