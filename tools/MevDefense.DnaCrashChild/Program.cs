@@ -43,6 +43,7 @@ catch (Exception ex)
 ack.Write(0, 1L);
 Say("READY " + ledger.Count);
 long slot = -1;
+var errors = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
 int faulted = 0;
 int written = 0;
 await Task.WhenAll(Enumerable.Range(0, appenders).Select(a => Task.Run(async () =>
@@ -66,10 +67,11 @@ await Task.WhenAll(Enumerable.Range(0, appenders).Select(a => Task.Run(async () 
         }
         catch (Exception ex)
         {
+            // The waiters of the failed batch get the store's IOException; appenders arriving after it see the faulted ledger.
+            errors.TryAdd(ex.GetType().Name, ex.Message);
             if (Interlocked.Exchange(ref faulted, 1) == 0)
             {
                 ack.Write(0, 2L);
-                Say($"FAULT {ex.GetType().Name}: {ex.Message}");
             }
 
             return;
@@ -91,6 +93,11 @@ await Task.WhenAll(Enumerable.Range(0, appenders).Select(a => Task.Run(async () 
 ack.Write(8, store.SyncedBatchCount);
 if (faulted != 0)
 {
+    foreach ((string type, string message) in errors.OrderBy(e => e.Key, StringComparer.Ordinal))
+    {
+        Say($"FAULT {type}: {message}");
+    }
+
     return 3;
 }
 
