@@ -58,7 +58,7 @@ public sealed partial class CrashRecoveryTests : IDisposable
     [StraceFact]
     public async Task FailedFdatasync_IsSurfacedAndNeverAcknowledged_StoreConsistentAfterRestart()
     {
-        foreach (int when in new[] { 2, 7 })
+        foreach (int when in new[] { 2, 4 })
         {
             await RunFaultAsync("fdatasync", "EIO", when);
         }
@@ -67,7 +67,7 @@ public sealed partial class CrashRecoveryTests : IDisposable
     [StraceFact]
     public async Task FailedWalWrite_Enospc_IsSurfacedAndNeverAcknowledged_StoreConsistentAfterRestart()
     {
-        foreach (int when in new[] { 2, 9 })
+        foreach (int when in new[] { 2, 5 })
         {
             await RunFaultAsync("write", "ENOSPC", when);
         }
