@@ -14,9 +14,16 @@ using static TorchSharp.torch;
 //   --windows-per-seed N [60] (for --source scenarios: slots per seed)  --epochs N [25]  --batch N [32]  --lr X [0.003]  --gnn N [2]  --encoders N [1]  --seed N [7]
 //   --out PATH [src/MevDefense.Detection/Models/mevdefense-roles.onnx]  --parity PATH [tests/MevDefense.Detection.Tests/Model/parity-torchsharp.bin]
 //   --eval-only MODEL.onnx (skip training: rules / model / combined through DetectionPipeline on --eval-seeds)
+//   --cpu-bench MODEL.onnx (process CPU time per window: inference, extraction; for a shared machine)
 //   --init MODEL.onnx (warm start from an exported model)  --threads N [2]
 //   --card PATH [src/MevDefense.Detection/Models/metrics.md]
 var opts = ParseArgs(args);
+if (opts["cpu-bench"].Length > 0)
+{
+    CpuTimeBench.Run(opts["cpu-bench"]);
+    return 0;
+}
+
 if (opts["eval-only"].Length > 0)
 {
     var (ef, et) = Range(opts["eval-seeds"]);
@@ -217,7 +224,7 @@ static Dictionary<string, string> ParseArgs(string[] args)
     var d = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["source"] = "scenarios", ["train-seeds"] = "1-40", ["eval-seeds"] = "1001-1010", ["windows-per-seed"] = "60",
-        ["epochs"] = "25", ["init"] = "", ["threads"] = "2", ["eval-only"] = "", ["weights"] = "1,3,2,3,3", ["batch"] = "32", ["lr"] = "0.003", ["gnn"] = "2", ["encoders"] = "1", ["seed"] = "7",
+        ["epochs"] = "25", ["cpu-bench"] = "", ["init"] = "", ["threads"] = "2", ["eval-only"] = "", ["weights"] = "1,3,2,3,3", ["batch"] = "32", ["lr"] = "0.003", ["gnn"] = "2", ["encoders"] = "1", ["seed"] = "7",
         ["out"] = "src/MevDefense.Detection/Models/mevdefense-roles.onnx",
         ["parity"] = "tests/MevDefense.Detection.Tests/Model/parity-torchsharp.bin",
         ["card"] = "src/MevDefense.Detection/Models/metrics.md",
