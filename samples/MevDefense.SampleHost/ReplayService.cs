@@ -16,7 +16,7 @@ namespace MevDefense.SampleHost;
 /// <see cref="SlotDetector"/> -> detection -> ledger + stream. Prints a summary when the replay ends.
 /// </summary>
 internal sealed class ReplayService(SampleOptions options, SlotDetector detector, DnaLedger ledger, ConsoleReporter reporter,
-    IHostApplicationLifetime lifetime, IMeterFactory meters) : BackgroundService
+    IHostApplicationLifetime lifetime, IMeterFactory meters, MevDefense.AspNetCore.DefensiveStreamHub hub) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -30,6 +30,15 @@ internal sealed class ReplayService(SampleOptions options, SlotDetector detector
 
         try
         {
+            if (options.WaitForStreamClient)
+            {
+                reporter.Line($"waiting for a client on ws://127.0.0.1:{options.Port}/defensive/stream (open http://127.0.0.1:{options.Port}/defensive/dashboard)...");
+                while (hub.Connections == 0)
+                {
+                    await Task.Delay(100, stoppingToken).ConfigureAwait(false);
+                }
+            }
+
             await ReplayAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -78,6 +87,13 @@ internal sealed class ReplayService(SampleOptions options, SlotDetector detector
                 reporter.Line($"wrote {written:N0} shreds ({dataset.TransactionCount - skipped:N0} transactions, {dataset.Labels.Count} labelled patterns) to {path}"
                     + (skipped > 0 ? $"; skipped {skipped} generated transactions that are not valid wire transactions (over 1,232 bytes)" : string.Empty));
             }
+        }
+
+        if (dataset is not null)
+        {
+            // warm up on the last 8 transactions of the last slot, in an unrelated slot number (the pipeline caches by window)
+            GeneratedSlot w = dataset.Slots[^1];
+            detector.WarmUp(w.Transactions.TakeLast(8).Select(static t => t.Wire), ulong.MaxValue - 1);
         }
 
         reporter.Expect(dataset?.Slots.Count ?? 0);

@@ -25,6 +25,8 @@ internal sealed class SampleOptions
 
     public bool Quiet { get; private set; }
 
+    public bool WaitForStreamClient { get; private set; }
+
     public bool IsLive => UdpPort is not null || ShredStream is not null;
 
     public static SampleOptions Parse(string[] args)
@@ -45,6 +47,7 @@ internal sealed class SampleOptions
                 case "--rpc": o.Rpc = new Uri(Next()); break;
                 case "--exit-after-replay": o.ExitAfterReplay = true; break;
                 case "--quiet": o.Quiet = true; break;
+                case "--wait-for-stream-client": o.WaitForStreamClient = true; break;
                 case "-h" or "--help":
                     Console.WriteLine("""
                         MevDefense sample host: replays generated slots as real shreds through ingest -> detection -> Decision DNA,
@@ -59,6 +62,7 @@ internal sealed class SampleOptions
                           --rpc URL             Solana JSON-RPC (ledger anchoring, health, backfill)
                           --exit-after-replay   stop once the replay is done (CI)
                           --quiet               no per-detection lines
+                          --wait-for-stream-client  start the replay once a /defensive/stream client is connected (demos, e2e tests)
                         """);
                     Environment.Exit(0);
                     break;

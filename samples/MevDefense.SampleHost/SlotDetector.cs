@@ -149,6 +149,24 @@ internal sealed class SlotDetector : IShredPipelineObserver, IEntryBatchSink
         _signal.Release();
     }
 
+    /// <summary>Runs decoding and detection once over some transactions without recording anything, so that the first real
+    /// slot's decision latency does not include ONNX Runtime's and the JIT's first-call costs.</summary>
+    public void WarmUp(IEnumerable<byte[]> transactions, ulong slot)
+    {
+        _window.Clear();
+        int i = 0;
+        foreach (byte[] wire in transactions)
+        {
+            if (!_decoder.TryDecode(wire, slot, i++, _window.AddNew()))
+            {
+                _window.RemoveLast();
+            }
+        }
+
+        _ = _pipeline.Detect(_window);
+        _window.Clear();
+    }
+
     // ---- detection side (one consumer loop) ----
 
     public async Task RunAsync(CancellationToken cancellationToken)
