@@ -83,7 +83,22 @@ internal static class GfSimd
         int i = 0;
         ref byte s = ref MemoryMarshal.GetReference(src);
         ref byte d = ref MemoryMarshal.GetReference(dst);
-        if (allowGfni && Gfni.V256.IsSupported && n >= 32)
+        if (allowGfni && Gfni.V512.IsSupported && n >= 64)
+        {
+            var matrix = Vector512.Create(AffineMatrices[c]).AsByte();
+            for (; i + 64 <= n; i += 64)
+            {
+                var p = Gfni.V512.GaloisFieldAffineTransform(Vector512.LoadUnsafe(ref s, (nuint)i), matrix, 0);
+                if (accumulate)
+                {
+                    p ^= Vector512.LoadUnsafe(ref d, (nuint)i);
+                }
+
+                p.StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+
+        if (allowGfni && Gfni.V256.IsSupported && n - i >= 32)
         {
             var matrix = Vector256.Create(AffineMatrices[c]).AsByte();
             for (; i + 32 <= n; i += 32)
