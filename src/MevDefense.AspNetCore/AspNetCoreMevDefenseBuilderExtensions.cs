@@ -18,7 +18,7 @@ public static class AspNetCoreMevDefenseBuilderExtensions
     /// <summary>
     /// Adds what <c>app.MapMevDefense()</c> serves: <see cref="MevDefenseAspNetCoreOptions"/> (section <c>MevDefense:AspNetCore</c>,
     /// validated on start), the <see cref="DefensiveStreamHub"/> (also an <see cref="IDetectionEventSink"/>), health checks tagged
-    /// <c>mevdefense</c> (ledger, detection model, anchor RPC), the <c>MevDefense</c> rate-limiter policy, and OpenTelemetry metrics
+    /// <c>mevdefense</c> (ingest sources, ledger, detection model, anchor RPC), the <c>MevDefense</c> rate-limiter policy, and OpenTelemetry metrics
     /// for every MevDefense meter with the Prometheus exporter (<c>/metrics</c>).
     /// </summary>
     /// <param name="builder">The MevDefense builder.</param>
@@ -53,7 +53,8 @@ public static class AspNetCoreMevDefenseBuilderExtensions
         services.AddHealthChecks()
             .AddCheck<LedgerHealthCheck>(HealthCheckNames.Ledger, HealthStatus.Unhealthy, [HealthCheckNames.Tag])
             .AddCheck<ModelHealthCheck>(HealthCheckNames.Model, HealthStatus.Unhealthy, [HealthCheckNames.Tag])
-            .AddCheck<AnchorRpcHealthCheck>(HealthCheckNames.AnchorRpc, HealthStatus.Unhealthy, [HealthCheckNames.Tag]);
+            .AddCheck<AnchorRpcHealthCheck>(HealthCheckNames.AnchorRpc, HealthStatus.Unhealthy, [HealthCheckNames.Tag])
+            .AddCheck<IngestHealthCheck>(HealthCheckNames.Ingest, HealthStatus.Unhealthy, [HealthCheckNames.Tag]);
         services.AddRateLimiter(static o => o.AddPolicy<string, ApiRateLimiterPolicy>(MevDefenseAspNetCoreOptions.RateLimiterPolicyName));
         services.AddOpenTelemetry().WithMetrics(static m =>
         {

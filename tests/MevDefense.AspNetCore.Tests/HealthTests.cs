@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MevDefense.AspNetCore.Tests;
 
@@ -19,6 +20,20 @@ public sealed class HealthTests
         Assert.Equal("healthy", c.GetProperty("detection-model").GetProperty("status").GetString());
         Assert.Equal("healthy", c.GetProperty("anchor-rpc").GetProperty("status").GetString()); // no RPC configured: anchoring off
         Assert.Equal(0, c.GetProperty("ledger").GetProperty("data").GetProperty("records").GetInt32());
+        Assert.Equal("healthy", c.GetProperty("ingest").GetProperty("status").GetString()); // not configured in this host
+    }
+
+    [Fact]
+    public async Task Health_IngestConfiguredWithoutFeedSource_DegradedThenHealthyWhenOneRegisters()
+    {
+        await using TestApp app = await TestApp.StartAsync(more: static b => b.Services.AddSingleton(new Ingest.Selection.SourceSelector(new Ingest.Selection.SourceSelectorOptions())));
+        var (status, body, _) = await app.GetAsync("/defensive/health");
+        Assert.Equal(200, status);
+        Assert.Equal("degraded", body.GetProperty("components").GetProperty("ingest").GetProperty("status").GetString());
+        app.Services.GetRequiredService<Ingest.Selection.SourceSelector>().Register(0, "udp:0.0.0.0:20000");
+        var (_, b2, _) = await app.GetAsync("/defensive/health");
+        Assert.Equal("healthy", b2.GetProperty("components").GetProperty("ingest").GetProperty("status").GetString());
+        Assert.Equal("healthy", b2.GetProperty("status").GetString());
     }
 
     [Fact]

@@ -87,3 +87,30 @@ internal sealed class AnchorRpcHealthCheck(IOptions<MevDefenseOptions> core, IOp
         }
     }
 }
+
+/// <summary>
+/// Ingest sources: healthy when shred ingest is not configured (API-only or replay hosts) or when at least one live feed
+/// source is registered with the <see cref="Ingest.Selection.SourceSelector"/>; degraded when ingest is configured but no
+/// feed source is running.
+/// </summary>
+internal sealed class IngestHealthCheck(IServiceProvider services) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (services.GetService<Ingest.Selection.SourceSelector>() is not { } selector)
+        {
+            return Task.FromResult(HealthCheckResult.Healthy("Shred ingest is not configured in this host (AddShredIngest was not called)."));
+        }
+
+        IReadOnlyList<Ingest.Selection.SourceEstimate> sources = selector.Snapshot();
+        var data = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (Ingest.Selection.SourceEstimate s in sources)
+        {
+            data[s.Name] = $"{s.Kind}, preference {s.Mean:0.000}";
+        }
+
+        return Task.FromResult(sources.Any(static s => s.Kind == Ingest.Selection.SourceKind.Feed)
+            ? HealthCheckResult.Healthy($"{sources.Count} ingest source(s) registered.", data)
+            : HealthCheckResult.Degraded("Shred ingest is configured but no feed source is running.", data: data));
+    }
+}
