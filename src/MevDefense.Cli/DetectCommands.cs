@@ -28,8 +28,8 @@ internal static partial class Program
             "Write a deterministic labelled scenario (signed legacy/v0 transactions) as detect input, with its lookup tables and labels.",
             ScenarioAsync);
         commands["eval"] = new CliCommand(
-            "eval [--seeds 5001,5002,5003] [--slots N] [--model PATH|none] [--no-state]",
-            "Precision, recall and F1 per class for rules alone, model alone and combined, on held-out generator seeds.",
+            "eval [--seeds 5001,5002,5003] [--slots N] [--model PATH|none] [--no-state] [--labels DIR]",
+            "Precision, recall and F1 per class for rules alone, model alone and combined, on held-out generator seeds; with --labels (fixtures/dex/labels), the replayed real labelled cases.",
             EvalAsync);
     }
 
@@ -405,6 +405,23 @@ internal static partial class Program
             foreach (var (name, _) in rows)
             {
                 await stdout.WriteLineAsync($"{name}: detections touching hard negatives {negHits[name]} of {negatives} hard-negative patterns; {txCount} transactions").ConfigureAwait(false);
+            }
+
+            var labels = a.Get("--labels") ?? (Environment.GetEnvironmentVariable("MEVDEFENSE_SHARED") is { Length: > 0 } shared ? Path.Combine(shared, "fixtures", "dex", "labels") : null);
+            if (labels is not null && File.Exists(Path.Combine(labels, "fixture_labels.jsonl")) && File.Exists(Path.Combine(labels, "b91_jito_bundle_sandwiches_30.csv")))
+            {
+                var jsonl = await File.ReadAllTextAsync(Path.Combine(labels, "fixture_labels.jsonl"), cancellationToken).ConfigureAwait(false);
+                var csv = await File.ReadAllTextAsync(Path.Combine(labels, "b91_jito_bundle_sandwiches_30.csv"), cancellationToken).ConfigureAwait(false);
+                foreach (var (name, pipeline) in rows.Where(r => r.Name != "model"))
+                {
+                    var r = LabelReplay.Evaluate(pipeline, jsonl, csv);
+                    await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"labels ({name}, replayed shapes of fixtures/dex/labels): same-slot sandwiches {r.PositivesDetected}/{r.Positives} (recall {(double)r.PositivesDetected / Math.Max(1, r.Positives):F3}), cross-slot suspected {r.EdgeCasesDetected}/{r.EdgeCases}, sandwiches on arbitrage negatives {r.NegativeSandwiches}/{r.Negatives}")).ConfigureAwait(false);
+                }
+            }
+            else if (a.Get("--labels") is not null)
+            {
+                await stderr.WriteLineAsync($"mevdefense: no fixture_labels.jsonl / b91 CSV under {labels}").ConfigureAwait(false);
             }
 
             var sandwich = new ClassMetrics("sandwich", totals["rules"]["sandwich"].Tp, totals["rules"]["sandwich"].Fp, totals["rules"]["sandwich"].Fn);
