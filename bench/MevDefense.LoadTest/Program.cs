@@ -22,6 +22,16 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        switch (args.Length > 0 ? args[0] : "run")
+        {
+            case "scaling":
+                return await Scaling.RunAsync(args).ConfigureAwait(false);
+            case "scaling-cores":
+                return await Scaling.RunCoresChildAsync(args).ConfigureAwait(false);
+            case "ws-clients":
+                return await WebSocketScaling.RunClientsChildAsync(args).ConfigureAwait(false);
+        }
+
         bool verify = args.Length > 0 && args[0] == "verify";
         int slots = Int(args, "--slots", 200);
         int txPerSlot = Int(args, "--tx-per-slot", 400);
@@ -81,7 +91,7 @@ internal static class Program
 
         if (write && results is not null)
         {
-            WriteSection(results, report.ToString());
+            WriteSection(results, "loadtest", "## End-to-end performance table (bench/MevDefense.LoadTest)", report.ToString());
             Console.WriteLine($"written to {results}");
         }
 
@@ -95,7 +105,7 @@ internal static class Program
         return 0;
     }
 
-    private static async Task<(double ShredsPerSecond, double AllocPerShred, long Detections, LatencyHistogram Latency)> RunDirectAsync(Workload workload, int repeat)
+    internal static async Task<(double ShredsPerSecond, double AllocPerShred, long Detections, LatencyHistogram Latency)> RunDirectAsync(Workload workload, int repeat)
     {
         double best = 0, alloc = 0;
         long detections = 0;
@@ -143,7 +153,7 @@ internal static class Program
         return (best, alloc, detections, latency);
     }
 
-    private static async Task<(LatencyHistogram Latency, long Delivered, long Sent, long Detections)> RunUdpAsync(Workload workload, int rate)
+    internal static async Task<(LatencyHistogram Latency, long Delivered, long Sent, long Detections)> RunUdpAsync(Workload workload, int rate)
     {
         string dir = Path.Combine(Path.GetTempPath(), "mevdefense-loadtest-" + Guid.NewGuid().ToString("n"));
         try
@@ -185,7 +195,7 @@ internal static class Program
         }
     }
 
-    private static async Task<DnaLedger> OpenLedgerAsync(string dir)
+    internal static async Task<DnaLedger> OpenLedgerAsync(string dir)
     {
         var store = await RocksDbDnaStore.OpenAsync(dir).ConfigureAwait(false);
         var ledger = new DnaLedger(store, DnaSigner.Generate(), new DnaLedgerOptions { StorePath = dir });
@@ -231,17 +241,17 @@ internal static class Program
         return (s.F1, s.Precision, combined["sandwich"]?.F1 ?? 0);
     }
 
-    private static void WriteSection(string path, string body)
+    internal static void WriteSection(string path, string marker, string heading, string body)
     {
-        const string begin = "<!-- BEGIN loadtest -->", end = "<!-- END loadtest -->";
+        string begin = $"<!-- BEGIN {marker} -->", end = $"<!-- END {marker} -->";
         string text = File.Exists(path) ? File.ReadAllText(path) : "# Benchmark results\n";
-        string section = $"{begin}\n## End-to-end performance table (bench/MevDefense.LoadTest)\n\n{body}{end}";
+        string section = $"{begin}\n{heading}\n\n{body}{end}";
         int b = text.IndexOf(begin, StringComparison.Ordinal), e = text.IndexOf(end, StringComparison.Ordinal);
         text = b >= 0 && e > b ? text[..b] + section + text[(e + end.Length)..] : text.TrimEnd() + "\n\n" + section + "\n";
         File.WriteAllText(path, text);
     }
 
-    private static string? FindResults()
+    internal static string? FindResults()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MevDefense.sln")))
@@ -252,7 +262,7 @@ internal static class Program
         return dir is null ? null : Path.Combine(dir.FullName, "bench", "RESULTS.md");
     }
 
-    private static void TryDelete(string dir)
+    internal static void TryDelete(string dir)
     {
         try
         {
@@ -263,13 +273,13 @@ internal static class Program
         }
     }
 
-    private static int Int(string[] args, string name, int fallback)
+    internal static int Int(string[] args, string name, int fallback)
     {
         int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
-    private static string? Str(string[] args, string name)
+    internal static string? Str(string[] args, string name)
     {
         int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
