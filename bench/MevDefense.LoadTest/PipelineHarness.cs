@@ -51,6 +51,9 @@ internal sealed class PipelineHarness : IShredPipelineObserver, IDatagramSink, I
 
     public LatencyHistogram Latency => _latency;
 
+    /// <summary>Gets the first detections seen (up to 256), for publishing real messages in the WebSocket measurement.</summary>
+    public List<DetectionEvent> SampleEvents { get; } = [];
+
     public void Process(ReadOnlySpan<byte> shred) => _pipeline.Process(shred, Stopwatch.GetTimestamp(), 0);
 
     public void OnDatagram(ReadOnlySpan<byte> datagram, long receiveTimestamp, int sourceId) => _pipeline.Process(datagram, receiveTimestamp, sourceId);
@@ -79,6 +82,11 @@ internal sealed class PipelineHarness : IShredPipelineObserver, IDatagramSink, I
     public ValueTask OnDetectionAsync(DetectionEvent detection, CancellationToken cancellationToken = default)
     {
         long received = detection.InputReceivedTimestamp;
+        if (SampleEvents.Count < 256)
+        {
+            SampleEvents.Add(detection);
+        }
+
         var append = _ledger.OnDetectionAsync(detection, cancellationToken).AsTask();
         var done = append.ContinueWith(
             t =>

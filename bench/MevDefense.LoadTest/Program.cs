@@ -41,7 +41,8 @@ internal static class Program
         string? results = Str(args, "--results") ?? FindResults();
         bool write = !args.Contains("--no-write");
 
-        Console.WriteLine($"MevDefense load harness — {MachineInfo.Describe()}");
+        string loadAtStart = Scaling.Load();
+        Console.WriteLine($"MevDefense load harness — {MachineInfo.Describe()}; load average {loadAtStart}");
         Console.WriteLine($"workload: seed {seed}, {slots} slots, {txPerSlot} background tx/slot + generated MEV");
         var sw = Stopwatch.StartNew();
         using var workload = Workload.Create(seed, slots, txPerSlot, transactionsPerEntry: 16, entriesPerBatch: 8);
@@ -50,7 +51,8 @@ internal static class Program
         var rows = new List<Row>();
 
         // 1. Full pipeline, one processing thread, shreds fed back to back (ledger writer on its own thread).
-        var (shredsPerSecond, allocPerShred, detections, ingestLatency) = await RunDirectAsync(workload, repeat).ConfigureAwait(false);
+        var sample = new List<DetectionEvent>();
+        var (shredsPerSecond, allocPerShred, detections, ingestLatency) = await RunDirectAsync(workload, repeat, sample).ConfigureAwait(false);
         rows.Add(new("ingestion rate", ">= 200k msgs/s", "235k", ">= 1M shreds/s on one core, full pipeline", $"{shredsPerSecond / 1e6:F2}M shreds/s", shredsPerSecond >= 1_000_000));
 
         // 2. Decision latency through loopback UDP at a steady rate.
@@ -67,12 +69,22 @@ internal static class Program
         var (f1, precision, combinedF1) = MeasureAccuracy();
         rows.Add(new("detection accuracy", ">= 65%", "72.3%", "sandwich F1 >= 0.95 (held-out)", $"F1 {f1:F3}, precision {precision:F3} (rules); combined F1 {combinedF1:F3}", f1 >= 0.95 && precision >= 0.98));
 
-        // 5. Memory per WebSocket connection is measured by the ASP.NET Core add-on's tests (see its section); not repeated here.
-        rows.Add(new("memory per connection", "< 500 KB", "425 KB", "<= 64 KB", "see AspNetCore section", null));
+        // 5. Memory per WebSocket subscriber: /defensive/stream on a real Kestrel (127.0.0.1), clients in a child process.
+        int wsClients = Int(args, "--ws-clients", 100);
+        WebSocketScaling.Result? ws = null;
+        if (wsClients > 0 && sample.Count > 0)
+        {
+            ws = await WebSocketScaling.MeasureAsync(wsClients, 64, sample).ConfigureAwait(false);
+            rows.Add(new("memory per connection", "< 500 KB", "425 KB", "<= 64 KB", $"{ws.ManagedPerClient / 1024.0:F1} KB managed per WebSocket subscriber ({wsClients} clients)", ws.ManagedPerClient <= 64 * 1024));
+        }
+        else
+        {
+            rows.Add(new("memory per connection", "< 500 KB", "425 KB", "<= 64 KB", "not measured (--ws-clients 0 or no detections)", null));
+        }
 
         var report = new StringBuilder();
-        report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {MachineInfo.Describe()}");
-        report.AppendLine(CultureInfo.InvariantCulture, $"Command: `dotnet run -c Release --project bench/MevDefense.LoadTest -- {(verify ? "verify" : "run")} --slots {slots} --tx-per-slot {txPerSlot} --rate {rate} --seed {seed} --repeat {repeat}`");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {MachineInfo.Describe()}; load average (1/5/15 min) {loadAtStart} at start, {Scaling.Load()} at end; measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Command: `dotnet run -c Release --project bench/MevDefense.LoadTest -- {(verify ? "verify" : "run")} --slots {slots} --tx-per-slot {txPerSlot} --rate {rate} --seed {seed} --repeat {repeat} --ws-clients {wsClients}`");
         report.AppendLine(CultureInfo.InvariantCulture, $"Workload: {workload.Transactions:N0} signed transactions, {workload.Batches:N0} entry batches, {workload.Shreds.Count:N0} shreds ({workload.EntryBytes / 1024.0 / 1024.0:F1} MiB of entries), {workload.Data.Labels.Count} labelled MEV patterns.");
         report.AppendLine();
         report.AppendLine("| metric | seed target | seed claimed | ours: target | ours: measured | met |");
@@ -85,6 +97,11 @@ internal static class Program
         report.AppendLine();
         report.AppendLine(CultureInfo.InvariantCulture, $"- Ingestion: {repeat} passes over the workload on one processing thread (parse, dedup, Merkle proof per shred, leader signature once per FEC set, RS where needed, deshred, decode, rule detection); {detections} detections per pass appended durably to RocksDB by the ledger's writer thread; {allocPerShred:F0} B allocated per shred on the processing thread (includes per-batch decode and detection objects); decision latency in this saturated mode p50 {ingestLatency.Percentile(50) / 1e6:F3} ms / p99 {ingestLatency.Percentile(99) / 1e6:F3} ms.");
         report.AppendLine(CultureInfo.InvariantCulture, $"- Latency: loopback UDP at {rate:N0} shreds/s (mainnet peak is ~164k/s), {udpDelivered:N0} of {udpSent:N0} datagrams processed, {udpDetections} detections, {udpLatency.Count} latencies from the receive timestamp of the last shred of the completing batch to the acknowledged durable (fsynced) append; max {udpLatency.Max / 1e6:F3} ms.");
+        if (ws is not null)
+        {
+            report.AppendLine(CultureInfo.InvariantCulture, $"- Memory per connection: {wsClients} WebSocket clients (separate process) on `/defensive/stream` served by Kestrel on 127.0.0.1; server managed heap growth {ws.ManagedPerClient / 1024.0:F1} KB per idle subscriber (`GC.GetTotalMemory(true)` delta), working-set growth {ws.WorkingSetPerClient / 1024.0:F1} KB per subscriber (noisy); 64 detection messages fanned out: {ws.Received:N0} delivered, {ws.Received / Math.Max(1e-9, ws.Seconds) / 1e3:F1} k msgs/s.");
+        }
+
         report.AppendLine(CultureInfo.InvariantCulture, $"- GC: {GC.CollectionCount(0)} gen0 / {GC.CollectionCount(1)} gen1 / {GC.CollectionCount(2)} gen2 collections, total pause {GC.GetTotalPauseDuration().TotalMilliseconds:F1} ms over the whole run.");
         Console.WriteLine();
         Console.WriteLine(report.ToString());
@@ -105,7 +122,7 @@ internal static class Program
         return 0;
     }
 
-    internal static async Task<(double ShredsPerSecond, double AllocPerShred, long Detections, LatencyHistogram Latency)> RunDirectAsync(Workload workload, int repeat)
+    internal static async Task<(double ShredsPerSecond, double AllocPerShred, long Detections, LatencyHistogram Latency)> RunDirectAsync(Workload workload, int repeat, List<DetectionEvent>? sample = null)
     {
         double best = 0, alloc = 0;
         long detections = 0;
@@ -142,6 +159,11 @@ internal static class Program
                 }
 
                 detections = harness.Detector.Detections;
+                if (sample is not null && sample.Count == 0)
+                {
+                    sample.AddRange(harness.SampleEvents);
+                }
+
                 latency.Add(harness.Latency);
             }
             finally
