@@ -20,7 +20,7 @@ public sealed class IngestTransportMetricsTests
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Name == "defensive.shredstream.messages" && instrument.Meter.Name == MevDefenseMeters.Ingest)
+                if (instrument.Name == "defensive.shredstream.messages" && ReferenceEquals(instrument.Meter.Scope, factory))
                 {
                     instruments.Add(instrument);
                 }

@@ -132,7 +132,7 @@ public sealed class ShredStreamEntrySourceTests
         await using var client = new ShredStreamHeartbeatClient(options);
         Assert.Equal(TimeSpan.FromMilliseconds(10), await client.SendAsync());
         await client.StartAsync();
-        await UdpShredSourceTests.WaitUntilAsync(() => hb.Received.Count >= 3);
+        await UdpShredSourceTests.WaitUntilAsync(() => client.Acknowledged >= 3);
         await client.StopAsync();
         var first = hb.Received.First();
         Assert.Equal("203.0.113.7", first.Socket.Ip);
