@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using MevDefense.Detection.Dex;
 using MevDefense.Detection.Dex.Internal;
-using MevDefense.Detection.Internal;
+using MevDefense.Wire;
 using MevDefense.Detection.Lookup;
 
 namespace MevDefense.Detection.Decoding;
@@ -46,16 +46,17 @@ public sealed class TransactionDecoder
     public void CollectMissingLookupTables(ReadOnlySpan<byte> wire, ICollection<Pubkey> missing)
     {
         ArgumentNullException.ThrowIfNull(missing);
-        if (!WireTransaction.TryParse(wire, out var tx) || !tx.Versioned)
+        if (!TransactionView.TryParse(wire, out var tx) || tx.Version != TransactionVersion.V0)
         {
             return;
         }
 
         foreach (var l in tx.Lookups)
         {
-            if (_lookupTables is null || !_lookupTables.TryGetAddresses(l.Table, out _))
+            var table = new Pubkey(l.TableKey);
+            if (_lookupTables is null || !_lookupTables.TryGetAddresses(table, out _))
             {
-                missing.Add(l.Table);
+                missing.Add(table);
             }
         }
     }
@@ -87,28 +88,29 @@ public sealed class TransactionDecoder
     {
         ArgumentNullException.ThrowIfNull(target);
         target.Clear();
-        if (!WireTransaction.TryParse(wire, out var tx) || tx.Length != wire.Length)
+        // Core's reader: legacy, v0 and v1, bounds-checked, exactly one transaction.
+        if (!TransactionView.TryParse(wire, out var tx))
         {
             return false;
         }
 
-        target.Signature = tx.GetSignature(0);
+        target.Signature = new Signature(tx.GetSignature(0));
         target.Slot = slot;
         target.Index = index;
         target.SignatureCount = tx.SignatureCount;
-        target.InstructionCount = tx.InstructionCount;
+        target.InstructionCount = tx.Layout.InstructionCount;
         var keyCount = tx.StaticKeyCount;
         for (var i = 0; i < keyCount; i++)
         {
-            _keys[i] = tx.GetStaticKey(i);
+            _keys[i] = new Pubkey(tx.GetStaticKey(i));
             _unresolved[i] = false;
-            if (i < tx.NumRequiredSignatures)
+            if (tx.IsSigner(i))
             {
                 target.AddSigner(_keys[i]);
             }
         }
 
-        if (tx.Versioned && !(useLoaded ? UseLoaded(tx, loadedWritable, loadedReadonly, ref keyCount) : ResolveLookups(tx, ref keyCount)))
+        if (tx.Version == TransactionVersion.V0 && !(useLoaded ? UseLoaded(tx, loadedWritable, loadedReadonly, ref keyCount) : ResolveLookups(tx, ref keyCount)))
         {
             target.Clear();
             return false;
@@ -125,13 +127,13 @@ public sealed class TransactionDecoder
 
         foreach (var ix in tx.Instructions)
         {
-            if (ix.ProgramIndex >= keyCount)
+            if (ix.ProgramIdIndex >= keyCount)
             {
                 target.Clear();
                 return false;
             }
 
-            var anyUnresolved = _unresolved[ix.ProgramIndex];
+            var anyUnresolved = _unresolved[ix.ProgramIdIndex];
             var n = ix.Accounts.Length;
             for (var a = 0; a < n; a++)
             {
@@ -146,19 +148,19 @@ public sealed class TransactionDecoder
                 anyUnresolved |= _unresolved[k];
             }
 
-            if (_unresolved[ix.ProgramIndex])
+            if (_unresolved[ix.ProgramIdIndex])
             {
                 target.UnresolvedInstructionCount++;
                 continue;
             }
 
-            DecodeInstruction(_keys[ix.ProgramIndex], _ixAccounts.AsSpan(0, n), ix.Data, anyUnresolved, target);
+            DecodeInstruction(_keys[ix.ProgramIdIndex], _ixAccounts.AsSpan(0, n), ix.Data, anyUnresolved, target);
         }
 
         return true;
     }
 
-    private bool UseLoaded(in WireTransaction tx, ReadOnlySpan<Pubkey> writable, ReadOnlySpan<Pubkey> readOnly, ref int keyCount)
+    private bool UseLoaded(scoped in TransactionView tx, ReadOnlySpan<Pubkey> writable, ReadOnlySpan<Pubkey> readOnly, ref int keyCount)
     {
         int w = 0, r = 0;
         foreach (var l in tx.Lookups)
@@ -187,7 +189,7 @@ public sealed class TransactionDecoder
         return true;
     }
 
-    private bool ResolveLookups(in WireTransaction tx, ref int keyCount)
+    private bool ResolveLookups(scoped in TransactionView tx, ref int keyCount)
     {
         // v0 order: every table's writable addresses, then every table's read-only addresses.
         for (var pass = 0; pass < 2; pass++)
@@ -196,7 +198,7 @@ public sealed class TransactionDecoder
             {
                 var indexes = pass == 0 ? l.WritableIndexes : l.ReadonlyIndexes;
                 ReadOnlySpan<Pubkey> table = default;
-                var known = _lookupTables is not null && _lookupTables.TryGetAddresses(l.Table, out var mem) && (table = mem.Span).Length >= 0;
+                var known = _lookupTables is not null && _lookupTables.TryGetAddresses(new Pubkey(l.TableKey), out var mem) && (table = mem.Span).Length >= 0;
                 foreach (var idx in indexes)
                 {
                     if (keyCount >= MaxKeys)

@@ -9,6 +9,8 @@ public sealed partial class ScenarioGenerator
     private static readonly string[] SandwichStrategies =
         ["adjacent-tip", "adjacent-tip", "adjacent", "wide", "wide", "multi-victim", "multi-victim-wide", "cross-slot", "linked-transfer", "linked-shared-account", "linked-transfer-wide"];
 
+    private const int MaxTransactionSize = 1232;
+
     private static readonly string[] HardNegativeStrategies = ["opposite-unrelated", "roundtrip-adjacent", "pool-twice-in-one-tx", "different-pools"];
 
     private GeneratedSlot BuildSlot(List<Item>? carried, bool canCarryOut, out List<Item>? carryOut)
@@ -113,6 +115,20 @@ public sealed partial class ScenarioGenerator
     {
         var signers = cosigner is null ? new[] { payer } : [payer, cosigner];
         var wire = WireBuilder.Build(signers, ixs, _blockhash, v0 ? _lookupTable : null);
+        if (wire.Length > MaxTransactionSize)
+        {
+            // Too large for a legacy packet: compile as v0 through a lookup table of the route's accounts, as real
+            // multi-hop bots do (the table key is a hash of its contents, so the random stream is unchanged).
+            var addresses = ixs.SelectMany(i => i.Accounts).Where(a => !a.Signer).Select(a => a.Key).Distinct().Take(256).ToArray();
+            var table = new Pubkey(System.Security.Cryptography.SHA256.HashData(addresses.SelectMany(k => k.ToArray()).ToArray()));
+            _alts.Add(table, addresses);
+            wire = WireBuilder.Build(signers, ixs, _blockhash, (table, addresses));
+            if (wire.Length > MaxTransactionSize)
+            {
+                throw new InvalidOperationException($"A generated transaction needs {wire.Length} bytes even with a lookup table.");
+            }
+        }
+
         return new Item(wire, Signature.Read(wire.AsSpan(1)), role);
     }
 

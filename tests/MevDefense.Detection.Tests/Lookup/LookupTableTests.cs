@@ -3,7 +3,6 @@ using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 using MevDefense.Detection.Decoding;
-using MevDefense.Detection.Internal;
 using MevDefense.Detection.Lookup;
 using MevDefense.Detection.Scenarios;
 using MevDefense.Detection.Tests.Rules;
@@ -97,7 +96,7 @@ public sealed class LookupTableTests
             Assert.False(decoder.TryDecode(wire.AsSpan(0, wire.Length - 1), 1, 0, d), "truncation is detected");
             wire[rng.Next(wire.Length)] ^= (byte)(1 + rng.Next(255));
             decoder.TryDecode(wire, 1, 0, d); // must not throw
-            Assert.True(WireTransaction.TryParse(t.Wire, out var tx) && tx.Length == t.Wire.Length);
+            Assert.True(MevDefense.Wire.TransactionReader.TryReadExact(t.Wire, out var layout, out _) && layout.Length == t.Wire.Length);
         }
     }
 
