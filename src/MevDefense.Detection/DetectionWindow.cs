@@ -52,7 +52,7 @@ public sealed class DetectionWindow
         _version++;
     }
 
-    /// <summary>Appends a cleared reusable transaction buffer to fill (for example with <see cref="TransactionDecoder.TryDecode"/>).</summary>
+    /// <summary>Appends a cleared reusable transaction buffer to fill (for example with <see cref="TransactionDecoder.TryDecode(ReadOnlySpan{byte}, ulong, int, DecodedTransaction)"/>).</summary>
     /// <returns>The appended transaction.</returns>
     public DecodedTransaction AddNew()
     {

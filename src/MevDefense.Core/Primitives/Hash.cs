@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace MevDefense;
 
 /// <summary>A 32-byte Solana hash (blockhash, PoH hash, entry hash).</summary>
-/// <remarks>A 32-byte value type: equality and hashing compare the raw bytes; <see cref="ToString"/> is base58.</remarks>
+/// <remarks>A 32-byte value type: equality and hashing compare the raw bytes; <see cref="ToString()"/> is base58.</remarks>
 [StructLayout(LayoutKind.Sequential)]
 public readonly struct Hash : IEquatable<Hash>, ISpanFormattable, IComparable<Hash>
 {

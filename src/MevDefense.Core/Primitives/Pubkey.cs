@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace MevDefense;
 
 /// <summary>A Solana account address (an Ed25519 public key or a program-derived address).</summary>
-/// <remarks>A 32-byte value type: equality and hashing compare the raw bytes; <see cref="ToString"/> is base58.</remarks>
+/// <remarks>A 32-byte value type: equality and hashing compare the raw bytes; <see cref="ToString()"/> is base58.</remarks>
 [StructLayout(LayoutKind.Sequential)]
 public readonly struct Pubkey : IEquatable<Pubkey>, ISpanFormattable, IComparable<Pubkey>
 {

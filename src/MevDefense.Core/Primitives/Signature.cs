@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace MevDefense;
 
 /// <summary>A 64-byte Ed25519 signature.</summary>
-/// <remarks>A 64-byte value type: equality and hashing compare the raw bytes; <see cref="ToString"/> is base58.</remarks>
+/// <remarks>A 64-byte value type: equality and hashing compare the raw bytes; <see cref="ToString()"/> is base58.</remarks>
 [StructLayout(LayoutKind.Sequential)]
 public readonly struct Signature : IEquatable<Signature>, ISpanFormattable, IComparable<Signature>
 {

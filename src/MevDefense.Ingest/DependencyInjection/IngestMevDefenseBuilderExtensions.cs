@@ -20,7 +20,7 @@ public static class IngestMevDefenseBuilderExtensions
     /// </summary>
     /// <param name="builder">The MevDefense builder.</param>
     /// <returns>The same builder instance so that multiple calls can be chained.</returns>
-    /// <remarks>Idempotent. Register <see cref="ShredStream.IEntryBatchSink"/>, <see cref="IShredPipelineObserver"/> and
+    /// <remarks>Idempotent. Register <see cref="Ingest.ShredStream.IEntryBatchSink"/>, <see cref="IShredPipelineObserver"/> and
     /// <see cref="Ingest.Merkle.ILeaderScheduleProvider"/> to receive output and verify leaders; configure
     /// <see cref="ShredPipelineOptions"/> with <c>Services.Configure&lt;ShredPipelineOptions&gt;(…)</c>.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>

@@ -13,7 +13,7 @@ internal static class ShredMerkle
     public const int HashSize = 32;
     public const int EntrySize = ShredConstants.MerkleProofEntrySize;
 
-    /// <summary>Scratch space a caller must supply to <see cref="HashLeaf"/>.</summary>
+    /// <summary>Scratch space a caller must supply to <see cref="HashLeaf(ReadOnlySpan{byte}, Span{byte}, Span{byte})"/>.</summary>
     public const int LeafScratchSize = PrefixSize + ShredConstants.PacketDataSize;
 
     public static ReadOnlySpan<byte> LeafPrefix => "\0SOLANA_MERKLE_SHREDS_LEAF"u8;
