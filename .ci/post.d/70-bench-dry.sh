@@ -36,7 +36,7 @@ fi
 
 echo "70-bench-dry: load harness, small workload"
 lstart=$(date +%s)
-if ! dotnet "$load" run --slots 8 --tx-per-slot 50 --repeat 1 --rate 20000 --ws-clients 10 --no-write > "$out/load.log" 2>&1; then
+if ! dotnet "$load" run --slots 8 --tx-per-slot 50 --repeat 1 --rate 20000 --ws-clients 10 --typical-rate 0 --no-write > "$out/load.log" 2>&1; then
   tail -n 60 "$out/load.log"
   echo "70-bench-dry: load harness FAILED"
   exit 1

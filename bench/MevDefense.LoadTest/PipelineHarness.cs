@@ -23,6 +23,7 @@ internal sealed class PipelineHarness : IShredPipelineObserver, IDatagramSink, I
     private readonly LatencyHistogram _latency = new();
     private readonly List<Task> _pending = [];
     private readonly object _gate = new();
+    private byte[] _payload = new byte[64 * 1024];
     private long _batches;
     private long _batchErrors;
 
@@ -61,7 +62,15 @@ internal sealed class PipelineHarness : IShredPipelineObserver, IDatagramSink, I
     public void OnEntryBatch(in EntryBatch batch)
     {
         _batches++;
-        var task = _detector.OnEntryBatchAsync(batch.Slot, batch.Payload.ToArray(), batch.LastReceiveTimestamp);
+        // The payload span is only valid during this call; detection below completes synchronously and keeps no reference to
+        // its input (transactions are decoded into the window), so one reusable buffer replaces a fresh array per batch.
+        if (_payload.Length < batch.Payload.Length)
+        {
+            _payload = new byte[Math.Max(batch.Payload.Length, _payload.Length * 2)];
+        }
+
+        batch.Payload.CopyTo(_payload);
+        var task = _detector.OnEntryBatchAsync(batch.Slot, _payload.AsMemory(0, batch.Payload.Length), batch.LastReceiveTimestamp);
         if (!task.IsCompletedSuccessfully)
         {
             // Sinks below complete synchronously; anything else is a harness bug worth seeing.
