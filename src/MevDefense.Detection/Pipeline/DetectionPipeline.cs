@@ -109,7 +109,11 @@ public sealed class DetectionPipeline
     /// <param name="window">The window.</param>
     /// <returns>The detections (also cached for identical windows).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="window"/> is <see langword="null"/>.</exception>
-    public IReadOnlyList<DetectionEvent> Detect(DetectionWindow window)
+    public IReadOnlyList<DetectionEvent> Detect(DetectionWindow window) => Detect(window, countDetections: true);
+
+    /// <summary>Detects without counting the detections in <c>defensive.detections</c>; callers that re-run a growing window
+    /// (the streaming detector) count each new detection once through <see cref="CountDetection"/>.</summary>
+    internal IReadOnlyList<DetectionEvent> Detect(DetectionWindow window, bool countDetections)
     {
         ArgumentNullException.ThrowIfNull(window);
         var start = Stopwatch.GetTimestamp();
@@ -140,14 +144,20 @@ public sealed class DetectionPipeline
         if (_metrics is not null)
         {
             _metrics.Window(window.Count, unresolved, Stopwatch.GetElapsedTime(start).TotalSeconds, cacheHit: false);
-            foreach (var d in result)
+            if (countDetections)
             {
-                _metrics.Detection(d.Kind);
+                foreach (var d in result)
+                {
+                    _metrics.Detection(d.Kind);
+                }
             }
         }
 
         return result;
     }
+
+    /// <summary>Counts one detection in <c>defensive.detections</c>.</summary>
+    internal void CountDetection(DetectionKind kind) => _metrics?.Detection(kind);
 
     /// <summary>Detects MEV patterns in a window and hands every detection to the sinks.</summary>
     /// <param name="window">The window.</param>

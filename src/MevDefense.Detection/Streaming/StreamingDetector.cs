@@ -181,7 +181,7 @@ public sealed class StreamingDetector
         }
 
         List<DetectionEvent>? fresh = null;
-        foreach (var d in _pipeline.Detect(_window))
+        foreach (var d in _pipeline.Detect(_window, countDetections: false))
         {
             var key = (d.Kind, d.Front ?? default, d.Back ?? default, d.Victims.Count > 0 ? d.Victims[0] : d.Transactions.Count > 0 ? d.Transactions[0] : default);
             if (!_emitted.Add(key))
@@ -200,6 +200,7 @@ public sealed class StreamingDetector
         Detections += fresh.Count;
         foreach (var d in fresh)
         {
+            _pipeline.CountDetection(d.Kind);
             foreach (var sink in _sinks)
             {
                 await sink.OnDetectionAsync(d, cancellationToken).ConfigureAwait(false);

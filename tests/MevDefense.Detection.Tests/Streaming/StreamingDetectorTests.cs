@@ -3,6 +3,8 @@ using MevDefense.Detection.Dex;
 using MevDefense.Detection.Scenarios;
 using MevDefense.Detection.Streaming;
 using MevDefense.Wire;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace MevDefense.Detection.Tests.Streaming;
 
@@ -77,5 +79,28 @@ public class StreamingDetectorTests
         Assert.Empty(result);
         Assert.Empty(sink.Events);
         Assert.Equal(1, detector.MalformedBatches);
+    }
+
+    [Fact]
+    public async Task OnEntryBatchAsync_GrowingWindow_CountsEachDetectionOnceInMetrics()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meterFactory = services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        using var counted = new MetricCollector<long>(meterFactory, MevDefenseMeters.Detection, "defensive.detections");
+        using var generator = new ScenarioGenerator(new ScenarioOptions { Seed = 99, Slots = 8, SandwichesPerSlot = 1 });
+        var data = generator.Generate();
+        var sink = new CollectingSink();
+        var pipeline = new DetectionPipeline(new DetectionOptions { Mode = DetectionMode.Rules, CacheCapacity = 0 }, null, null, null, null, meterFactory, null);
+        var detector = new StreamingDetector(pipeline, new TransactionDecoder(SwapDecoderRegistry.CreateDefault(), data.LookupTables), [sink]);
+        foreach (var slot in data.Slots)
+        {
+            foreach (var chunk in slot.Transactions.Where(t => t.Wire.Length <= TransactionReader.MaxLegacyTransactionSize).Chunk(5))
+            {
+                await detector.OnEntryBatchAsync(slot.Slot, EntryWriter.Write([new Entry(1, default, chunk.Select(t => Transaction.Parse(t.Wire)).ToList())]), 1, slot.Leader);
+            }
+        }
+
+        Assert.NotEmpty(sink.Events);
+        Assert.Equal(sink.Events.Count, counted.GetMeasurementSnapshot().Sum(m => m.Value));
     }
 }
