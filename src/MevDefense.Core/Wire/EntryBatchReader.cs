@@ -168,7 +168,7 @@ public ref struct EntryBatchReader
             return false;
         }
 
-        transaction = new TransactionView(rest, layout);
+        transaction = new TransactionView(rest[..consumed], layout); // exactly this transaction: Wire must not reach into the next one
         _pos += consumed;
         _txLeft--;
         return true;

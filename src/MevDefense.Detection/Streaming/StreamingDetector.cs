@@ -142,7 +142,7 @@ public sealed class StreamingDetector
         {
             while (reader.TryReadTransaction(out var tx))
             {
-                AddTransaction(slot, tx.Wire[..tx.Layout.Length], null, null);
+                AddTransaction(slot, tx.Wire, null, null);
             }
         }
 
