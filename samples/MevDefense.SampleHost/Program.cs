@@ -29,7 +29,7 @@ if (sample.Rpc is not null)
 }
 
 IMevDefenseBuilder mevDefense = builder.Services.AddMevDefense();
-if (sample.IsLive)
+if (sample.UdpPort is not null || sample.ShredStream is not null)
 {
     mevDefense.AddShredIngest(o =>
     {

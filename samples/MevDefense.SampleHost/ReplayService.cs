@@ -23,8 +23,27 @@ internal sealed class ReplayService(SampleOptions options, SlotDetector detector
         Task loop = detector.RunAsync(stoppingToken);
         if (options.IsLive)
         {
-            reporter.Line(options.UdpPort is { } p ? $"live: listening for shreds on UDP 0.0.0.0:{p}" : $"live: ShredStream {options.ShredStream}");
-            await loop.ConfigureAwait(false);
+            Task follow = Task.CompletedTask;
+            if (options.FollowRpc && options.Rpc is { } rpc)
+            {
+                // JSON-RPC source: confirmed blocks, one entry batch per block, into the same sink ShredStream uses.
+                var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+                var source = new MevDefense.Ingest.Sources.RpcBlockSource(new MevDefense.Ingest.Selection.SolanaRpcClient(http, rpc), detector);
+                reporter.Line($"live: following {rpc} (getSlot + getBlock, confirmed)");
+                follow = source.RunAsync(stoppingToken).ContinueWith(_ => http.Dispose(), TaskScheduler.Default);
+            }
+
+            if (options.UdpPort is { } p)
+            {
+                reporter.Line($"live: listening for shreds on UDP 0.0.0.0:{p}");
+            }
+
+            if (options.ShredStream is { } ss)
+            {
+                reporter.Line($"live: ShredStream {ss}");
+            }
+
+            await Task.WhenAll(loop, follow).ConfigureAwait(false);
             return;
         }
 

@@ -27,7 +27,9 @@ internal sealed class SampleOptions
 
     public bool WaitForStreamClient { get; private set; }
 
-    public bool IsLive => UdpPort is not null || ShredStream is not null;
+    public bool FollowRpc { get; private set; }
+
+    public bool IsLive => UdpPort is not null || ShredStream is not null || (FollowRpc && Rpc is not null);
 
     public static SampleOptions Parse(string[] args)
     {
@@ -45,6 +47,7 @@ internal sealed class SampleOptions
                 case "--udp": o.UdpPort = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--shredstream": o.ShredStream = new Uri(Next()); break;
                 case "--rpc": o.Rpc = new Uri(Next()); break;
+                case "--follow-rpc": o.FollowRpc = true; break;
                 case "--exit-after-replay": o.ExitAfterReplay = true; break;
                 case "--quiet": o.Quiet = true; break;
                 case "--wait-for-stream-client": o.WaitForStreamClient = true; break;
@@ -60,6 +63,7 @@ internal sealed class SampleOptions
                           --udp PORT            live: receive shreds on UDP PORT (0.0.0.0) instead of replaying
                           --shredstream URL     live: Jito ShredStream proxy (gRPC SubscribeEntries) instead of replaying
                           --rpc URL             Solana JSON-RPC (ledger anchoring, health, backfill)
+                          --follow-rpc          live: follow the --rpc node's confirmed blocks (getSlot + getBlock) instead of replaying
                           --exit-after-replay   stop once the replay is done (CI)
                           --quiet               no per-detection lines
                           --wait-for-stream-client  start the replay once a /defensive/stream client is connected (demos, e2e tests)

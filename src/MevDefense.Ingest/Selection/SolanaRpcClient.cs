@@ -106,6 +106,24 @@ public sealed class SolanaRpcClient
         }
     }
 
+    /// <summary>Calls <c>getSlot</c> at <c>confirmed</c> commitment.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The latest confirmed slot.</returns>
+    /// <exception cref="SolanaRpcException">The node answered with an error or a malformed result.</exception>
+    public async Task<ulong> GetSlotAsync(CancellationToken cancellationToken = default)
+    {
+        using var doc = await CallAsync("getSlot", static w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("commitment", "confirmed");
+            w.WriteEndObject();
+        }, allowNoBlock: false, cancellationToken).ConfigureAwait(false);
+        var result = doc!.RootElement.GetProperty("result");
+        return result.ValueKind == JsonValueKind.Number && result.TryGetUInt64(out var slot)
+            ? slot
+            : throw new SolanaRpcException("getSlot: malformed result.");
+    }
+
     /// <summary>Fetches the leader schedule of the epoch containing <paramref name="slot"/>, as absolute slot → leader.</summary>
     /// <param name="slot">A slot of the epoch.</param>
     /// <param name="cancellationToken">Cancels the requests.</param>

@@ -14,52 +14,6 @@ namespace MevDefense.Ingest.Tests.Transport;
 
 public sealed class SolanaRpcClientTests
 {
-    /// <summary>A JSON-RPC server on 127.0.0.1 that answers with a handler and records the requests.</summary>
-    private sealed class RpcServer : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-
-        private RpcServer(WebApplication app, Uri address)
-        {
-            _app = app;
-            Address = address;
-        }
-
-        public Uri Address { get; }
-
-        public List<JsonNode> Requests { get; } = [];
-
-        public static async Task<RpcServer> StartAsync(Func<string, JsonNode?, string> respond)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-            var app = builder.Build();
-            RpcServer? self = null;
-            app.MapPost("/", async (HttpContext ctx) =>
-            {
-                var body = (await JsonNode.ParseAsync(ctx.Request.Body))!;
-                lock (self!.Requests)
-                {
-                    self.Requests.Add(body);
-                }
-
-                ctx.Response.ContentType = "application/json";
-                await ctx.Response.WriteAsync(respond((string)body["method"]!, body["params"]));
-            });
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            self = new RpcServer(app, new Uri(address + "/"));
-            return self;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-    }
-
     private static readonly byte[] Tx1 = [1, 2, 3, 4, 5];
     private static readonly byte[] Tx2 = [9, 8, 7];
 
