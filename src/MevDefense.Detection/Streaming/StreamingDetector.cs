@@ -25,6 +25,7 @@ public sealed class StreamingDetector
     private ulong _group = ulong.MaxValue;
     private ulong _lastSlot;
     private int _slotIndex;
+    private bool _changed; // the window (transactions, leaders, account state) changed since the last detection run
 
     /// <summary>Creates a streaming detector.</summary>
     /// <param name="pipeline">The detection pipeline (rules, model or both).</param>
@@ -49,7 +50,11 @@ public sealed class StreamingDetector
     public IAccountStateProvider? AccountState
     {
         get => _window.AccountState;
-        set => _window.AccountState = value;
+        set
+        {
+            _window.AccountState = value;
+            _changed = true;
+        }
     }
 
     /// <summary>Gets the number of transactions seen.</summary>
@@ -122,6 +127,7 @@ public sealed class StreamingDetector
         if (leader is { } l)
         {
             _window.SetLeader(slot, l);
+            _changed = true;
         }
     }
 
@@ -171,14 +177,22 @@ public sealed class StreamingDetector
             DecodeErrors++;
             _window.RemoveLast();
         }
+        else
+        {
+            _changed = true;
+        }
     }
 
     private async ValueTask<IReadOnlyList<DetectionEvent>> DetectAsync(long receiveTimestamp, CancellationToken cancellationToken)
     {
-        if (_window.Count == 0)
+        // Detection is a function of the window; when nothing changed since the last run (tick-only or block-marker batches,
+        // undecodable transactions, a full window) every result of a re-run has already been forwarded, so skip it.
+        if (_window.Count == 0 || !_changed)
         {
             return [];
         }
+
+        _changed = false;
 
         List<DetectionEvent>? fresh = null;
         foreach (var d in _pipeline.Detect(_window, countDetections: false))
