@@ -112,7 +112,7 @@ internal static class Scaling
         {
             Console.WriteLine($"websocket clients {n} ...");
             var w = await WebSocketScaling.MeasureAsync(n, messages, stages.Events).ConfigureAwait(false);
-            report.AppendLine(CultureInfo.InvariantCulture, $"| {n:N0} | {w.ManagedPerClient / 1024.0:F1} KiB | {(n >= 100 ? $"{w.WorkingSetPerClient / 1024.0:F1} KiB" : "(below noise)")} | {w.Received:N0} of {(long)n * messages:N0} | {w.Received / Math.Max(1e-9, w.Seconds) / 1e3:F1} k msgs/s | {w.PublishMicroseconds:F0} us | {w.Slow} |");
+            report.AppendLine(CultureInfo.InvariantCulture, $"| {n:N0} | {w.ManagedPerClient / 1024.0:F1} KiB | {(n >= 100 && w.WorkingSetPerClient > 0 ? $"{w.WorkingSetPerClient / 1024.0:F1} KiB" : "(below noise)")} | {w.Received:N0} of {(long)n * messages:N0} | {w.Received / Math.Max(1e-9, w.Seconds) / 1e3:F1} k msgs/s | {w.PublishMicroseconds:F0} us | {w.Slow} |");
         }
 
         report.AppendLine();

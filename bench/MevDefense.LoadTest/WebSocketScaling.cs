@@ -48,6 +48,13 @@ internal static class WebSocketScaling
 
     private static async Task<Result> RunClientsAsync(Uri url, int clients, int messages, DefensiveStreamHub hub, IReadOnlyList<DetectionEvent> events)
     {
+        // The previous round's clients must be gone (their aborted connections would otherwise count as slow clients here).
+        var gone = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10;
+        while (hub.Connections > 0 && Stopwatch.GetTimestamp() < gone)
+        {
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+
         long managedBefore = GC.GetTotalMemory(forceFullCollection: true);
         long wsBefore = WorkingSet();
         using var child = Process.Start(ChildProcess.Create(null, ["ws-clients", "--url", url.ToString(), "--clients", clients.ToString(CultureInfo.InvariantCulture), "--messages", messages.ToString(CultureInfo.InvariantCulture)]))
