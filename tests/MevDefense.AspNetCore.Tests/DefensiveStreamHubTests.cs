@@ -85,6 +85,15 @@ public sealed class DefensiveStreamHubTests
         var hub = new DefensiveStreamHub(new MevDefenseAspNetCoreOptions { StreamQueueCapacity = 1, SlowClientCloseTimeout = TimeSpan.FromSeconds(5) }, time);
         var slow = new FakeWebSocket(gated: true);
         Task run = hub.RunAsync(slow, CancellationToken.None);
+
+        // First make the send loop block inside the gated send, so the client is slow while a send is in flight
+        // (if it were found slow before its first send, it would close at once and there would be nothing to time out).
+        hub.PublishDetection(Detection(1), null);
+        while (slow.SendsStarted == 0)
+        {
+            await Task.Delay(1);
+        }
+
         while (hub.SlowClientsDisconnected == 0)
         {
             hub.PublishDetection(Detection(1), null);
