@@ -103,47 +103,11 @@ internal sealed class MeteoraDlmmDecoder : ISwapDecoder
 }
 
 /// <summary>Meteora dynamic AMM v1: swap (in_amount, minimum_out_amount).</summary>
-internal sealed class MeteoraDammV1Decoder : ISwapDecoder
+internal sealed class MeteoraDammV1Decoder() : AnchorExactInSwapDecoder(minAccounts: 13, pool: 0, user: 12, source: 1, destination: 2)
 {
-    public DexProgram Dex => DexProgram.MeteoraDammV1;
+    public override DexProgram Dex => DexProgram.MeteoraDammV1;
 
-    public Pubkey ProgramId => DexProgramIds.MeteoraDammV1;
-
-    public SwapDecodeStatus Decode(ReadOnlySpan<Pubkey> accounts, ReadOnlySpan<byte> data, Span<SwapIntent> destination, out int written)
-    {
-        if (!Anchor.TryRead(data, out var disc))
-        {
-            return Malformed(out written);
-        }
-
-        if (disc != Anchor.Swap)
-        {
-            return NotSwap(out written);
-        }
-
-        var r = new BorshReader(data[8..]);
-        if (!r.TryU64(out var amount) || !r.TryU64(out var min) || accounts.Length < 13)
-        {
-            return Malformed(out written);
-        }
-
-        return One(
-            new SwapIntent
-            {
-                Dex = Dex,
-                Program = ProgramId,
-                Pool = accounts[0],
-                User = accounts[12],
-                SourceTokenAccount = accounts[1],
-                DestinationTokenAccount = accounts[2],
-                AmountKind = SwapAmountKind.ExactIn,
-                Amount = amount,
-                Limit = min,
-                Instruction = "swap",
-            },
-            destination,
-            out written);
-    }
+    public override Pubkey ProgramId => DexProgramIds.MeteoraDammV1;
 }
 
 /// <summary>Meteora DAMM v2 (cp-amm): swap (amount_in, minimum_amount_out) and swap2 (amount0, amount1, swap_mode).</summary>

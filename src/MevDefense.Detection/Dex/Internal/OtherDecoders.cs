@@ -3,47 +3,11 @@ using static MevDefense.Detection.Dex.Internal.DecoderHelpers;
 namespace MevDefense.Detection.Dex.Internal;
 
 /// <summary>Lifinity v2: swap (amount_in, minimum_amount_out); 1 amm, 2 user authority, 3/4 user source/destination.</summary>
-internal sealed class LifinityV2Decoder : ISwapDecoder
+internal sealed class LifinityV2Decoder() : AnchorExactInSwapDecoder(minAccounts: 7, pool: 1, user: 2, source: 3, destination: 4)
 {
-    public DexProgram Dex => DexProgram.LifinityV2;
+    public override DexProgram Dex => DexProgram.LifinityV2;
 
-    public Pubkey ProgramId => DexProgramIds.LifinityV2;
-
-    public SwapDecodeStatus Decode(ReadOnlySpan<Pubkey> accounts, ReadOnlySpan<byte> data, Span<SwapIntent> destination, out int written)
-    {
-        if (!Anchor.TryRead(data, out var disc))
-        {
-            return Malformed(out written);
-        }
-
-        if (disc != Anchor.Swap)
-        {
-            return NotSwap(out written);
-        }
-
-        var r = new BorshReader(data[8..]);
-        if (!r.TryU64(out var amount) || !r.TryU64(out var min) || accounts.Length < 7)
-        {
-            return Malformed(out written);
-        }
-
-        return One(
-            new SwapIntent
-            {
-                Dex = Dex,
-                Program = ProgramId,
-                Pool = accounts[1],
-                User = accounts[2],
-                SourceTokenAccount = accounts[3],
-                DestinationTokenAccount = accounts[4],
-                AmountKind = SwapAmountKind.ExactIn,
-                Amount = amount,
-                Limit = min,
-                Instruction = "swap",
-            },
-            destination,
-            out written);
-    }
+    public override Pubkey ProgramId => DexProgramIds.LifinityV2;
 }
 
 /// <summary>FluxBeam (SPL token-swap layout): tag 1 Swap {amount_in, minimum_amount_out}; mints at 9/10.</summary>
