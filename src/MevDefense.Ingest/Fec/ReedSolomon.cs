@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using MevDefense.Ingest.Fec.Internal;
 using MevDefense.Ingest.Internal;
 
 namespace MevDefense.Ingest.Fec;
@@ -7,12 +9,25 @@ namespace MevDefense.Ingest.Fec;
 /// (SHREDS.md 1.10): encoding matrix V·inv(V_top) with V[r][c] = r^c. Decoding picks the first k present shards in
 /// shard order, inverts that sub-matrix, and caches inverses by present pattern (bounded). Not thread-safe.
 /// </summary>
+/// <remarks>
+/// With AVX-512 GFNI and array-backed shards of at least 64 bytes, encode and reconstruct run the register-blocked
+/// <see cref="GfniMatrixKernel"/> (parity matrices packed once at construction); otherwise, or with <see cref="UseBlockedKernel"/>
+/// off, each output row is accumulated coefficient by coefficient through <see cref="GfSimd"/> (GFNI, AVX2 nibble or scalar).
+/// Every path is byte-identical (property-tested).
+/// </remarks>
 internal sealed class ReedSolomon
 {
     private readonly byte[] _matrix; // (k+m) x k
     private readonly Dictionary<UInt128, byte[]> _decodeCache = [];
     private readonly int _cacheCapacity;
     private readonly int[] _rows;
+    private readonly ulong[] _encodePacked; // parity rows packed for GfniMatrixKernel (empty when unsupported)
+    private readonly ulong[] _packScratch;
+    private readonly int[] _rowScratch;
+    private readonly byte[][] _srcArrays;
+    private readonly int[] _srcOffsets;
+    private readonly byte[][] _dstArrays;
+    private readonly int[] _dstOffsets;
 
     public ReedSolomon(int dataShards, int parityShards, int decodeCacheCapacity = 256)
     {
@@ -24,6 +39,29 @@ internal sealed class ReedSolomon
         _cacheCapacity = decodeCacheCapacity;
         _matrix = GfMatrix.BuildEncodingMatrix(dataShards, parityShards);
         _rows = new int[dataShards];
+        int n = dataShards + parityShards;
+        _srcArrays = new byte[n][];
+        _srcOffsets = new int[n];
+        _dstArrays = new byte[n][];
+        _dstOffsets = new int[n];
+        _rowScratch = new int[n];
+        if (GfniMatrixKernel.IsSupported)
+        {
+            _packScratch = new ulong[Math.Max(dataShards, parityShards) * dataShards];
+            _encodePacked = new ulong[parityShards * dataShards];
+            var parityRows = new int[parityShards];
+            for (int p = 0; p < parityShards; p++)
+            {
+                parityRows[p] = dataShards + p;
+            }
+
+            GfniMatrixKernel.Pack(_matrix, dataShards, parityRows, _encodePacked);
+        }
+        else
+        {
+            _packScratch = [];
+            _encodePacked = [];
+        }
     }
 
     public int DataShards { get; }
@@ -37,6 +75,14 @@ internal sealed class ReedSolomon
 
     /// <summary>Gets or sets a value indicating whether the GFNI affine path may be used (false keeps the AVX2 nibble-table path).</summary>
     public bool UseGfni { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the register-blocked AVX-512 GFNI kernel may be used when <see cref="UseVector"/>
+    /// and <see cref="UseGfni"/> are on (false keeps the row-by-row GFNI path; for benchmarks and tests).
+    /// </summary>
+    public bool UseBlockedKernel { get; set; } = true;
+
+    private bool Blocked => UseVector && UseGfni && UseBlockedKernel && GfniMatrixKernel.IsSupported;
 
     /// <summary>Number of decode matrices computed (cache misses).</summary>
     public long MatrixInversions { get; private set; }
@@ -52,6 +98,21 @@ internal sealed class ReedSolomon
             throw new ArgumentException("Shard count mismatch.");
         }
 
+        if (Blocked && shardLength >= GfniMatrixKernel.MinLength && TryCollect(data, _srcArrays, _srcOffsets, shardLength) && TryCollect(parity, _dstArrays, _dstOffsets, shardLength))
+        {
+            try
+            {
+                GfniMatrixKernel.Multiply(_encodePacked, DataShards, _srcArrays.AsSpan(0, DataShards), _srcOffsets, _dstArrays.AsSpan(0, ParityShards), _dstOffsets, shardLength);
+            }
+            finally
+            {
+                ClearTables();
+            }
+
+            return;
+        }
+
+        ClearTables();
         for (int p = 0; p < ParityShards; p++)
         {
             EncodeRow(DataShards + p, data, parity[p].Span[..shardLength], shardLength);
@@ -111,6 +172,11 @@ internal sealed class ReedSolomon
             dataMissing |= !present[i];
         }
 
+        if (Blocked && shardLength >= GfniMatrixKernel.MinLength && ReconstructBlocked(shards, present, shardLength, recoverParity, dataMissing, mask))
+        {
+            return true;
+        }
+
         if (dataMissing)
         {
             byte[] inverse = GetDecodeMatrix(mask, n <= 128);
@@ -156,6 +222,138 @@ internal sealed class ReedSolomon
         }
 
         return true;
+    }
+
+    /// <summary>The blocked-kernel reconstruction; false (nothing written) when a shard is not array-backed or too short.</summary>
+    private bool ReconstructBlocked(ReadOnlySpan<Memory<byte>> shards, ReadOnlySpan<bool> present, int shardLength, bool recoverParity, bool dataMissing, UInt128 mask)
+    {
+        int k = DataShards;
+        int n = TotalShards;
+        try
+        {
+            for (int i = 0; i < n; i++)
+            {
+                if (!MemoryMarshal.TryGetArray<byte>(shards[i], out var segment) || segment.Count < shardLength)
+                {
+                    return false;
+                }
+            }
+
+            if (dataMissing)
+            {
+                // Sources: the first k present shards; outputs: the missing data shards, rows of the inverse.
+                for (int j = 0; j < k; j++)
+                {
+                    Collect(shards[_rows[j]], j, _srcArrays, _srcOffsets);
+                }
+
+                int missing = 0;
+                for (int d = 0; d < k; d++)
+                {
+                    if (!present[d])
+                    {
+                        Collect(shards[d], missing, _dstArrays, _dstOffsets);
+                        _rowScratch[missing++] = d;
+                    }
+                }
+
+                byte[] inverse = GetDecodeMatrix(mask, n <= 128);
+                GfniMatrixKernel.Pack(inverse, k, _rowScratch.AsSpan(0, missing), _packScratch);
+                GfniMatrixKernel.Multiply(_packScratch, k, _srcArrays.AsSpan(0, k), _srcOffsets, _dstArrays.AsSpan(0, missing), _dstOffsets, shardLength);
+            }
+
+            if (recoverParity)
+            {
+                int missing = 0;
+                for (int p = k; p < n; p++)
+                {
+                    if (!present[p])
+                    {
+                        Collect(shards[p], missing, _dstArrays, _dstOffsets);
+                        _rowScratch[missing++] = p;
+                    }
+                }
+
+                if (missing > 0)
+                {
+                    for (int d = 0; d < k; d++)
+                    {
+                        Collect(shards[d], d, _srcArrays, _srcOffsets);
+                    }
+
+                    ReadOnlySpan<ulong> packed;
+                    if (missing == ParityShards)
+                    {
+                        packed = _encodePacked;
+                    }
+                    else
+                    {
+                        GfniMatrixKernel.Pack(_matrix, k, _rowScratch.AsSpan(0, missing), _packScratch);
+                        packed = _packScratch;
+                    }
+
+                    GfniMatrixKernel.Multiply(packed, k, _srcArrays.AsSpan(0, k), _srcOffsets, _dstArrays.AsSpan(0, missing), _dstOffsets, shardLength);
+                }
+            }
+
+            return true;
+        }
+        finally
+        {
+            ClearTables();
+        }
+    }
+
+    private static bool TryCollect(ReadOnlySpan<ReadOnlyMemory<byte>> shards, byte[][] arrays, int[] offsets, int shardLength)
+    {
+        for (int i = 0; i < shards.Length; i++)
+        {
+            if (!TryCollect(shards[i], i, arrays, offsets, shardLength))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool TryCollect(ReadOnlySpan<Memory<byte>> shards, byte[][] arrays, int[] offsets, int shardLength)
+    {
+        for (int i = 0; i < shards.Length; i++)
+        {
+            if (!TryCollect(shards[i], i, arrays, offsets, shardLength))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool TryCollect(ReadOnlyMemory<byte> shard, int slot, byte[][] arrays, int[] offsets, int shardLength)
+    {
+        if (!MemoryMarshal.TryGetArray(shard, out var segment) || segment.Count < shardLength)
+        {
+            return false;
+        }
+
+        arrays[slot] = segment.Array!;
+        offsets[slot] = segment.Offset;
+        return true;
+    }
+
+    private static void Collect(ReadOnlyMemory<byte> shard, int slot, byte[][] arrays, int[] offsets)
+    {
+        MemoryMarshal.TryGetArray(shard, out var segment);
+        arrays[slot] = segment.Array!;
+        offsets[slot] = segment.Offset;
+    }
+
+    /// <summary>Drops the references to the caller's buffers.</summary>
+    private void ClearTables()
+    {
+        Array.Clear(_srcArrays);
+        Array.Clear(_dstArrays);
     }
 
     private byte[] GetDecodeMatrix(UInt128 mask, bool cacheable)
