@@ -3,7 +3,9 @@ using System.Buffers.Binary;
 using System.Diagnostics.Metrics;
 using MevDefense.Ingest.Deshred;
 using MevDefense.Ingest.Fec;
+using MevDefense.Ingest.Internal;
 using MevDefense.Ingest.Merkle;
+using MevDefense.Ingest.Ring;
 using MevDefense.Ingest.Shreds;
 
 namespace MevDefense.Ingest.Pipeline;
@@ -11,13 +13,20 @@ namespace MevDefense.Ingest.Pipeline;
 /// <summary>
 /// Turns shred datagrams into verified FEC sets and entry batches: parse (zero-copy) → dedup → Merkle proof →
 /// leader signature once per (slot, fec_set_index, signature) → Reed–Solomon recovery → deshred at DATA_COMPLETE
-/// boundaries. Single-threaded: call <see cref="Process(ReadOnlySpan{byte}, long, int)"/> from one thread (one
-/// pipeline per processing core). Steady state allocates nothing per shred: shred buffers, FEC sets and slot states
-/// are pooled.
+/// boundaries. Single-threaded: call <see cref="Process(ReadOnlySpan{byte}, long, int)"/> or
+/// <see cref="ProcessBatch(in DatagramBatch, Span{ShredProcessResult})"/> from one thread (one pipeline per processing
+/// core). Steady state allocates nothing per shred: shred buffers, FEC sets and slot states are pooled.
 /// </summary>
+/// <remarks>
+/// <see cref="ProcessBatch(in DatagramBatch, Span{ShredProcessResult})"/> gives the same results, counters, rejections and
+/// observer events in the same order as calling <see cref="Process(ReadOnlySpan{byte}, long, int)"/> for each datagram, but
+/// computes the Merkle leaf hashes (SHA-256 over ~1 KB per shred, the largest cost of verification) of the whole batch at
+/// once with a multi-buffer SHA-256 (16 lanes with AVX-512, 8 with AVX2). Prefer it whenever datagrams arrive in batches.
+/// </remarks>
 public sealed class ShredPipeline : IDisposable
 {
     private const int BufferSize = ShredConstants.PacketDataSize;
+    private const int ChunkSize = DatagramRing.DefaultBatchSize;
 
     private readonly ShredPipelineOptions _options;
     private readonly ShredParseRules _rules;
@@ -36,6 +45,14 @@ public sealed class ShredPipeline : IDisposable
     private readonly Memory<byte>[] _shards = new Memory<byte>[2 * FecSetState.MaxShardsPerKind];
     private readonly bool[] _shardPresent = new bool[2 * FecSetState.MaxShardsPerKind];
     private readonly byte[] _legacyScratch = new byte[ShredConstants.CodePayloadSize];
+    private readonly Sha256MultiBuffer _hasher = new();
+    private readonly ShredHeader[] _chunkHeaders = new ShredHeader[ChunkSize];
+    private readonly ShredRejectReason[] _chunkReasons = new ShredRejectReason[ChunkSize];
+    private readonly bool[] _chunkParsed = new bool[ChunkSize];
+    private readonly int[] _chunkLeaf = new int[ChunkSize];
+    private readonly int[] _leafOffsets = new int[ChunkSize];
+    private readonly int[] _leafLengths = new int[ChunkSize];
+    private readonly byte[] _chunkLeaves = new byte[ChunkSize * 32];
     private byte[] _batch = [];
     private ulong _highestSlot;
     private bool _hasHighest;
@@ -87,9 +104,102 @@ public sealed class ShredPipeline : IDisposable
     public ShredProcessResult Process(ReadOnlySpan<byte> datagram, long receiveTimestamp, int sourceId, out ShredRejectReason reason)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        bool parsed = ShredParser.TryRead(datagram, _rules, out var h, out reason);
+        return ProcessParsed(datagram, receiveTimestamp, parsed, h, reason, default, out reason);
+    }
+
+    /// <summary>
+    /// Processes a batch of datagrams, in order. Equivalent to calling <see cref="Process(ReadOnlySpan{byte}, long, int)"/> for
+    /// each datagram (same results, counters, rejections and observer events, in the same order), but when Merkle proofs are
+    /// verified the leaf hashes of the batch's shreds are computed together by a multi-buffer SHA-256 first, which is several
+    /// times cheaper per shred than hashing them one at a time.
+    /// </summary>
+    /// <param name="batch">The datagrams (for example a <see cref="DatagramRing"/> drain, or a <see cref="DatagramBatch"/> over the
+    /// caller's buffers), with their receive timestamps and source ids.</param>
+    /// <param name="results">Receives the outcome of each datagram (at least <see cref="DatagramBatch.Count"/> entries), or empty
+    /// when the caller does not need them.</param>
+    /// <exception cref="ArgumentException"><paramref name="results"/> is neither empty nor large enough.</exception>
+    /// <exception cref="ObjectDisposedException">The pipeline was disposed.</exception>
+    public void ProcessBatch(in DatagramBatch batch, Span<ShredProcessResult> results)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (!results.IsEmpty && results.Length < batch.Count)
+        {
+            throw new ArgumentException("The results span is shorter than the batch.", nameof(results));
+        }
+
+        for (int start = 0; start < batch.Count; start += ChunkSize)
+        {
+            int n = Math.Min(ChunkSize, batch.Count - start);
+            ProcessChunk(batch.Slice(start, n), results.IsEmpty ? default : results.Slice(start, n));
+        }
+    }
+
+    private void ProcessChunk(in DatagramBatch batch, Span<ShredProcessResult> results)
+    {
+        // 1. Parse every datagram; collect the leaf inputs of Merkle shreds that verification will need (not those already known
+        //    to be duplicates of a held set). Leaves are a function of the shred bytes only, so computing them early changes nothing;
+        //    a shred whose leaf was not computed here (say its set was evicted meanwhile) is hashed on demand as in Process.
+        int n = batch.Count;
+        int leaves = 0;
+        bool hashLeaves = _options.VerifyMerkleProofs;
+        for (int i = 0; i < n; i++)
+        {
+            var datagram = batch[i];
+            ref var h = ref _chunkHeaders[i];
+            bool parsed = ShredParser.TryRead(datagram, _rules, out h, out _chunkReasons[i]);
+            _chunkParsed[i] = parsed;
+            _chunkLeaf[i] = -1;
+            if (parsed && hashLeaves && h.Kind is ShredKind.MerkleData or ShredKind.MerkleCode && !IsHeldDuplicate(datagram, h))
+            {
+                _leafOffsets[leaves] = (i * batch.Stride) + Signature.Size;
+                _leafLengths[leaves] = h.ProofOffset - Signature.Size;
+                _chunkLeaf[i] = leaves++;
+            }
+        }
+
+        // 2. All leaves at once (16 or 8 SIMD lanes).
+        if (leaves > 0)
+        {
+            _hasher.Hash(ShredMerkle.LeafPrefix, batch.Buffer, _leafOffsets.AsSpan(0, leaves), _leafLengths.AsSpan(0, leaves), _chunkLeaves.AsSpan(0, leaves * 32));
+        }
+
+        // 3. The per-shred logic, in order, with the precomputed leaves.
+        var timestamps = batch.ReceiveTimestamps;
+        for (int i = 0; i < n; i++)
+        {
+            int leaf = _chunkLeaf[i];
+            var result = ProcessParsed(
+                batch[i], timestamps[i], _chunkParsed[i], _chunkHeaders[i], _chunkReasons[i],
+                leaf >= 0 ? _chunkLeaves.AsSpan(leaf * 32, 32) : default, out _);
+            if (!results.IsEmpty)
+            {
+                results[i] = result;
+            }
+        }
+    }
+
+    /// <summary>Whether a parsed Merkle shred is already held (same set, same signature, same position): its leaf will not be needed.</summary>
+    private bool IsHeldDuplicate(ReadOnlySpan<byte> datagram, in ShredHeader h)
+    {
+        if (!_slots.TryGetValue(h.Slot, out var slot) || !slot.Sets.TryGetValue(h.FecSetIndex, out var set) || set.Family != ShredKind.MerkleData)
+        {
+            return false;
+        }
+
+        uint pos = h.IsData ? h.Index - h.FecSetIndex : h.Position;
+        return pos < FecSetState.MaxShardsPerKind
+            && (h.IsData ? set.DataPresent[pos] : set.CodePresent[pos])
+            && datagram[..Signature.Size].SequenceEqual(set.Signature);
+    }
+
+    private ShredProcessResult ProcessParsed(
+        ReadOnlySpan<byte> datagram, long receiveTimestamp, bool parsed, in ShredHeader h, ShredRejectReason parseReason, ReadOnlySpan<byte> leaf, out ShredRejectReason reason)
+    {
         Stats._datagrams++;
         _metrics?.Message();
-        if (!ShredParser.TryRead(datagram, _rules, out var h, out reason))
+        reason = parseReason;
+        if (!parsed)
         {
             return Reject(reason);
         }
@@ -102,7 +212,7 @@ public sealed class ShredPipeline : IDisposable
         var shred = datagram[..h.PayloadLength];
         var result = h.Kind switch
         {
-            ShredKind.MerkleData or ShredKind.MerkleCode => ProcessMerkle(shred, h, receiveTimestamp, out reason),
+            ShredKind.MerkleData or ShredKind.MerkleCode => ProcessMerkle(shred, h, receiveTimestamp, leaf, out reason),
             ShredKind.LegacyData => ProcessLegacyData(shred, h, receiveTimestamp, out reason),
             _ => Reject(reason = ShredRejectReason.Unsupported),
         };
@@ -220,7 +330,7 @@ public sealed class ShredPipeline : IDisposable
         return ShredProcessResult.Accepted;
     }
 
-    private ShredProcessResult ProcessMerkle(ReadOnlySpan<byte> shred, in ShredHeader h, long ts, out ShredRejectReason reason)
+    private ShredProcessResult ProcessMerkle(ReadOnlySpan<byte> shred, in ShredHeader h, long ts, ReadOnlySpan<byte> precomputedLeaf, out ShredRejectReason reason)
     {
         reason = ShredRejectReason.None;
         _slots.TryGetValue(h.Slot, out var slot);
@@ -234,7 +344,7 @@ public sealed class ShredPipeline : IDisposable
 
         if (set is not null && !signature.SequenceEqual(set.Signature))
         {
-            return OnConflictingSignature(shred, h, set, out reason);
+            return OnConflictingSignature(shred, h, set, precomputedLeaf, out reason);
         }
 
         bool isData = h.IsData;
@@ -265,7 +375,7 @@ public sealed class ShredPipeline : IDisposable
         var proof = shred[h.ProofOffset..(h.ProofOffset + (h.ProofSize * ShredMerkle.EntrySize))];
         if (set is null)
         {
-            ShredMerkle.HashLeaf(shred, h, _leafScratch, leaf);
+            GetLeaf(shred, h, precomputedLeaf, leaf);
             if (!ShredMerkle.TryGetRoot(leaf, leafIndex, proof, root) && verifyMerkle)
             {
                 return Reject(reason = ShredRejectReason.InvalidMerkleProof);
@@ -274,7 +384,7 @@ public sealed class ShredPipeline : IDisposable
         else if (verifyMerkle)
         {
             // Fold the proof only up to the first node already verified for this set (usually 0 or 1 hash).
-            ShredMerkle.HashLeaf(shred, h, _leafScratch, leaf);
+            GetLeaf(shred, h, precomputedLeaf, leaf);
             if (!set.Nodes.TryVerify(leaf, leafIndex, proof, set.Root))
             {
                 return Reject(reason = ShredRejectReason.InvalidMerkleProof);
@@ -362,6 +472,19 @@ public sealed class ShredPipeline : IDisposable
         return ShredProcessResult.Accepted;
     }
 
+    /// <summary>The shred's Merkle leaf: the batch's precomputed one when there is one, else hashed now.</summary>
+    private void GetLeaf(ReadOnlySpan<byte> shred, in ShredHeader h, ReadOnlySpan<byte> precomputed, Span<byte> leaf)
+    {
+        if (precomputed.Length == ShredMerkle.HashSize)
+        {
+            precomputed.CopyTo(leaf);
+        }
+        else
+        {
+            ShredMerkle.HashLeaf(shred, h, _leafScratch, leaf);
+        }
+    }
+
     private bool ConsistentWithSet(in ShredHeader h, FecSetState set, int pos)
     {
         if (h.ProofSize != set.ProofSize || h.IsChained != set.Chained || h.IsResigned != set.Resigned || h.Version != set.Version
@@ -411,12 +534,12 @@ public sealed class ShredPipeline : IDisposable
         return true;
     }
 
-    private ShredProcessResult OnConflictingSignature(ReadOnlySpan<byte> shred, in ShredHeader h, FecSetState set, out ShredRejectReason reason)
+    private ShredProcessResult OnConflictingSignature(ReadOnlySpan<byte> shred, in ShredHeader h, FecSetState set, ReadOnlySpan<byte> precomputedLeaf, out ShredRejectReason reason)
     {
         int leafIndex = h.IsData ? (int)(h.Index - h.FecSetIndex) : h.NumDataShreds + h.Position;
         Span<byte> leaf = stackalloc byte[32];
         Span<byte> root = stackalloc byte[32];
-        ShredMerkle.HashLeaf(shred, h, _leafScratch, leaf);
+        GetLeaf(shred, h, precomputedLeaf, leaf);
         if (!ShredMerkle.TryGetRoot(leaf, leafIndex, shred[h.ProofOffset..(h.ProofOffset + (h.ProofSize * ShredMerkle.EntrySize))], root))
         {
             return Reject(reason = ShredRejectReason.InvalidMerkleProof);

@@ -1,3 +1,6 @@
+using MevDefense.Ingest.Pipeline;
+using MevDefense.Ingest.Ring;
+
 namespace MevDefense.Ingest.Replay;
 
 /// <summary>Receives one replayed datagram.</summary>
@@ -25,6 +28,70 @@ public static class ShredReplayer
         }
 
         return n;
+    }
+
+    /// <summary>
+    /// Replays every datagram of <paramref name="reader"/> into <paramref name="pipeline"/> at full speed, in batches through
+    /// <see cref="ShredPipeline.ProcessBatch"/> (same results as <see cref="ShredPipeline.Process(ReadOnlySpan{byte}, long, int)"/> per
+    /// datagram, with the Merkle leaves of each batch hashed together). The receive timestamp given to the pipeline is the capture
+    /// timestamp in microseconds, or for records without one a running count.
+    /// </summary>
+    /// <param name="reader">The reader.</param>
+    /// <param name="pipeline">The pipeline.</param>
+    /// <param name="sourceId">The source id passed with every datagram.</param>
+    /// <param name="batchSize">The number of datagrams per batch.</param>
+    /// <returns>The number of datagrams delivered.</returns>
+    /// <exception cref="FormatException">The file is malformed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
+    public static long Replay(ShredReplayReader reader, ShredPipeline pipeline, int sourceId = 0, int batchSize = DatagramRing.DefaultBatchSize)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        const int stride = DatagramRing.SlotSize;
+        var buffer = new byte[batchSize * stride];
+        var lengths = new int[batchSize];
+        var timestamps = new long[batchSize];
+        var sources = new int[batchSize];
+        Array.Fill(sources, sourceId);
+        long n = 0;
+        long ordinal = 0;
+        int pending = 0;
+        while (reader.TryRead(out var record))
+        {
+            long ts = record.TimestampMicroseconds >= 0 ? record.TimestampMicroseconds : ordinal++;
+            var datagram = record.Datagram.Span;
+            if (datagram.Length > stride)
+            {
+                // Longer than any UDP shred packet (the pipeline rejects it); keep the order by flushing first.
+                Flush(pipeline, buffer, lengths, timestamps, sources, ref pending);
+                pipeline.Process(datagram, ts, sourceId);
+            }
+            else
+            {
+                datagram.CopyTo(buffer.AsSpan(pending * stride));
+                lengths[pending] = datagram.Length;
+                timestamps[pending] = ts;
+                if (++pending == batchSize)
+                {
+                    Flush(pipeline, buffer, lengths, timestamps, sources, ref pending);
+                }
+            }
+
+            n++;
+        }
+
+        Flush(pipeline, buffer, lengths, timestamps, sources, ref pending);
+        return n;
+    }
+
+    private static void Flush(ShredPipeline pipeline, byte[] buffer, int[] lengths, long[] timestamps, int[] sources, ref int pending)
+    {
+        if (pending > 0)
+        {
+            pipeline.ProcessBatch(new DatagramBatch(buffer, DatagramRing.SlotSize, lengths.AsSpan(0, pending), timestamps.AsSpan(0, pending), sources.AsSpan(0, pending)), []);
+            pending = 0;
+        }
     }
 
     /// <summary>Replays every datagram, waiting between datagrams so that their spacing follows the capture timestamps

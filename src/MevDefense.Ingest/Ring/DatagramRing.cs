@@ -164,6 +164,53 @@ public sealed class DatagramRing
         return Drain(ref sink, maxBatch);
     }
 
+    /// <summary>Hands up to <paramref name="maxBatch"/> queued datagrams to <paramref name="sink"/> as one batch (two when the claimed
+    /// entries wrap around the end of the ring), oldest first (consumer thread only).</summary>
+    /// <param name="sink">Receives the datagrams; the batch memory is valid only during the call.</param>
+    /// <param name="maxBatch">The maximum number of datagrams to hand out.</param>
+    /// <returns>The number of datagrams handed out.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="sink"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxBatch"/> is less than 1.</exception>
+    public int Drain(IDatagramBatchSink sink, int maxBatch = DefaultBatchSize)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
+        long head;
+        int n;
+        while (true)
+        {
+            head = Volatile.Read(ref _ix.Head);
+            var available = Volatile.Read(ref _ix.Tail) - head;
+            if (available <= 0)
+            {
+                return 0;
+            }
+
+            n = (int)Math.Min(available, maxBatch);
+            if (Interlocked.CompareExchange(ref _ix.Head, head + n, head) == head)
+            {
+                break;
+            }
+        }
+
+        try
+        {
+            var first = (int)(head & _mask);
+            var firstCount = Math.Min(n, Capacity - first);
+            sink.OnDatagrams(Slots(first, firstCount));
+            if (firstCount < n)
+            {
+                sink.OnDatagrams(Slots(0, n - firstCount));
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _ix.Released, head + n);
+        }
+
+        return n;
+    }
+
     /// <summary>Producer only: makes sure up to <paramref name="wanted"/> slots are free, returns how many contiguous positions from the tail may be written.</summary>
     internal int FreeForWrite(int wanted)
     {
@@ -189,6 +236,9 @@ public sealed class DatagramRing
 
     /// <summary>Producer only: publishes <paramref name="count"/> directly written slots.</summary>
     internal void Publish(int count) => Volatile.Write(ref _ix.Tail, _ix.Tail + count);
+
+    private DatagramBatch Slots(int first, int count) => DatagramBatch.CreateUnchecked(
+        _slab.AsSpan(first * SlotSize, count * SlotSize), SlotSize, _lengths.AsSpan(first, count), _timestamps.AsSpan(first, count), _sources.AsSpan(first, count));
 
     private bool MakeRoom(int count)
     {

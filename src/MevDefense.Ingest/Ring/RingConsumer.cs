@@ -4,7 +4,8 @@ namespace MevDefense.Ingest.Ring;
 
 /// <summary>
 /// Drains one or more <see cref="DatagramRing"/>s (one per receive loop) into an <see cref="IDatagramSink"/> from a single
-/// dedicated thread, in batches.
+/// dedicated thread, in batches: a sink that implements <see cref="IDatagramBatchSink"/> receives each drained batch in one
+/// call, any other sink one datagram at a time.
 /// </summary>
 /// <remarks>This is the only consumer of the rings it drains. When every ring is empty it spins briefly, then parks until
 /// a producer calls <see cref="Notify"/> or a millisecond passes.</remarks>
@@ -12,6 +13,7 @@ public sealed class RingConsumer : IDisposable
 {
     private readonly DatagramRing[] _rings;
     private readonly IDatagramSink _sink;
+    private readonly IDatagramBatchSink? _batchSink;
     private readonly int _batchSize;
     private readonly ManualResetEventSlim _signal = new(false, spinCount: 0);
     private int _waiting;
@@ -36,6 +38,7 @@ public sealed class RingConsumer : IDisposable
 
         _rings = [.. rings];
         _sink = sink;
+        _batchSink = sink as IDatagramBatchSink;
         _batchSize = batchSize;
     }
 
@@ -58,7 +61,7 @@ public sealed class RingConsumer : IDisposable
         var total = 0;
         foreach (var ring in _rings)
         {
-            total += ring.Drain(_sink, _batchSize);
+            total += _batchSink is null ? ring.Drain(_sink, _batchSize) : ring.Drain(_batchSink, _batchSize);
         }
 
         Delivered += total;
