@@ -8,10 +8,12 @@ using Microsoft.ML.OnnxRuntime;
 namespace MevDefense.Detection.Model;
 
 /// <summary>
-/// Runs the GNN + Transformer role model with ONNX Runtime. Each window of up to 64 transactions yields, per
-/// transaction, a probability for every <see cref="TransactionRole"/>. Inference uses IOBinding over OrtValues that
-/// pin preallocated buffers, so the steady path allocates nothing. Thread-safe: concurrent callers get separate
-/// scoring contexts from a small pool.
+/// Runs the GNN + Transformer role model. Each window of up to 64 transactions yields, per transaction, a probability
+/// for every <see cref="TransactionRole"/>. Two engines execute the same ONNX file (see <see cref="OnnxDetectorOptions.Engine"/>):
+/// a managed SIMD engine for the architecture shipped in the package (sparse message passing, attention over the
+/// window's transactions only; the default when it recognises the graph), and ONNX Runtime with IOBinding over OrtValues
+/// that pin preallocated buffers (any other model). Either way the steady path allocates nothing. Thread-safe:
+/// concurrent callers get separate scoring contexts from a small pool.
 /// </summary>
 public sealed class OnnxDetector : ITransactionScorer, IDisposable
 {
@@ -28,9 +30,10 @@ public sealed class OnnxDetector : ITransactionScorer, IDisposable
     /// <summary>The most windows scored in one ONNX Runtime run (long blocks are batched to amortise per-run cost).</summary>
     internal const int MaxBatch = 16;
 
-    private readonly InferenceSession _session;
-    private readonly SessionOptions _sessionOptions;
-    private readonly RunOptions _runOptions;
+    private readonly InferenceSession? _session;
+    private readonly SessionOptions? _sessionOptions;
+    private readonly RunOptions? _runOptions;
+    private readonly ManagedRolesModel? _managed;
     private readonly ConcurrentBag<Context> _contexts = new();
     private int _disposed;
 
@@ -43,10 +46,24 @@ public sealed class OnnxDetector : ITransactionScorer, IDisposable
     /// <summary>Initializes a new instance.</summary>
     /// <param name="options">The options.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="OnnxDetectorOptions.IntraOpThreads"/> or <see cref="OnnxDetectorOptions.Engine"/> is out of range.</exception>
     /// <exception cref="FormatException">The model is not a MevDefense role model for feature layout <see cref="TransactionFeatures.LayoutVersion"/>.</exception>
+    /// <exception cref="NotSupportedException"><see cref="OnnxDetectorOptions.Engine"/> is <see cref="OnnxModelEngine.Managed"/> and the
+    /// managed engine does not recognise the model's graph (the message names the first difference).</exception>
     public OnnxDetector(OnnxDetectorOptions options)
+        : this(options, SimdPath.Auto)
+    {
+    }
+
+    /// <summary>Initializes a new instance with a given vector width for the managed engine (tests and benchmarks).</summary>
+    internal OnnxDetector(OnnxDetectorOptions options, SimdPath simdPath)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (!Enum.IsDefined(options.Engine))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Engine, "Unknown OnnxModelEngine.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(options.IntraOpThreads, 1, nameof(options));
         var bytes = options.ModelPath is null ? LoadEmbeddedModel() : File.ReadAllBytes(options.ModelPath);
         Metadata = ReadMetadata(bytes);
@@ -56,6 +73,21 @@ public sealed class OnnxDetector : ITransactionScorer, IDisposable
             throw new FormatException($"The model was not trained on feature layout {TransactionFeatures.LayoutVersion}.");
         }
 
+        if (options.Engine != OnnxModelEngine.OnnxRuntime)
+        {
+            try
+            {
+                _managed = ManagedRolesModel.Load(bytes, simdPath);
+                Engine = OnnxModelEngine.Managed;
+                return;
+            }
+            catch (NotSupportedException e) when (options.Engine == OnnxModelEngine.Auto)
+            {
+                ManagedEngineRejection = e.Message;
+            }
+        }
+
+        Engine = OnnxModelEngine.OnnxRuntime;
         _sessionOptions = new SessionOptions
         {
             IntraOpNumThreads = options.IntraOpThreads,
@@ -77,6 +109,16 @@ public sealed class OnnxDetector : ITransactionScorer, IDisposable
 
     /// <summary>Gets the model's metadata (training data, seeds, metrics, feature layout).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    /// <summary>Gets the engine that runs the model: <see cref="OnnxModelEngine.Managed"/> or <see cref="OnnxModelEngine.OnnxRuntime"/>.</summary>
+    /// <value>With <see cref="OnnxModelEngine.Auto"/>, <see cref="OnnxModelEngine.Managed"/> when the managed engine recognised the graph.</value>
+    public OnnxModelEngine Engine { get; }
+
+    /// <summary>Gets why the managed engine declined the model under <see cref="OnnxModelEngine.Auto"/>, or <see langword="null"/>.</summary>
+    internal string? ManagedEngineRejection { get; }
+
+    /// <summary>Gets the vector width of the managed engine, or <see langword="null"/> under ONNX Runtime.</summary>
+    internal SimdPath? ManagedSimdPath => _managed?.Path;
 
     /// <summary>Reads the model shipped in the package.</summary>
     /// <returns>The ONNX file bytes.</returns>
@@ -107,6 +149,12 @@ public sealed class OnnxDetector : ITransactionScorer, IDisposable
         var context = Rent();
         try
         {
+            if (_managed is not null)
+            {
+                _managed.Run(window, context.Scratch!, probabilities);
+                return;
+            }
+
             context.Stage(0, window);
             Run(context, 1);
             context.Output.AsSpan(0, window.Count * RoleCount).CopyTo(probabilities);
@@ -240,9 +288,9 @@ public sealed class OnnxDetector : ITransactionScorer, IDisposable
             context.Dispose();
         }
 
-        _runOptions.Dispose();
-        _session.Dispose();
-        _sessionOptions.Dispose();
+        _runOptions?.Dispose();
+        _session?.Dispose();
+        _sessionOptions?.Dispose();
     }
 
     /// <summary>The number of windows used for <paramref name="count"/> transactions.</summary>
@@ -287,7 +335,7 @@ public sealed class OnnxDetector : ITransactionScorer, IDisposable
         }
     }
 
-    private Context Rent() => _contexts.TryTake(out var c) ? c : new Context(_session);
+    private Context Rent() => _contexts.TryTake(out var c) ? c : new Context(_session, _managed);
 
     private static void CopyKept(Context context, int count, int first, int batch, Span<float> probabilities)
     {
@@ -299,20 +347,42 @@ public sealed class OnnxDetector : ITransactionScorer, IDisposable
         }
     }
 
-    private void Run(Context context, int batch) => _session.RunWithBinding(_runOptions, context.Binding(batch));
+    private void Run(Context context, int batch)
+    {
+        if (_session is not null)
+        {
+            _session.RunWithBinding(_runOptions, context.Binding(batch));
+        }
+    }
 
     private sealed class Context : IDisposable
     {
         private const int W = ModelArchitecture.InputWidth;
-        private readonly InferenceSession _session;
+        private readonly InferenceSession? _session;
+        private readonly ManagedRolesModel? _managed;
         private readonly OrtIoBinding?[] _bindings = new OrtIoBinding?[MaxBatch + 1];
         private readonly List<OrtValue> _values = new();
-        private readonly float[] _input = new float[MaxBatch * N * W];
-        private readonly float[] _pool = new float[MaxBatch * N * N];
-        private readonly float[] _link = new float[MaxBatch * N * N];
-        private readonly float[] _mask = new float[MaxBatch * N];
+        private readonly float[] _input;
+        private readonly float[] _pool;
+        private readonly float[] _link;
+        private readonly float[] _mask;
 
-        public Context(InferenceSession session) => _session = session;
+        public Context(InferenceSession? session, ManagedRolesModel? managed)
+        {
+            _session = session;
+            _managed = managed;
+            Scratch = managed?.CreateScratch();
+
+            // ONNX Runtime reads whole batches from these; the managed engine reads the window directly.
+            var batch = managed is null ? MaxBatch : 0;
+            _input = new float[batch * N * W];
+            _pool = new float[batch * N * N];
+            _link = new float[batch * N * N];
+            _mask = new float[batch * N];
+        }
+
+        /// <summary>Gets the managed engine's working memory (managed engine only).</summary>
+        public ManagedRolesScratch? Scratch { get; }
 
         public WindowTensors Window { get; } = new();
 
@@ -333,9 +403,18 @@ public sealed class OnnxDetector : ITransactionScorer, IDisposable
 
         public float[] Output { get; } = new float[MaxBatch * N * RoleCount];
 
-        /// <summary>Copies a window into batch slot <paramref name="slot"/>: model columns features[:, 8:72], graph and mask.</summary>
+        /// <summary>
+        /// Copies a window into batch slot <paramref name="slot"/>: model columns features[:, 8:72], graph and mask. The
+        /// managed engine scores the window right away into the slot's output rows instead.
+        /// </summary>
         public void Stage(int slot, WindowTensors window)
         {
+            if (_managed is not null)
+            {
+                _managed.Run(window, Scratch!, Output.AsSpan(slot * N * RoleCount, N * RoleCount));
+                return;
+            }
+
             var features = window.Features;
             var input = _input.AsSpan(slot * N * W, N * W);
             for (var i = 0; i < N; i++)
@@ -364,7 +443,7 @@ public sealed class OnnxDetector : ITransactionScorer, IDisposable
                 return v;
             }
 
-            var binding = _session.CreateIoBinding();
+            var binding = _session!.CreateIoBinding();
             binding.BindInput(OnnxModelWriter.FeaturesInput, Value(_input, N * W, [batch, N, W]));
             binding.BindInput(OnnxModelWriter.PoolAdjacencyInput, Value(_pool, N * N, [batch, N, N]));
             binding.BindInput(OnnxModelWriter.LinkAdjacencyInput, Value(_link, N * N, [batch, N, N]));

@@ -11,4 +11,13 @@ public sealed class OnnxDetectorOptions
     /// <value>The default value is 1 (windows are tiny; parallelism comes from concurrent callers).</value>
     [System.ComponentModel.DataAnnotations.Range(1, 64)]
     public int IntraOpThreads { get; set; } = 1;
+
+    /// <summary>Gets or sets the engine that executes the model.</summary>
+    /// <value>
+    /// The default value is <see cref="OnnxModelEngine.Auto"/>: the managed SIMD engine when it recognises the model's graph
+    /// (the architecture shipped in the package), otherwise ONNX Runtime. <see cref="OnnxDetector.Engine"/> tells which
+    /// one was chosen. <see cref="IntraOpThreads"/> applies to ONNX Runtime only.
+    /// </value>
+    [System.ComponentModel.DataAnnotations.EnumDataType(typeof(OnnxModelEngine))]
+    public OnnxModelEngine Engine { get; set; } = OnnxModelEngine.Auto;
 }

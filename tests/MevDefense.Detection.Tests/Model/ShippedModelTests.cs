@@ -64,7 +64,7 @@ public sealed class ShippedModelTests
         return OnnxModelReader.ReadWeights(onnx);
     }
 
-    private static List<(WindowTensors Window, float[] Probabilities)> ReadParityFile()
+    internal static List<(WindowTensors Window, float[] Probabilities)> ReadParityFile()
     {
         using var reader = new BinaryReader(File.OpenRead(ParityFile));
         Assert.Equal("MDPV1"u8.ToArray(), reader.ReadBytes(5));

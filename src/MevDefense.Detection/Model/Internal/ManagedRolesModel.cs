@@ -1,0 +1,236 @@
+using System.Runtime.Intrinsics;
+using Google.Protobuf;
+using MevDefense.Detection.Features;
+using MevDefense.Detection.Onnx.Internal;
+
+namespace MevDefense.Detection.Model.Internal;
+
+/// <summary>
+/// A managed, SIMD inference engine for the role model (<see cref="ModelArchitecture"/>), loaded from the same ONNX bytes
+/// that ONNX Runtime runs. Only graphs that <see cref="OnnxRolesGraph"/> recognises are accepted, so a retrained model of
+/// another architecture is never mis-executed (callers fall back to ONNX Runtime).
+/// <para/>
+/// The hidden width is 16 floats, one <see cref="Vector512{T}"/>: a node state is one register, every linear layer is a
+/// sequence of broadcast-FMAs over weight rows. Message passing is sparse (neighbour lists read from the adjacency rows),
+/// attention runs over the window's keys only, and padded rows are not computed unless something reads them (see
+/// <see cref="ActiveRows"/>). The semantics follow the ONNX graph: additive key mask, LayerNorm epsilon 1e-5 over the last
+/// axis, softmax with max subtraction, residual adds, the attention scale folded into the stored query weights.
+/// <para/>
+/// Thread-safety: the model (weights) is immutable and shared; each concurrent caller needs its own
+/// <see cref="ManagedRolesScratch"/> (a few tens of KB). <see cref="Run"/> allocates nothing.
+/// </summary>
+internal sealed partial class ManagedRolesModel
+{
+    private const int N = ModelArchitecture.Window;
+    private const int D = ModelArchitecture.Hidden;
+    private const int FF = ModelArchitecture.FeedForward;
+
+    private readonly float[] _inW;
+    private readonly float[] _posBias;
+    private readonly GnnLayer[] _gnn;
+    private readonly EncoderLayer[] _enc;
+    private readonly float[] _lnfG;
+    private readonly float[] _lnfB;
+    private readonly float[] _headW;
+    private readonly float[] _headB;
+
+    private ManagedRolesModel(Dictionary<string, float[]> w, int gnn, int enc, SimdPath path)
+    {
+        Path = Resolve(path);
+        GnnLayers = gnn;
+        EncoderLayers = enc;
+        _inW = w["in_w"];
+        _posBias = new float[N * D];
+        for (var i = 0; i < N; i++)
+        {
+            for (var c = 0; c < D; c++)
+            {
+                _posBias[(i * D) + c] = w["pos"][(i * D) + c] + w["in_b"][c];
+            }
+        }
+
+        _gnn = new GnnLayer[gnn];
+        for (var l = 0; l < gnn; l++)
+        {
+            _gnn[l] = new GnnLayer(w[$"gnn{l}_w"], w[$"gnn{l}_b"]);
+        }
+
+        _enc = new EncoderLayer[enc];
+        for (var l = 0; l < enc; l++)
+        {
+            _enc[l] = new EncoderLayer(
+                w[$"enc{l}_ln1_g"], w[$"enc{l}_ln1_b"], w[$"enc{l}_qkv_w"], w[$"enc{l}_qkv_b"], w[$"enc{l}_o_w"], w[$"enc{l}_o_b"],
+                w[$"enc{l}_ln2_g"], w[$"enc{l}_ln2_b"], w[$"enc{l}_ff1_w"], w[$"enc{l}_ff1_b"], w[$"enc{l}_ff2_w"], w[$"enc{l}_ff2_b"]);
+        }
+
+        _lnfG = w["lnf_g"];
+        _lnfB = w["lnf_b"];
+
+        // The 5-wide head padded to 16 lanes: zero weights, and a bias so negative that the padding never wins the max
+        // (its exponentials are masked to zero as well).
+        _headW = new float[D * D];
+        _headB = new float[D];
+        Array.Fill(_headB, PaddingLogit);
+        for (var c = 0; c < D; c++)
+        {
+            w["head_w"].AsSpan(c * ModelArchitecture.Roles, ModelArchitecture.Roles).CopyTo(_headW.AsSpan(c * D));
+        }
+
+        w["head_b"].CopyTo(_headB, 0);
+    }
+
+    /// <summary>A logit for padding lanes: finite, and far below any real logit or masked attention score.</summary>
+    internal const float PaddingLogit = -1e30f;
+
+    /// <summary>Gets the vector width this instance computes with (never <see cref="SimdPath.Auto"/>).</summary>
+    public SimdPath Path { get; }
+
+    /// <summary>Gets the number of GNN layers.</summary>
+    public int GnnLayers { get; }
+
+    /// <summary>Gets the number of encoder layers.</summary>
+    public int EncoderLayers { get; }
+
+    /// <summary>Loads a role model from ONNX bytes.</summary>
+    /// <param name="onnx">The ONNX file.</param>
+    /// <param name="path">The vector width.</param>
+    /// <returns>The engine.</returns>
+    /// <exception cref="FormatException">The bytes are not an ONNX model.</exception>
+    /// <exception cref="NotSupportedException">The graph is not the role-model architecture this engine implements.</exception>
+    public static ManagedRolesModel Load(byte[] onnx, SimdPath path = SimdPath.Auto)
+    {
+        ArgumentNullException.ThrowIfNull(onnx);
+        ModelProto model;
+        try
+        {
+            model = ModelProto.Parser.ParseFrom(onnx);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new FormatException("The model is not a valid ONNX file.", e);
+        }
+
+        return Load(model, path);
+    }
+
+    /// <summary>Loads a role model from a parsed ONNX model.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="path">The vector width.</param>
+    /// <returns>The engine.</returns>
+    /// <exception cref="NotSupportedException">The graph is not the role-model architecture this engine implements.</exception>
+    public static ManagedRolesModel Load(ModelProto model, SimdPath path = SimdPath.Auto)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!OnnxRolesGraph.TryRead(model, out var weights, out var gnn, out var enc, out var reason))
+        {
+            throw new NotSupportedException($"The managed engine does not support this model graph: {reason}. Use OnnxModelEngine.OnnxRuntime (or Auto).");
+        }
+
+        return new ManagedRolesModel(weights, gnn, enc, path);
+    }
+
+    /// <summary>Creates the per-caller working memory.</summary>
+    /// <returns>A new scratch area.</returns>
+    public ManagedRolesScratch CreateScratch() => new();
+
+    /// <summary>
+    /// Scores one window: writes <c>window.Count × 5</c> role probabilities, row-major. Rows at and after
+    /// <see cref="WindowTensors.Count"/> are not written.
+    /// </summary>
+    /// <param name="window">The window.</param>
+    /// <param name="scratch">Working memory owned by the caller for the duration of the call.</param>
+    /// <param name="probabilities">The destination, at least <c>window.Count × 5</c> floats.</param>
+    public void Run(WindowTensors window, ManagedRolesScratch scratch, Span<float> probabilities)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(scratch);
+        var n = window.Count;
+        if (probabilities.Length < n * ModelArchitecture.Roles)
+        {
+            throw new ArgumentException($"Need room for {n * ModelArchitecture.Roles} probabilities.", nameof(probabilities));
+        }
+
+        if (n == 0)
+        {
+            return;
+        }
+
+        switch (Path)
+        {
+            case SimdPath.Vector512:
+                Forward<Vector16x512>(window, scratch, probabilities);
+                break;
+            case SimdPath.Vector256:
+                Forward<Vector16x256>(window, scratch, probabilities);
+                break;
+            default:
+                Forward<Vector16Scalar>(window, scratch, probabilities);
+                break;
+        }
+    }
+
+    private static SimdPath Resolve(SimdPath path) => path switch
+    {
+        SimdPath.Auto when Vector512.IsHardwareAccelerated => SimdPath.Vector512,
+        SimdPath.Auto when Vector256.IsHardwareAccelerated => SimdPath.Vector256,
+        SimdPath.Auto => SimdPath.Scalar,
+        SimdPath.Vector512 or SimdPath.Vector256 or SimdPath.Scalar => path,
+        _ => throw new ArgumentOutOfRangeException(nameof(path)),
+    };
+
+    /// <summary>
+    /// The rows that must be computed: the window's <c>n</c> transactions, unless a padded row can influence them (a
+    /// padded key that is not masked with <see cref="WindowTensors.MaskedValue"/> or less, or an adjacency entry of a real
+    /// row pointing at a padded row, as only hand-filled tensors have). Then all 64 rows are computed, exactly as the
+    /// dense ONNX graph does.
+    /// </summary>
+    internal static int ActiveRows(WindowTensors window)
+    {
+        var n = window.Count;
+        for (var j = n; j < N; j++)
+        {
+            if (!(window.KeyMask[j] <= WindowTensors.MaskedValue))
+            {
+                return N;
+            }
+        }
+
+        return n;
+    }
+
+    private sealed class GnnLayer(float[] w, float[] b)
+    {
+        public float[] W { get; } = w;
+
+        public float[] B { get; } = b;
+    }
+
+    private sealed class EncoderLayer(
+        float[] ln1G, float[] ln1B, float[] qkvW, float[] qkvB, float[] oW, float[] oB,
+        float[] ln2G, float[] ln2B, float[] ff1W, float[] ff1B, float[] ff2W, float[] ff2B)
+    {
+        public float[] Ln1G { get; } = ln1G;
+
+        public float[] Ln1B { get; } = ln1B;
+
+        public float[] QkvW { get; } = qkvW;
+
+        public float[] QkvB { get; } = qkvB;
+
+        public float[] OW { get; } = oW;
+
+        public float[] OB { get; } = oB;
+
+        public float[] Ln2G { get; } = ln2G;
+
+        public float[] Ln2B { get; } = ln2B;
+
+        public float[] Ff1W { get; } = ff1W;
+
+        public float[] Ff1B { get; } = ff1B;
+
+        public float[] Ff2W { get; } = ff2W;
+
+        public float[] Ff2B { get; } = ff2B;
+    }
+}

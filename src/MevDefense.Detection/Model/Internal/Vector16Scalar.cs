@@ -1,0 +1,164 @@
+using System.Runtime.CompilerServices;
+
+namespace MevDefense.Detection.Model.Internal;
+
+/// <summary>Sixteen floats computed one lane at a time (the portable fallback and the tests' third opinion).</summary>
+internal struct Vector16Scalar : IVector16<Vector16Scalar>
+{
+    private Lanes _l;
+
+    public static Vector16Scalar Zero => default;
+
+    public static Vector16Scalar Load(float[] source, int offset)
+    {
+        var r = default(Vector16Scalar);
+        new ReadOnlySpan<float>(source, offset, 16).CopyTo(r._l);
+        return r;
+    }
+
+    public static void Store(Vector16Scalar value, float[] destination, int offset)
+        => ((ReadOnlySpan<float>)value._l).CopyTo(new Span<float>(destination, offset, 16));
+
+    public static Vector16Scalar Splat(float value)
+    {
+        var r = default(Vector16Scalar);
+        ((Span<float>)r._l).Fill(value);
+        return r;
+    }
+
+    public static Vector16Scalar LaneMask(int count)
+    {
+        var r = default(Vector16Scalar);
+        for (var k = 0; k < 16; k++)
+        {
+            r._l[k] = k < count ? BitConverter.Int32BitsToSingle(-1) : 0f;
+        }
+
+        return r;
+    }
+
+    public static Vector16Scalar Fma(Vector16Scalar a, Vector16Scalar b, Vector16Scalar c)
+    {
+        for (var k = 0; k < 16; k++)
+        {
+            c._l[k] = MathF.FusedMultiplyAdd(a._l[k], b._l[k], c._l[k]);
+        }
+
+        return c;
+    }
+
+    public static Vector16Scalar Add(Vector16Scalar a, Vector16Scalar b)
+    {
+        for (var k = 0; k < 16; k++)
+        {
+            a._l[k] += b._l[k];
+        }
+
+        return a;
+    }
+
+    public static Vector16Scalar Subtract(Vector16Scalar a, Vector16Scalar b)
+    {
+        for (var k = 0; k < 16; k++)
+        {
+            a._l[k] -= b._l[k];
+        }
+
+        return a;
+    }
+
+    public static Vector16Scalar Multiply(Vector16Scalar a, Vector16Scalar b)
+    {
+        for (var k = 0; k < 16; k++)
+        {
+            a._l[k] *= b._l[k];
+        }
+
+        return a;
+    }
+
+    public static Vector16Scalar Max(Vector16Scalar a, Vector16Scalar b)
+    {
+        for (var k = 0; k < 16; k++)
+        {
+            a._l[k] = MathF.Max(a._l[k], b._l[k]);
+        }
+
+        return a;
+    }
+
+    public static Vector16Scalar Relu(Vector16Scalar a)
+    {
+        for (var k = 0; k < 16; k++)
+        {
+            a._l[k] = MathF.Max(a._l[k], 0f);
+        }
+
+        return a;
+    }
+
+    public static Vector16Scalar Exp(Vector16Scalar a)
+    {
+        for (var k = 0; k < 16; k++)
+        {
+            a._l[k] = MathF.Exp(a._l[k]);
+        }
+
+        return a;
+    }
+
+    public static Vector16Scalar Select(Vector16Scalar mask, Vector16Scalar a, Vector16Scalar b)
+    {
+        for (var k = 0; k < 16; k++)
+        {
+            if (BitConverter.SingleToInt32Bits(mask._l[k]) == 0)
+            {
+                a._l[k] = b._l[k];
+            }
+        }
+
+        return a;
+    }
+
+    public static float Sum(Vector16Scalar a)
+    {
+        var s = 0f;
+        for (var k = 0; k < 16; k++)
+        {
+            s += a._l[k];
+        }
+
+        return s;
+    }
+
+    public static float MaxAcross(Vector16Scalar a)
+    {
+        var m = a._l[0];
+        for (var k = 1; k < 16; k++)
+        {
+            m = MathF.Max(m, a._l[k]);
+        }
+
+        return m;
+    }
+
+    public static uint NonZeroBits(float[] source, int offset)
+    {
+        var bits = 0u;
+        for (var k = 0; k < 16; k++)
+        {
+            if (source[offset + k] != 0f)
+            {
+                bits |= 1u << k;
+            }
+        }
+
+        return bits;
+    }
+
+    [InlineArray(16)]
+    private struct Lanes
+    {
+        private float _e0;
+    }
+}
