@@ -53,6 +53,32 @@ public sealed class DnaLedgerOptions
     [Range(0, int.MaxValue)]
     public int AnchorEveryRecords { get; set; }
 
+    /// <summary>Gets or sets the Solana fee payer key file of the anchoring service: a solana-keygen JSON array of 64 bytes, or a raw
+    /// 32-byte seed or 64-byte secret key. Anchoring runs (as a hosted service) only when this is set.</summary>
+    /// <value>The default value is <see langword="null"/> (no anchoring).</value>
+    public string? AnchorPayerKeyFile { get; set; }
+
+    /// <summary>Gets or sets the Solana JSON-RPC endpoint of the anchoring service; when <see langword="null"/> the <c>SOLANA_RPC</c>
+    /// environment variable is used.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public Uri? AnchorRpcEndpoint { get; set; }
+
+    /// <summary>Gets or sets the commitment an anchor must reach before its receipt is stored.</summary>
+    /// <value>The default value is <c>finalized</c>.</value>
+    [Required]
+    [RegularExpression("^(processed|confirmed|finalized)$")]
+    public string AnchorCommitment { get; set; } = "finalized";
+
+    /// <summary>Gets or sets how often the anchoring service compares the ledger size with the last anchor.</summary>
+    /// <value>The default value is 1 second.</value>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan AnchorCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets the longest pause between retries after failed anchors (the pause doubles from <see cref="AnchorCheckInterval"/> up to this).</summary>
+    /// <value>The default value is 5 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    public TimeSpan AnchorMaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Gets or sets a value indicating whether <c>OpenAsync</c> also verifies every record's Ed25519 signature (slower) in addition to the hash chain.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool VerifySignaturesOnOpen { get; set; }

@@ -16,7 +16,9 @@ public static class DnaMevDefenseBuilderExtensions
     /// <summary>
     /// Adds the Decision DNA ledger: <see cref="DnaLedgerOptions"/> (section <c>MevDefense:Dna</c>, validated on start), the store
     /// selected by <see cref="DnaLedgerOptions.StoreKind"/>, the signing key, the <see cref="DnaLedger"/> (opened when the host starts)
-    /// and an <see cref="IDetectionEventSink"/> that records every detection.
+    /// an <see cref="IDetectionEventSink"/> that records every detection, and a background service that anchors the latest checkpoint
+    /// on Solana every <see cref="DnaLedgerOptions.AnchorEveryRecords"/> records or <see cref="DnaLedgerOptions.AnchorInterval"/> when
+    /// <see cref="DnaLedgerOptions.AnchorPayerKeyFile"/> is set (endpoint <see cref="DnaLedgerOptions.AnchorRpcEndpoint"/> or <c>SOLANA_RPC</c>).
     /// </summary>
     /// <param name="builder">The MevDefense builder.</param>
     /// <returns>The same builder instance so that multiple calls can be chained.</returns>
@@ -84,6 +86,7 @@ public static class DnaMevDefenseBuilderExtensions
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDetectionEventSink, DnaLedgerDetectionSink>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DnaLedgerHostedService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DnaAnchorService>());
         return builder;
     }
 

@@ -53,6 +53,23 @@ internal sealed class DnaLedgerOptionsCrossValidator : IValidateOptions<DnaLedge
             failures.Add("KeyFile (or StorePath) is required when StoreKind is PostgreSql: each host needs a persistent signing key.");
         }
 
+        if (options.AnchorPayerKeyFile is not null)
+        {
+            if (options.AnchorEveryRecords == 0 && options.AnchorInterval == TimeSpan.Zero)
+            {
+                failures.Add("AnchorPayerKeyFile is set but AnchorEveryRecords and AnchorInterval are both 0: nothing would ever be anchored.");
+            }
+
+            try
+            {
+                _ = new Anchoring.SolanaAnchorOptions { RpcEndpoint = options.AnchorRpcEndpoint }.ResolveEndpoint();
+            }
+            catch (InvalidOperationException ex)
+            {
+                failures.Add("Anchoring is configured (AnchorPayerKeyFile) but: " + ex.Message);
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

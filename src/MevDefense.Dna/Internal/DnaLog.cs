@@ -32,4 +32,20 @@ internal static partial class DnaLog
     [LoggerMessage(EventId = MevDefenseEventIds.DnaBase + 6, Level = LogLevel.Error, EventName = "VerificationFailed",
         Message = "Decision DNA verification failed at sequence {Sequence}: {Reason}")]
     public static partial void VerificationFailed(ILogger logger, ulong sequence, string reason);
+
+    [LoggerMessage(EventId = MevDefenseEventIds.DnaBase + 20, Level = LogLevel.Information, EventName = "AnchorServiceStarted",
+        Message = "Decision DNA anchoring started: every {EveryRecords} records or {Interval}, payer {Payer}, RPC {Endpoint}.")]
+    public static partial void AnchorServiceStarted(ILogger logger, int everyRecords, TimeSpan interval, string payer, string endpoint);
+
+    [LoggerMessage(EventId = MevDefenseEventIds.DnaBase + 21, Level = LogLevel.Warning, EventName = "AnchorFailed",
+        Message = "Anchoring Decision DNA checkpoint at size {Size} failed ({Failures} in a row); retrying in {Delay}.")]
+    public static partial void AnchorFailed(ILogger logger, ulong size, int failures, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(EventId = MevDefenseEventIds.DnaBase + 22, Level = LogLevel.Error, EventName = "AnchorServiceFailed",
+        Message = "Decision DNA anchoring cannot start; no checkpoint will be anchored.")]
+    public static partial void AnchorServiceFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = MevDefenseEventIds.DnaBase + 23, Level = LogLevel.Debug, EventName = "AnchorServiceStopped",
+        Message = "Decision DNA anchoring stopped; last anchored size {Size}.")]
+    public static partial void AnchorServiceStopped(ILogger logger, ulong size);
 }
