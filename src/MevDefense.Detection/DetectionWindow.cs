@@ -12,17 +12,29 @@ namespace MevDefense.Detection;
 public sealed class DetectionWindow
 {
     private DecodedTransaction[] _transactions = new DecodedTransaction[64];
+    private long[] _serials = new long[64];
     private readonly Dictionary<ulong, Pubkey> _leaders = [];
+    private IAccountStateProvider? _accountState;
     private int _count;
     private int _version;
     private int _indexedVersion = -1;
+    private long _appends;
 
     /// <summary>Gets the number of transactions.</summary>
     public int Count => _count;
 
     /// <summary>Gets or sets the optional account-state provider (pool reserves, token-account mints).</summary>
     /// <value>The default value is <see langword="null"/>: directions come from instructions only and victim loss uses the documented proxy.</value>
-    public IAccountStateProvider? AccountState { get; set; }
+    public IAccountStateProvider? AccountState
+    {
+        get => _accountState;
+        set
+        {
+            _accountState = value;
+            _version++;
+            StructureVersion++;
+        }
+    }
 
     /// <summary>Gets a transaction by position in block order.</summary>
     /// <param name="index">The position.</param>
@@ -44,12 +56,24 @@ public sealed class DetectionWindow
 
     internal WindowIndex Index { get; } = new();
 
+    /// <summary>
+    /// Gets a counter that changes whenever something other than an append changes what detectors see in the transactions
+    /// already present: <see cref="Clear"/>, a leader recorded or changed for a slot the window already reaches, the account
+    /// state. Incremental detectors rebuild when it changes.
+    /// </summary>
+    internal int StructureVersion { get; private set; }
+
+    /// <summary>Gets the append serial of the transaction at <paramref name="index"/>: unique per <see cref="AddNew"/>, so a
+    /// position removed and refilled (<see cref="RemoveLast"/>, <see cref="Clear"/>) gets a new serial.</summary>
+    internal long SerialAt(int index) => _serials[index];
+
     /// <summary>Removes every transaction (buffers are kept for reuse) and every leader.</summary>
     public void Clear()
     {
         _count = 0;
         _leaders.Clear();
         _version++;
+        StructureVersion++;
     }
 
     /// <summary>Appends a cleared reusable transaction buffer to fill (for example with <see cref="TransactionDecoder.TryDecode(ReadOnlySpan{byte}, ulong, int, DecodedTransaction)"/>).</summary>
@@ -59,10 +83,12 @@ public sealed class DetectionWindow
         if (_count == _transactions.Length)
         {
             Array.Resize(ref _transactions, _transactions.Length * 2);
+            Array.Resize(ref _serials, _transactions.Length);
         }
 
         var t = _transactions[_count] ??= new DecodedTransaction();
         t.Clear();
+        _serials[_count] = ++_appends;
         _count++;
         _version++;
         return t;
@@ -91,8 +117,17 @@ public sealed class DetectionWindow
     /// <param name="leader">Its leader.</param>
     public void SetLeader(ulong slot, Pubkey leader)
     {
+        if (_leaders.TryGetValue(slot, out var existing) && existing == leader)
+        {
+            return;
+        }
+
         _leaders[slot] = leader;
         _version++;
+        if (_count > 0 && slot <= LastSlot)
+        {
+            StructureVersion++; // pairs already in the window may change leader-run membership
+        }
     }
 
     /// <summary>

@@ -159,6 +159,46 @@ public sealed class DetectionPipeline
     /// <summary>Counts one detection in <c>defensive.detections</c>.</summary>
     internal void CountDetection(DetectionKind kind) => _metrics?.Detection(kind);
 
+    /// <summary>Gets whether detection is the rule detectors alone (no scorer in play), so it can run incrementally.</summary>
+    internal bool RulesOnly => _options.Mode == DetectionMode.Rules || (_options.Mode == DetectionMode.Combined && _scorer is null);
+
+    /// <summary>
+    /// Creates an incremental runner with the same rule detectors (same options and clock) as this pipeline, or
+    /// <see langword="null"/> when the pipeline was given its own detectors (their incremental behaviour is unknown).
+    /// </summary>
+    internal IncrementalRuleRunner? CreateIncrementalRunner()
+    {
+        SandwichDetector? sandwich = null;
+        ArbitrageDetector? arbitrage = null;
+        JitLiquidityDetector? jit = null;
+        BackrunDetector? backrun = null;
+        foreach (var d in _detectors)
+        {
+            switch (d)
+            {
+                case SandwichDetector s when sandwich is null:
+                    sandwich = new SandwichDetector(s.Options, _time);
+                    break;
+                case ArbitrageDetector when arbitrage is null:
+                    arbitrage = new ArbitrageDetector(_time);
+                    break;
+                case JitLiquidityDetector when jit is null:
+                    jit = new JitLiquidityDetector(_time);
+                    break;
+                case BackrunDetector when backrun is null:
+                    backrun = new BackrunDetector(_time);
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        return new IncrementalRuleRunner(sandwich, arbitrage, jit, backrun);
+    }
+
+    /// <summary>Records one detection run in the window metrics (incremental runs, which bypass <see cref="Detect(DetectionWindow)"/>).</summary>
+    internal void RecordWindow(int transactions, int unresolvedSwaps, double seconds) => _metrics?.Window(transactions, unresolvedSwaps, seconds, cacheHit: false);
+
     /// <summary>Detects MEV patterns in a window and hands every detection to the sinks.</summary>
     /// <param name="window">The window.</param>
     /// <param name="cancellationToken">Cancels delivery to the sinks.</param>

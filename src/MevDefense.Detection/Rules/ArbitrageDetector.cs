@@ -28,8 +28,14 @@ public sealed class ArbitrageDetector : IDetector
     {
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(detections);
-        var index = window.Prepare();
-        for (var t = 0; t < window.Count; t++)
+        DetectRange(window, window.Prepare(), 0, detections);
+    }
+
+    /// <summary>Examines the transactions from position <paramref name="from"/> to the end of the window (the verdict on a
+    /// transaction reads only that transaction and the index's mints).</summary>
+    internal void DetectRange(DetectionWindow window, WindowIndex index, int from, ICollection<DetectionEvent> detections)
+    {
+        for (var t = from; t < window.Count; t++)
         {
             var c = CycleConfidence(window, index, t);
             if (c > 0)

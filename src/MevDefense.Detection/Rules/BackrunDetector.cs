@@ -29,8 +29,14 @@ public sealed class BackrunDetector : IDetector
     {
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(detections);
-        var index = window.Prepare();
-        for (var t = 1; t < window.Count; t++)
+        DetectRange(window, window.Prepare(), 0, detections);
+    }
+
+    /// <summary>Examines the transactions from position <paramref name="from"/> to the end of the window as back-runs (a
+    /// verdict reads only the transaction and the ones before it).</summary>
+    internal void DetectRange(DetectionWindow window, WindowIndex index, int from, ICollection<DetectionEvent> detections)
+    {
+        for (var t = Math.Max(1, from); t < window.Count; t++)
         {
             if (index.TxLegs(t).Length < 2 || ArbitrageDetector.CycleConfidence(window, index, t) <= 0)
             {

@@ -20,8 +20,8 @@ public sealed class SandwichDetector : IDetector
 
     private readonly SandwichDetectorOptions _options;
     private readonly TimeProvider _time;
+    private readonly SandwichPoolState _scan = new();
     private int[] _victims = new int[16];
-    private bool[] _used = new bool[64];
 
     /// <summary>Initializes a new instance with default options.</summary>
     public SandwichDetector()
@@ -51,46 +51,75 @@ public sealed class SandwichDetector : IDetector
         var index = window.Prepare();
         for (var p = 0; p < index.PoolCount; p++)
         {
-            var legs = index.PoolLegs(p);
-            if (legs.Length < 3)
+            if (index.PoolLegs(p).Length < 3)
             {
-                continue;
+                continue; // no front, victim and back
             }
 
-            if (_used.Length < legs.Length)
-            {
-                _used = new bool[Math.Max(legs.Length, _used.Length * 2)];
-            }
-
-            Array.Clear(_used, 0, legs.Length);
-            for (var i = 0; i < legs.Length - 2; i++)
-            {
-                if (_used[i] || legs[i].RepeatedInTx)
-                {
-                    continue;
-                }
-
-                TryFront(window, index, legs, i, detections);
-            }
+            _scan.Reset();
+            Advance(window, index, p, _scan, detections);
         }
     }
 
-    private void TryFront(DetectionWindow window, WindowIndex index, ReadOnlySpan<Leg> legs, int i, ICollection<DetectionEvent> detections)
+    internal SandwichDetectorOptions Options => _options;
+
+    /// <summary>
+    /// Runs the rule on pool <paramref name="pool"/> from where <paramref name="state"/> left off: legs appended since are
+    /// queued as fronts, then every front still searching examines the legs it has not seen, in block order. Over a window
+    /// built up by appends this reports exactly what one run over the whole window reports (fronts are resolved in block
+    /// order and a front's verdict on a leg never depends on legs after it).
+    /// </summary>
+    internal void Advance(DetectionWindow window, WindowIndex index, int pool, SandwichPoolState state, ICollection<DetectionEvent> detections)
+    {
+        var legs = index.PoolLegs(pool);
+        state.Ensure(legs.Length);
+        for (var k = state.Queued; k < legs.Length; k++)
+        {
+            state.Used[k] = false;
+            if (!legs[k].RepeatedInTx)
+            {
+                state.OpenFront[state.OpenCount] = k;
+                state.OpenNext[state.OpenCount++] = k + 1;
+            }
+        }
+
+        state.Queued = legs.Length;
+        var kept = 0;
+        for (var o = 0; o < state.OpenCount; o++)
+        {
+            var i = state.OpenFront[o];
+            if (state.Used[i])
+            {
+                continue; // taken as the back-run of an earlier front
+            }
+
+            if (TryFront(window, index, legs, i, state.OpenNext[o], state.Used, detections))
+            {
+                state.OpenFront[kept] = i;
+                state.OpenNext[kept++] = legs.Length;
+            }
+        }
+
+        state.OpenCount = kept;
+    }
+
+    /// <summary>Searches a back-run for the front at leg <paramref name="i"/> from leg <paramref name="from"/>; returns whether the search is still open (ran out of legs).</summary>
+    private bool TryFront(DetectionWindow window, WindowIndex index, ReadOnlySpan<Leg> legs, int i, int from, bool[] used, ICollection<DetectionEvent> detections)
     {
         var f = legs[i];
         var ftx = window[f.Tx];
         ref readonly var fs = ref ftx.Swaps[f.Swap];
-        for (var j = i + 1; j < legs.Length; j++)
+        for (var j = from; j < legs.Length; j++)
         {
             var b = legs[j];
-            if (b.Tx == f.Tx || _used[j] || b.RepeatedInTx)
+            if (b.Tx == f.Tx || used[j] || b.RepeatedInTx)
             {
                 continue;
             }
 
             if (b.Tx - f.Tx > _options.MaxDistance)
             {
-                return;
+                return false;
             }
 
             var btx = window[b.Tx];
@@ -98,7 +127,7 @@ public sealed class SandwichDetector : IDetector
             {
                 if (btx.Slot > ftx.Slot + 1)
                 {
-                    return;
+                    return false;
                 }
 
                 continue;
@@ -121,7 +150,7 @@ public sealed class SandwichDetector : IDetector
             // A self-contained cycle (atomic arbitrage) is not a sandwich leg, even when its bot trades the pool twice.
             if (ArbitrageDetector.CycleConfidence(window, index, f.Tx) > 0)
             {
-                return;
+                return false;
             }
 
             if (ArbitrageDetector.CycleConfidence(window, index, b.Tx) > 0)
@@ -181,19 +210,21 @@ public sealed class SandwichDetector : IDetector
 
             if (victimCount == 0)
             {
-                return;
+                return false;
             }
 
             var confidence = Confidence(window, ftx, btx, fs, bs, f.Tx, b.Tx, victimCount, link, unverified, index, legs, i, out var loss);
             if (confidence >= _options.MinConfidence)
             {
-                _used[i] = true;
-                _used[j] = true;
+                used[i] = true;
+                used[j] = true;
                 detections.Add(Event(window, ftx, btx, fs, victimCount, confidence, loss));
             }
 
-            return;
+            return false;
         }
+
+        return true;
     }
 
     private enum Link

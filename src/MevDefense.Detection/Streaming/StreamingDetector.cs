@@ -1,4 +1,5 @@
 using MevDefense.Detection.Decoding;
+using MevDefense.Detection.Rules.Internal;
 using MevDefense.Detection.State;
 using MevDefense.Wire;
 
@@ -12,8 +13,20 @@ namespace MevDefense.Detection.Streaming;
 /// </summary>
 /// <remarks>
 /// <para>Not thread-safe: feed it from one consumer (the pipeline's processing thread or a channel reader).</para>
-/// <para>Cost: each call re-detects over the current leader-run window (linear in its size for the rule detectors), so the
-/// total work per leader run grows with (batches × window size). Bound it with <see cref="MaxWindowTransactions"/>.</para>
+/// <para>Cost: with the built-in rule detectors and no model in play (<see cref="DetectionMode.Rules"/>, or
+/// <see cref="DetectionMode.Combined"/> without a scorer) detection is incremental. The per-pool index grows with the
+/// window; each call indexes only the new transactions, resumes the sandwich rule only on the pools they touched (fronts
+/// still searching for a back-run examine only the new legs of their pool), resumes open JIT adds, and judges arbitrage
+/// and back-runs for the new transactions only. The cost of a call is therefore proportional to the new transactions and
+/// the swaps sharing their pools within the sandwich distance, not to the window, and the total per leader run is about
+/// one detection pass over the final window. The detections are exactly those of
+/// <see cref="DetectionPipeline.Detect(DetectionWindow)"/> over the window. One case forces a rebuild of the window's
+/// detection (counted in <see cref="Rebuilds"/>): a new transaction revealing the mint of a token account (or pool) that an
+/// earlier swap's direction already depended on.</para>
+/// <para>With a model (<see cref="DetectionMode.Model"/> or <see cref="DetectionMode.Combined"/> with an
+/// <see cref="ITransactionScorer"/>), or with detectors of your own, each call re-detects over the whole leader-run window
+/// (linear in its size), so the total work per leader run grows with (batches × window size); bound it with
+/// <see cref="MaxWindowTransactions"/>.</para>
 /// </remarks>
 public sealed class StreamingDetector
 {
@@ -22,6 +35,7 @@ public sealed class StreamingDetector
     private readonly IDetectionEventSink[] _sinks;
     private readonly DetectionWindow _window = new();
     private readonly HashSet<(DetectionKind, Signature, Signature, Signature)> _emitted = [];
+    private readonly IncrementalRuleRunner? _incremental;
     private ulong _group = ulong.MaxValue;
     private ulong _lastSlot;
     private int _slotIndex;
@@ -39,6 +53,7 @@ public sealed class StreamingDetector
         _pipeline = pipeline;
         _decoder = decoder;
         _sinks = sinks?.ToArray() ?? [];
+        _incremental = pipeline.CreateIncrementalRunner();
     }
 
     /// <summary>Gets or sets the most transactions one leader-run window holds; later ones in the run are decoded but not windowed.</summary>
@@ -71,6 +86,23 @@ public sealed class StreamingDetector
 
     /// <summary>Gets the number of transactions dropped because the window was full.</summary>
     public long WindowOverflow { get; private set; }
+
+    /// <summary>Gets the number of times incremental detection re-ran over a whole non-empty window because a new
+    /// transaction revealed a mint an earlier swap's direction depended on (0 when detection is not incremental).</summary>
+    public long Rebuilds => _incremental?.Revisions ?? 0;
+
+    /// <summary>Gets or sets whether every call re-detects over the whole window even when it could run incrementally (the
+    /// previous behaviour; benchmarks and equivalence tests compare against it).</summary>
+    internal bool FullRedetect { get; set; }
+
+    /// <summary>Gets whether the last call detected incrementally (built-in rules, no model in play).</summary>
+    internal bool Incremental { get; private set; }
+
+    /// <summary>Gets the incremental rule runner, or <see langword="null"/> when the pipeline has detectors of its own.</summary>
+    internal IncrementalRuleRunner? IncrementalRunner => _incremental;
+
+    /// <summary>Gets the current leader-run window.</summary>
+    internal DetectionWindow Window => _window;
 
     /// <summary>Processes one entry batch (bincode <c>Vec&lt;Entry&gt;</c>) of <paramref name="slot"/>.</summary>
     /// <param name="slot">The slot.</param>
@@ -195,8 +227,25 @@ public sealed class StreamingDetector
         _changed = false;
 
         List<DetectionEvent>? fresh = null;
-        foreach (var d in _pipeline.Detect(_window, countDetections: false))
+        Incremental = _incremental is not null && !FullRedetect && _pipeline.RulesOnly;
+        IReadOnlyList<DetectionEvent> found;
+        var first = 0;
+        if (Incremental)
         {
+            var start = System.Diagnostics.Stopwatch.GetTimestamp();
+            first = _incremental!.Run(_window);
+            _pipeline.RecordWindow(_window.Count, _incremental.UnresolvedSwaps, System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds);
+            found = _incremental.Current;
+        }
+        else
+        {
+            _incremental?.Invalidate();
+            found = _pipeline.Detect(_window, countDetections: false);
+        }
+
+        for (var i = first; i < found.Count; i++)
+        {
+            var d = found[i];
             var key = (d.Kind, d.Front ?? default, d.Back ?? default, d.Victims.Count > 0 ? d.Victims[0] : d.Transactions.Count > 0 ? d.Transactions[0] : default);
             if (!_emitted.Add(key))
             {
