@@ -14,7 +14,8 @@ public static class IngestMevDefenseBuilderExtensions
 {
     /// <summary>
     /// Adds shred ingestion: <see cref="ShredIngestOptions"/> (section <c>MevDefense:Ingest</c> plus environment overrides, validated on
-    /// start), the <see cref="SourceSelector"/>, the JSON-RPC <see cref="RpcBackfiller"/>, and a hosted service that starts the UDP
+    /// start), the <see cref="SourceSelector"/>, the JSON-RPC <see cref="RpcBackfiller"/>, the <see cref="RpcLeaderScheduleProvider"/>
+    /// (used and started when <see cref="ShredIngestOptions.LeaderScheduleRpcEndpoint"/> is set), and a hosted service that starts the UDP
     /// source (into a <see cref="ShredPipeline"/>, or into an <see cref="Ingest.Ring.IDatagramSink"/> the host registered) and the
     /// Jito ShredStream source when configured.
     /// </summary>
@@ -57,6 +58,18 @@ public static class IngestMevDefenseBuilderExtensions
             }
 
             return new RpcBackfiller(sp.GetRequiredService<SourceSelector>(), routes, sp.GetService<Microsoft.Extensions.Logging.ILogger<RpcBackfiller>>());
+        });
+        services.TryAddSingleton(static sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<ShredIngestOptions>>().Value;
+            var endpoint = o.LeaderScheduleRpcEndpoint
+                ?? throw new InvalidOperationException("ShredIngestOptions.LeaderScheduleRpcEndpoint is not set.");
+            return new RpcLeaderScheduleProvider(
+                new SolanaRpcClient(sp.GetRequiredService<ShredIngestHttpClient>().Client, endpoint),
+                new RpcLeaderScheduleProviderOptions { RefreshInterval = o.LeaderScheduleRefreshInterval },
+                sp.GetService<Microsoft.Extensions.Logging.ILogger<RpcLeaderScheduleProvider>>(),
+                sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(),
+                sp.GetService<TimeProvider>());
         });
         services.TryAddSingleton<ShredIngestHttpClient>();
         services.TryAddSingleton<ShredIngestHostedService>();

@@ -96,4 +96,16 @@ public sealed class ShredIngestOptions
     /// <summary>Gets the JSON-RPC endpoints used to backfill slots FEC cannot complete, ranked by the source selector.</summary>
     /// <value>The default value is empty.</value>
     public IList<Uri> BackfillRpcEndpoints { get; } = [];
+
+    /// <summary>
+    /// Gets or sets the JSON-RPC endpoint the leader schedule is followed from. When set and the host registered no
+    /// <see cref="Merkle.ILeaderScheduleProvider"/>, an <see cref="Selection.RpcLeaderScheduleProvider"/> (per-epoch cache, next epoch
+    /// prefetched, background refresh with backoff) verifies the pipeline's leader signatures and is started with the host.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/> (no RPC leader schedule).</value>
+    public Uri? LeaderScheduleRpcEndpoint { get; set; }
+
+    /// <summary>Gets or sets how often the RPC leader schedule provider polls the node's epoch position.</summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan LeaderScheduleRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

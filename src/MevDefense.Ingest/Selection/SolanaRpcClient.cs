@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using MevDefense.Ingest.Selection.Internal;
 
 namespace MevDefense.Ingest.Selection;
 
@@ -174,6 +175,109 @@ public sealed class SolanaRpcClient
         }
 
         return map;
+    }
+
+    /// <summary>Calls <c>getEpochSchedule</c>.</summary>
+    /// <exception cref="SolanaRpcException">The node answered with an error or a malformed result.</exception>
+    internal async Task<EpochSchedule> GetEpochScheduleAsync(CancellationToken cancellationToken)
+    {
+        using var doc = await CallAsync("getEpochSchedule", null, allowNoBlock: false, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var r = doc!.RootElement.GetProperty("result");
+            var schedule = new EpochSchedule(
+                r.GetProperty("slotsPerEpoch").GetUInt64(),
+                r.GetProperty("firstNormalEpoch").GetUInt64(),
+                r.GetProperty("firstNormalSlot").GetUInt64());
+            return schedule.IsValid ? schedule : throw new SolanaRpcException("getEpochSchedule: inconsistent epoch schedule.");
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new SolanaRpcException("getEpochSchedule: malformed result.", e);
+        }
+    }
+
+    /// <summary>Calls <c>getEpochInfo</c> at <c>confirmed</c> commitment.</summary>
+    /// <exception cref="SolanaRpcException">The node answered with an error or a malformed result.</exception>
+    internal async Task<EpochInfo> GetEpochInfoAsync(CancellationToken cancellationToken)
+    {
+        using var doc = await CallAsync("getEpochInfo", static w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("commitment", "confirmed");
+            w.WriteEndObject();
+        }, allowNoBlock: false, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var r = doc!.RootElement.GetProperty("result");
+            var info = new EpochInfo(
+                r.GetProperty("epoch").GetUInt64(),
+                r.GetProperty("slotIndex").GetUInt64(),
+                r.GetProperty("slotsInEpoch").GetUInt64(),
+                r.GetProperty("absoluteSlot").GetUInt64());
+            return info.SlotsInEpoch > 0 && info.SlotIndex < info.SlotsInEpoch && info.SlotIndex <= info.AbsoluteSlot
+                ? info
+                : throw new SolanaRpcException("getEpochInfo: inconsistent epoch info.");
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new SolanaRpcException("getEpochInfo: malformed result.", e);
+        }
+    }
+
+    /// <summary>
+    /// Calls <c>getLeaderSchedule</c> for the epoch starting at <paramref name="firstSlot"/> with <paramref name="slotCount"/> slots,
+    /// as a compact table (distinct leaders + leader index per slot).
+    /// </summary>
+    /// <returns>The schedule, or <see langword="null"/> when the node has none for that epoch yet.</returns>
+    /// <exception cref="SolanaRpcException">The node answered with an error, a malformed result, or a slot index outside the epoch.</exception>
+    internal async Task<EpochLeaders?> GetEpochLeadersAsync(ulong epoch, ulong firstSlot, ulong slotCount, CancellationToken cancellationToken)
+    {
+        if (slotCount is 0 or > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(slotCount));
+        }
+
+        using var doc = await CallAsync("getLeaderSchedule", w =>
+        {
+            w.WriteNumberValue(firstSlot);
+            w.WriteStartObject();
+            w.WriteString("commitment", "confirmed");
+            w.WriteEndObject();
+        }, allowNoBlock: false, cancellationToken).ConfigureAwait(false);
+        var result = doc!.RootElement.GetProperty("result");
+        if (result.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var slotLeader = new int[slotCount];
+            Array.Fill(slotLeader, -1);
+            var leaders = new List<Pubkey>();
+            foreach (var entry in result.EnumerateObject())
+            {
+                int index = leaders.Count;
+                leaders.Add(Pubkey.Parse(entry.Name));
+                foreach (var slot in entry.Value.EnumerateArray())
+                {
+                    ulong offset = slot.GetUInt64();
+                    if (offset >= slotCount)
+                    {
+                        throw new SolanaRpcException($"getLeaderSchedule: slot index {offset} outside the {slotCount}-slot epoch {epoch}.");
+                    }
+
+                    slotLeader[offset] = index;
+                }
+            }
+
+            return new EpochLeaders(epoch, firstSlot, [.. leaders], slotLeader);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            throw new SolanaRpcException("getLeaderSchedule: malformed result.", e);
+        }
     }
 
     /// <summary>The first slot of the epoch containing <paramref name="slot"/>, with warm-up epochs (32 × 2^epoch slots) before <paramref name="firstNormalSlot"/>.</summary>

@@ -27,6 +27,7 @@ internal sealed class ShredIngestHostedService(IServiceProvider services, IOptio
     private readonly List<IShredSource> _sources = [];
     private ShredPipeline? _pipeline;
     private ShredForwarder? _forwarder;
+    private RpcLeaderScheduleProvider? _leaderSchedule;
 
     public UdpShredSource? Udp { get; private set; }
 
@@ -41,6 +42,18 @@ internal sealed class ShredIngestHostedService(IServiceProvider services, IOptio
         var scheduler = new AffinityScheduler(
             new AffinitySchedulerOptions { PinThreads = o.PinThreads, NetworkInterface = o.NetworkInterface },
             loggers?.CreateLogger<AffinityScheduler>());
+
+        var leaderSchedule = services.GetService<ILeaderScheduleProvider>();
+        if (leaderSchedule is null && o.LeaderScheduleRpcEndpoint is not null)
+        {
+            leaderSchedule = services.GetRequiredService<RpcLeaderScheduleProvider>();
+        }
+
+        if (leaderSchedule is RpcLeaderScheduleProvider rpcSchedule && !rpcSchedule.IsStarted)
+        {
+            await rpcSchedule.StartAsync(cancellationToken).ConfigureAwait(false);
+            _leaderSchedule = rpcSchedule;
+        }
 
         if (o.UdpEnabled)
         {
@@ -59,7 +72,7 @@ internal sealed class ShredIngestHostedService(IServiceProvider services, IOptio
                 }
 
                 var pipelineOptions = services.GetRequiredService<IOptions<ShredPipelineOptions>>().Value;
-                pipelineOptions.LeaderSchedule ??= services.GetService<ILeaderScheduleProvider>();
+                pipelineOptions.LeaderSchedule ??= leaderSchedule;
                 _pipeline = new ShredPipeline(pipelineOptions, services.GetService<IShredPipelineObserver>(), meters);
                 selector.Register(UdpSourceId, "udp");
                 sink = new ShredPipelineSink(_pipeline, _forwarder, selector);
@@ -114,6 +127,10 @@ internal sealed class ShredIngestHostedService(IServiceProvider services, IOptio
         }
 
         _pipeline?.Flush();
+        if (_leaderSchedule is not null)
+        {
+            await _leaderSchedule.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Synchronous disposal for containers disposed with <c>Dispose()</c>: after <see cref="StopAsync"/> (the host always stops first)

@@ -55,6 +55,16 @@ internal sealed class ShredIngestOptionsCrossValidator : IValidateOptions<ShredI
             }
         }
 
+        if (options.LeaderScheduleRpcEndpoint is { IsAbsoluteUri: false })
+        {
+            errors.Add("LeaderScheduleRpcEndpoint must be an absolute URI.");
+        }
+
+        if (options.LeaderScheduleRefreshInterval < TimeSpan.FromMilliseconds(10) || options.LeaderScheduleRefreshInterval > TimeSpan.FromDays(1))
+        {
+            errors.Add($"LeaderScheduleRefreshInterval {options.LeaderScheduleRefreshInterval} must be between 10 ms and 1 day.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }
