@@ -33,7 +33,7 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
     private readonly DnaMetrics? _metrics;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentQueue<PendingAppend> _pending = new();
-    private readonly MerkleTree _tree = new(Rfc6962Hasher.Sha256);
+    private MerkleTree _tree = new(Rfc6962Hasher.Sha256);
     private Hash _head;
     private ulong _count;
     private ulong _lastCheckpointSize;
@@ -104,6 +104,12 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
             }
 
             DnaStoreHead storeHead = await _store.GetHeadAsync(cancellationToken).ConfigureAwait(false);
+            if (!_options.VerifyChainOnOpen && DnaStoreCapabilities.AsNodeStore(_store) is { } nodeStore)
+            {
+                await OpenFromStoredNodesAsync(storeHead, nodeStore, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             Hash prev = default;
             ulong expected = 0;
             while (true)
@@ -158,6 +164,93 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
         finally
         {
             await ReleaseWriteLockAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// O(log n) open over a store that persists the Merkle nodes: checks the head record (parse, sequence, chain hash, the store
+    /// head hash, its leaf hash against the stored leaf node), loads the right border of the stored tree, and checks the latest
+    /// checkpoint's root against the stored nodes. The full chain is re-checked by <see cref="DnaVerifier"/> (or set
+    /// <see cref="DnaLedgerOptions.VerifyChainOnOpen"/>).
+    /// </summary>
+    private async Task OpenFromStoredNodesAsync(DnaStoreHead storeHead, IDnaMerkleNodeStore nodeStore, CancellationToken cancellationToken)
+    {
+        ulong count = storeHead.Count;
+        MerkleTree tree;
+        try
+        {
+            tree = new MerkleTree(Rfc6962Hasher.Sha256, count, nodeStore.TryReadMerkleNode);
+        }
+        catch (InvalidDataException ex)
+        {
+            _metrics?.Operation("open", success: false);
+            throw new InvalidDataException($"Decision DNA chain is broken at sequence {count}: {ex.Message}", ex);
+        }
+
+        if (count > 0)
+        {
+            ulong last = count - 1;
+            DnaStoredRecord? raw = null;
+            await foreach (DnaStoredRecord r in _store.ReadRawRangeAsync(last, 1, cancellationToken).ConfigureAwait(false))
+            {
+                raw = r;
+            }
+
+            string? problem = raw is not { } stored || stored.Sequence != last ? $"record {last} is missing"
+                : !DecisionRecord.TryParse(stored.Bytes.Span, out DecisionRecord? record) ? "stored bytes are not a canonical record"
+                : record.Sequence != last ? $"record claims sequence {record.Sequence}"
+                : DnaChain.ComputeChainHash(record) != record.ChainHash ? "chain hash does not match the record"
+                : record.ChainHash != storeHead.LastChainHash ? "the store head hash does not match the last record"
+                : !LeafMatches(tree, last, stored.Bytes.Span) ? "the stored Merkle leaf does not match the record"
+                : null;
+            if (problem is not null)
+            {
+                _metrics?.Operation("open", success: false);
+                throw new InvalidDataException($"Decision DNA chain is broken at sequence {last}: {problem}.");
+            }
+        }
+
+        DnaCheckpoint? latest = await _store.GetLatestCheckpointAsync(cancellationToken).ConfigureAwait(false);
+        if (latest is not null)
+        {
+            byte[] root = new byte[32];
+            bool ok;
+            try
+            {
+                ok = latest.Size <= count && TryRoot(tree, latest.Size, root) && latest.RootHash.AsSpan().SequenceEqual(root);
+            }
+            catch (InvalidDataException)
+            {
+                ok = false;
+            }
+
+            if (!ok)
+            {
+                _metrics?.Operation("open", success: false);
+                throw new InvalidDataException($"Decision DNA chain is broken at sequence {Math.Min(latest.Size, count)}: the stored Merkle nodes do not reproduce the latest checkpoint (size {latest.Size}).");
+            }
+        }
+
+        _tree = tree;
+        _lastCheckpointSize = latest?.Size ?? 0;
+        _head = storeHead.LastChainHash;
+        Volatile.Write(ref _count, count);
+        _opened = true;
+        _metrics?.Operation("open", success: true);
+        DnaLog.LedgerOpened(_logger, Origin, count, _signer.KeyId);
+
+        static bool LeafMatches(MerkleTree tree, ulong index, ReadOnlySpan<byte> bytes)
+        {
+            Span<byte> expected = stackalloc byte[32];
+            Span<byte> stored = stackalloc byte[32];
+            tree.Hasher.HashLeaf(bytes, expected);
+            return tree.TryGetNode(0, index, stored) && expected.SequenceEqual(stored);
+        }
+
+        static bool TryRoot(MerkleTree tree, ulong size, byte[] root)
+        {
+            tree.GetRootHash(size, root);
+            return true;
         }
     }
 

@@ -79,6 +79,13 @@ public sealed class DnaLedgerOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan AnchorMaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Gets or sets a value indicating whether <c>OpenAsync</c> re-checks every record's parent link and chain hash (O(n))
+    /// even when the store persists the Merkle tree (<see cref="IDnaMerkleNodeStore"/>: RocksDB, PostgreSQL). By default such a
+    /// store opens in O(log n): the last record, the tree's right border and the latest checkpoint root are checked, and the full
+    /// audit is <c>DnaVerifier</c>'s job. Stores without stored nodes are always re-checked in full.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool VerifyChainOnOpen { get; set; }
+
     /// <summary>Gets or sets a value indicating whether <c>OpenAsync</c> also verifies every record's Ed25519 signature (slower) in addition to the hash chain.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool VerifySignaturesOnOpen { get; set; }

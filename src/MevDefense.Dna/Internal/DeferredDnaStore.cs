@@ -50,6 +50,18 @@ internal sealed class DeferredDnaStore(Func<CancellationToken, Task<IDnaStore>> 
     public IAsyncEnumerable<DnaAnchorReceipt> ReadAnchorReceiptsAsync(CancellationToken cancellationToken = default) =>
         Forward(s => s.ReadAnchorReceiptsAsync(cancellationToken), cancellationToken);
 
+    /// <summary>Gets the real store once it opened, else <see langword="null"/>.</summary>
+    public IDnaStore? OpenedStore
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _store is { IsCompletedSuccessfully: true } t ? t.Result : null;
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Task<IDnaStore>? store;

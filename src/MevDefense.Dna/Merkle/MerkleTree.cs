@@ -26,6 +26,8 @@ public sealed class MerkleTree
     private ulong _size;
     private ulong _borderSize;
     private ulong _borderValid;
+    private readonly ulong _persistedSize;
+    private readonly MerkleFrontier.NodeReader? _reader;
 
     /// <summary>Initializes a new, empty SHA-256 tree (<see cref="Rfc6962Hasher.Sha256"/>).</summary>
     public MerkleTree()
@@ -44,6 +46,27 @@ public sealed class MerkleTree
         Hasher = hasher;
         _hs = hasher.HashSize;
         _border = new byte[64 * _hs];
+    }
+
+    /// <summary>Initializes a tree of <paramref name="persistedSize"/> leaves whose nodes are stored elsewhere (an
+    /// <see cref="IDnaMerkleNodeStore"/>): only the right border is read now (O(log n)); proofs read older nodes on demand, and
+    /// nodes appended later are kept in memory.</summary>
+    /// <param name="hasher">The hasher (32-byte hashes).</param>
+    /// <param name="persistedSize">The number of stored leaves.</param>
+    /// <param name="reader">Reads a stored node.</param>
+    /// <exception cref="InvalidDataException">A node of the right border is not stored.</exception>
+    internal MerkleTree(IMerkleHasher hasher, ulong persistedSize, MerkleFrontier.NodeReader reader)
+        : this(hasher)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        _reader = reader;
+        _persistedSize = persistedSize;
+        _size = persistedSize;
+        LevelAt(64 - BitOperations.LeadingZeroCount(persistedSize));
+        foreach ((int level, ulong index) in MerkleFrontier.Coordinates(persistedSize))
+        {
+            _levels[level].SetFrontier(index);
+        }
     }
 
     /// <summary>Gets the hasher.</summary>
@@ -212,6 +235,22 @@ public sealed class MerkleTree
         return Split(flat, n);
     }
 
+    /// <summary>Copies a complete node hash (the perfect subtree over leaves [index·2^level, (index+1)·2^level)).</summary>
+    /// <returns><see langword="false"/> when that subtree is not complete in this tree.</returns>
+    internal bool TryGetNode(int level, ulong index, Span<byte> destination)
+    {
+        lock (_lock)
+        {
+            if (level is < 0 or > 63 || level >= _levels.Count || index >= (_size >> level))
+            {
+                return false;
+            }
+
+            _levels[level].Get(index).CopyTo(destination);
+            return true;
+        }
+    }
+
     private static byte[][] Split(byte[] flat, int count)
     {
         int hs = flat.Length / MaxProofHashes;
@@ -228,7 +267,8 @@ public sealed class MerkleTree
     {
         while (_levels.Count <= level)
         {
-            _levels.Add(new Level(_hs));
+            int l = _levels.Count;
+            _levels.Add(new Level(_hs, l, l < 64 ? _persistedSize >> l : 0, _reader));
         }
 
         return _levels[level];
@@ -338,11 +378,27 @@ public sealed class MerkleTree
         }
     }
 
-    /// <summary>One level of node hashes, in chunks of <see cref="ChunkEntries"/> entries.</summary>
-    private sealed class Level(int hashSize)
+    /// <summary>One level of node hashes, in chunks of <see cref="ChunkEntries"/> entries. Nodes below <c>baseIndex</c> are
+    /// stored elsewhere (read through <c>reader</c>; the right-border one is cached); nodes from <c>baseIndex</c> on are in memory.</summary>
+    private sealed class Level(int hashSize, int level, ulong baseIndex, MerkleFrontier.NodeReader? reader)
     {
         private readonly List<byte[]> _chunks = [];
+        private readonly byte[] _scratch = new byte[hashSize];
+        private byte[]? _frontier;
+        private ulong _frontierIndex;
         private ulong _count;
+
+        public void SetFrontier(ulong index)
+        {
+            byte[] hash = new byte[hashSize];
+            if (reader is null || !reader(level, index, hash))
+            {
+                throw new InvalidDataException($"The stored Merkle tree is missing node (level {level}, index {index}) of its right border.");
+            }
+
+            _frontier = hash;
+            _frontierIndex = index;
+        }
 
         public void Add(ReadOnlySpan<byte> hash)
         {
@@ -364,7 +420,26 @@ public sealed class MerkleTree
             _count++;
         }
 
-        public ReadOnlySpan<byte> Get(ulong index) =>
-            _chunks[(int)(index >> ChunkShift)].AsSpan((int)(index & (ChunkEntries - 1)) * hashSize, hashSize);
+        public ReadOnlySpan<byte> Get(ulong index)
+        {
+            if (index >= baseIndex)
+            {
+                ulong i = index - baseIndex;
+                return _chunks[(int)(i >> ChunkShift)].AsSpan((int)(i & (ChunkEntries - 1)) * hashSize, hashSize);
+            }
+
+            if (_frontier is not null && index == _frontierIndex)
+            {
+                return _frontier;
+            }
+
+            // The scratch buffer is valid until the next read of this level (callers hold the tree lock and use it at once).
+            if (reader is null || !reader(level, index, _scratch))
+            {
+                throw new InvalidDataException($"The stored Merkle tree is missing node (level {level}, index {index}).");
+            }
+
+            return _scratch;
+        }
     }
 }

@@ -91,6 +91,12 @@ public sealed class DnaVerifier
             return Bad(expected, expected - 1, "the store head hash does not match the last record");
         }
 
+        if (DnaStoreCapabilities.AsNodeStore(store) is { } nodeStore
+            && await CheckStoredNodesAsync(nodeStore, tree, expected, cancellationToken).ConfigureAwait(false) is { } nodeFailure)
+        {
+            return Bad(expected, nodeFailure.Sequence, nodeFailure.Reason);
+        }
+
         int checkpoints = 0;
         var verifiedCheckpoints = new Dictionary<ulong, DnaCheckpoint>();
         byte[] root = new byte[32];
@@ -147,6 +153,61 @@ public sealed class DnaVerifier
         }
 
         return new DnaVerificationResult(true, expected, null, null, checkpoints, anchors);
+    }
+
+    /// <summary>Compares every stored Merkle node with the tree recomputed from the records: no node may be wrong, missing or extra.</summary>
+    private static async Task<(ulong Sequence, string Reason)?> CheckStoredNodesAsync(IDnaMerkleNodeStore nodeStore, MerkleTree tree, ulong count, CancellationToken cancellationToken)
+    {
+        byte[] recomputed = new byte[32];
+        int level = 0;
+        ulong next = 0; // next expected index at `level`
+        (ulong, string)? Missing(int l, ulong i) => (i << l, $"Merkle node (level {l}, index {i}) is missing from the store");
+        await foreach (DnaMerkleNode node in nodeStore.ReadMerkleNodesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (node.Level > level)
+            {
+                if (next < (count >> level))
+                {
+                    return Missing(level, next);
+                }
+
+                level++;
+                next = 0;
+            }
+
+            if (node.Level < level || node.Index < next)
+            {
+                return (Math.Min(count, node.Index << Math.Min(node.Level, 63)), $"Merkle node (level {node.Level}, index {node.Index}) is stored out of order");
+            }
+
+            if (node.Index > next)
+            {
+                return Missing(level, next);
+            }
+
+            if (!tree.TryGetNode(node.Level, node.Index, recomputed))
+            {
+                return (count, $"Merkle node (level {node.Level}, index {node.Index}) covers records the store does not hold (only {count})");
+            }
+
+            if (!node.Hash.AsSpan().SequenceEqual(recomputed))
+            {
+                ulong first = node.Index << node.Level;
+                return (first, $"stored Merkle node (level {node.Level}, index {node.Index}) over records {first}..{first + (1UL << node.Level) - 1} does not match the records");
+            }
+
+            next++;
+        }
+
+        for (; level < 64 && (count >> level) > 0; level++, next = 0)
+        {
+            if (next < (count >> level))
+            {
+                return Missing(level, next);
+            }
+        }
+
+        return null;
     }
 
     private static DnaVerificationResult Bad(ulong count, ulong? sequence, string failure, int checkpoints = 0, int anchors = 0) =>

@@ -1,3 +1,4 @@
+using MevDefense.Dna.Merkle;
 using MevDefense.Dna.Stores;
 using Microsoft.Extensions.Time.Testing;
 
@@ -266,11 +267,141 @@ public abstract class DnaStoreConformanceTests : IAsyncLifetime
     }
 
     /// <summary>Creates a store that the test class disposes at the end.</summary>
+    [StoreFact]
+    public async Task Reopen_LedgerRootsAndProofs_AreIdentical_AndMatchARebuiltTree()
+    {
+        IDnaStore store = await NewAsync();
+        using DnaSigner signer = DnaSigner.FromSeed(LedgerHarness.Seed(5));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+        var options = new DnaLedgerOptions { CheckpointEveryRecords = 16 };
+        const int N = 45;
+        var roots = new List<Hash>();
+        var inclusion = new Dictionary<(ulong, ulong), byte[][]>();
+        var consistency = new Dictionary<(ulong, ulong), byte[][]>();
+        await using (var ledger = new DnaLedger(store, signer, options, time))
+        {
+            await ledger.OpenAsync();
+            for (int i = 0; i < N; i++)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(2));
+                await ledger.AppendAsync(LedgerHarness.SampleDraft(i));
+            }
+
+            for (ulong size = 0; size <= N; size++)
+            {
+                roots.Add(ledger.GetRootHash(size));
+            }
+
+            foreach ((ulong index, ulong size) in ProofPoints(N))
+            {
+                inclusion[(index, size)] = ledger.GetInclusionProof(index, size);
+                consistency[(index + 1, size)] = ledger.GetConsistencyProof(index + 1, size);
+            }
+        }
+
+        IDnaStore reopened = IsPersistent ? await ReopenAsync(store) : store;
+        if (IsPersistent)
+        {
+            _disposables.Add(reopened);
+        }
+        await using (var ledger = new DnaLedger(reopened, signer, options, time))
+        {
+            await ledger.OpenAsync();
+            Assert.Equal((ulong)N, ledger.Count);
+            for (ulong size = 0; size <= N; size++)
+            {
+                Assert.Equal(roots[(int)size], ledger.GetRootHash(size));
+            }
+
+            foreach ((ulong index, ulong size) in ProofPoints(N))
+            {
+                Assert.Equal(inclusion[(index, size)], ledger.GetInclusionProof(index, size));
+                Assert.Equal(consistency[(index + 1, size)], ledger.GetConsistencyProof(index + 1, size));
+                Assert.True(MerkleVerifier.VerifyInclusion(Rfc6962Hasher.Sha256, index, size, LeafHash((await reopened.GetBySequenceAsync(index))!), ledger.GetInclusionProof(index, size).SelectMany(h => h).ToArray(), roots[(int)size].AsSpan()));
+            }
+
+            // The reopened tree keeps growing exactly like a tree rebuilt from all the records.
+            for (int i = N; i < N + 20; i++)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(2));
+                await ledger.AppendAsync(LedgerHarness.SampleDraft(i));
+            }
+
+            var rebuilt = new MerkleTree(Rfc6962Hasher.Sha256);
+            await foreach (DnaStoredRecord raw in reopened.ReadRawRangeAsync(0, int.MaxValue))
+            {
+                rebuilt.AppendLeaf(raw.Bytes.Span);
+            }
+
+            Assert.Equal((ulong)(N + 20), rebuilt.Size);
+            for (ulong size = 1; size <= N + 20; size++)
+            {
+                byte[] root = new byte[32];
+                rebuilt.GetRootHash(size, root);
+                Assert.Equal(new Hash(root), ledger.GetRootHash(size));
+                Assert.Equal(rebuilt.GetInclusionProof(size - 1, size), ledger.GetInclusionProof(size - 1, size));
+                Assert.Equal(rebuilt.GetInclusionProof(size / 3, size), ledger.GetInclusionProof(size / 3, size));
+            }
+        }
+
+        DnaVerificationResult ok = await new DnaVerifier([signer.PublicKey], options.Origin).VerifyAsync(reopened);
+        Assert.True(ok.IsValid, ok.Failure);
+    }
+
+    [StoreFact]
+    public async Task StoredMerkleNodes_AreExactlyTheCompleteSubtreesOfTheRecords()
+    {
+        IDnaStore store = await NewAsync();
+        if (store is not IDnaMerkleNodeStore nodes)
+        {
+            return; // this store does not persist nodes; the ledger rebuilds the tree on open
+        }
+
+        DecisionRecord[] records = await SealAsync(store, 27);
+        var tree = new MerkleTree(Rfc6962Hasher.Sha256);
+        foreach (DecisionRecord r in records)
+        {
+            tree.AppendLeaf(r.ToCanonicalBytes());
+        }
+
+        List<DnaMerkleNode> stored = await nodes.ReadMerkleNodesAsync().ToListAsync();
+        Assert.Equal((2 * 27) - System.Numerics.BitOperations.PopCount(27UL), stored.Count);
+        byte[] expected = new byte[32];
+        byte[] read = new byte[32];
+        foreach (DnaMerkleNode node in stored)
+        {
+            Assert.True(tree.TryGetNode(node.Level, node.Index, expected));
+            Assert.Equal(new Hash(expected), node.Hash);
+            Assert.True(nodes.TryReadMerkleNode(node.Level, node.Index, read));
+            Assert.Equal(expected, read);
+        }
+
+        Assert.False(nodes.TryReadMerkleNode(0, 27, read));
+        Assert.False(nodes.TryReadMerkleNode(3, 3, read)); // leaves 24..31: incomplete at 27
+    }
+
     protected async Task<IDnaStore> NewAsync()
     {
         IDnaStore store = await CreateStoreAsync();
         _disposables.Add(store);
         return store;
+    }
+
+    private static IEnumerable<(ulong Index, ulong Size)> ProofPoints(ulong n)
+    {
+        for (ulong size = 1; size <= n; size += 3)
+        {
+            yield return (0, size);
+            yield return (size - 1, size);
+            yield return (size / 2, size);
+        }
+    }
+
+    private static byte[] LeafHash(DecisionRecord r)
+    {
+        byte[] leaf = new byte[32];
+        Rfc6962Hasher.Sha256.HashLeaf(r.ToCanonicalBytes(), leaf);
+        return leaf;
     }
 
     private static DnaCheckpoint Checkpoint(ulong size) =>

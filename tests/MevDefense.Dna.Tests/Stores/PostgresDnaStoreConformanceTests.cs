@@ -31,7 +31,7 @@ public sealed class PostgresDnaStoreConformanceTests : DnaStoreConformanceTests
         }
 
         await using NpgsqlDataSource ds = NpgsqlDataSource.Create(ConnectionString);
-        foreach (string table in new[] { "records", "record_txs", "checkpoints", "anchors", "heads" })
+        foreach (string table in new[] { "records", "record_txs", "checkpoints", "anchors", "merkle_nodes", "heads" })
         {
             await using NpgsqlCommand cmd = ds.CreateCommand($"DELETE FROM mevdefense_dna.{table} WHERE chain_id = ANY($1)");
             cmd.Parameters.Add(new NpgsqlParameter { Value = _chains.Values.Distinct().ToArray() });
@@ -100,6 +100,37 @@ public sealed class PostgresDnaStoreConformanceTests : DnaStoreConformanceTests
         DnaVerificationResult result = await new DnaVerifier([signer.PublicKey], new DnaLedgerOptions().Origin).VerifyAsync(store);
         Assert.False(result.IsValid);
         Assert.Equal(4UL, result.FirstBadSequence);
+    }
+
+    [StoreFact]
+    public async Task TamperedMerkleNode_IsDetectedByVerify_AndOnOpenWhenOnTheBorder()
+    {
+        var store = (PostgresDnaStore)await NewAsync();
+        using DnaSigner signer = DnaSigner.FromSeed(LedgerHarness.Seed(31));
+        var options = new DnaLedgerOptions { CheckpointEveryRecords = 0 };
+        await using (var ledger = new DnaLedger(store, signer, options, new FakeTimeProvider()))
+        {
+            await ledger.OpenAsync();
+            for (int i = 0; i < 12; i++)
+            {
+                await ledger.AppendAsync(LedgerHarness.SampleDraft(i));
+            }
+
+            await ledger.CheckpointAsync();
+        }
+
+        // An interior node away from the border: open is O(log n) and does not read it; verify recomputes it.
+        await store.TamperPutNodeAsync(1, 1, new byte[32]);
+        DnaVerificationResult result = await new DnaVerifier([signer.PublicKey], options.Origin).VerifyAsync(store);
+        Assert.False(result.IsValid);
+        Assert.Equal(2UL, result.FirstBadSequence);
+        Assert.Contains("Merkle node (level 1, index 1)", result.Failure, StringComparison.Ordinal);
+
+        // A border node (size 12 = 8 + 4: node (2, 2) covers records 8..11): the ledger refuses to open.
+        await store.TamperPutNodeAsync(2, 2, new byte[32]);
+        await using var reopened = new DnaLedger(store, signer, options, new FakeTimeProvider());
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => reopened.OpenAsync());
+        Assert.Contains("sequence", ex.Message, StringComparison.Ordinal);
     }
 
     protected override async Task<IDnaStore> CreateStoreAsync()

@@ -68,6 +68,64 @@ public sealed class RocksDbDnaStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task TamperedMerkleNodes_VerifyNamesFirstCoveredSequence_BorderNodeFailsOpen_MissingNodesRebuilt()
+    {
+        using DnaSigner signer = DnaSigner.FromSeed(LedgerHarness.Seed(42));
+        var options = new DnaLedgerOptions { CheckpointEveryRecords = 0 };
+        Hash root;
+        await using (RocksDbDnaStore store = await RocksDbDnaStore.OpenAsync(_dir))
+        {
+            await using var ledger = new DnaLedger(store, signer, options, new FakeTimeProvider());
+            await ledger.OpenAsync();
+            for (int i = 0; i < 12; i++)
+            {
+                await ledger.AppendAsync(LedgerHarness.SampleDraft(i));
+            }
+
+            root = (await ledger.CheckpointAsync()).RootHash;
+            store.TamperPutNode(1, 1, new byte[32]); // covers records 2..3, not on the border of size 12
+        }
+
+        await using (RocksDbDnaStore store = await RocksDbDnaStore.OpenAsync(_dir))
+        {
+            // O(log n) open does not read that node; verify recomputes every node.
+            await using (var ledger = new DnaLedger(store, signer, options, new FakeTimeProvider()))
+            {
+                await ledger.OpenAsync();
+                Assert.Equal(root, ledger.GetRootHash(12));
+            }
+
+            DnaVerificationResult result = await new DnaVerifier([signer.PublicKey], options.Origin).VerifyAsync(store);
+            Assert.False(result.IsValid);
+            Assert.Equal(2UL, result.FirstBadSequence);
+            Assert.Contains("Merkle node (level 1, index 1)", result.Failure, StringComparison.Ordinal);
+
+            store.TamperDeleteNode(1, 1);
+            result = await new DnaVerifier([signer.PublicKey], options.Origin).VerifyAsync(store);
+            Assert.Equal(2UL, result.FirstBadSequence);
+            Assert.Contains("missing", result.Failure, StringComparison.Ordinal);
+
+            // Size 12 = 8 + 4: node (2, 2) over records 8..11 is on the border, so a wrong one stops the ledger from opening.
+            store.TamperPutNode(2, 2, new byte[32]);
+            await using var broken = new DnaLedger(store, signer, options, new FakeTimeProvider());
+            InvalidDataException ex = await Assert.ThrowsAsync<InvalidDataException>(() => broken.OpenAsync());
+            Assert.Contains("checkpoint", ex.Message, StringComparison.Ordinal);
+
+            // A border node that is missing (a store written before nodes were kept) makes the store rebuild all nodes from the records.
+            store.TamperDeleteNode(2, 2);
+        }
+
+        await using (RocksDbDnaStore store = await RocksDbDnaStore.OpenAsync(_dir))
+        {
+            DnaVerificationResult result = await new DnaVerifier([signer.PublicKey], options.Origin).VerifyAsync(store);
+            Assert.True(result.IsValid, result.Failure);
+            await using var ledger = new DnaLedger(store, signer, options, new FakeTimeProvider());
+            await ledger.OpenAsync();
+            Assert.Equal(root, ledger.GetRootHash(12));
+        }
+    }
+
+    [Fact]
     public async Task DeletingTheLastRecord_MakesOpenFailWithInconsistentHead()
     {
         using DnaSigner signer = DnaSigner.FromSeed(LedgerHarness.Seed(41));

@@ -2,6 +2,7 @@ using System.Data;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using MevDefense.Dna.Internal;
+using MevDefense.Dna.Merkle;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -21,13 +22,14 @@ namespace MevDefense.Dna.Stores;
 /// <para>A failed commit is surfaced as <see cref="IOException"/>; when the connection broke during the commit, the outcome is
 /// unknown to the caller, so the ledger faults and must be reopened, which re-reads the chain from the database.</para>
 /// </remarks>
-public sealed partial class PostgresDnaStore : IDnaStore
+public sealed partial class PostgresDnaStore : IDnaStore, IDnaMerkleNodeStore
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
     private readonly string _chain;
     private readonly string _s;
     private int _disposed;
+    private MerkleFrontier? _frontier; // the frontier after the last commit by this process (reused when no other writer appended since)
 
     private PostgresDnaStore(NpgsqlDataSource dataSource, bool ownsDataSource, string chainId, string schema)
     {
@@ -116,6 +118,7 @@ public sealed partial class PostgresDnaStore : IDnaStore
             }
         }
 
+        MerkleFrontier? staged = null;
         await RunWriteAsync(async (conn, tx, ct) =>
         {
             (long count, _) = await LockHeadAsync(conn, tx, ct).ConfigureAwait(false);
@@ -151,12 +154,31 @@ public sealed partial class PostgresDnaStore : IDnaStore
                 await index.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
 
+            // The Merkle nodes completed by this batch, in the same transaction (the frontier is O(log n) rows).
+            MerkleFrontier frontier = (await LoadFrontierAsync(conn, tx, (ulong)count, ct).ConfigureAwait(false)).Clone();
+            var nodeLevels = new List<short>(2 * n);
+            var nodeIndexes = new List<long>(2 * n);
+            var nodeHashes = new List<byte[]>(2 * n);
+            MerkleFrontier.NodeSink sink = (level, index, hash) =>
+            {
+                nodeLevels.Add((short)level);
+                nodeIndexes.Add((long)index);
+                nodeHashes.Add(hash.ToArray());
+            };
+            foreach (byte[] b in bytes)
+            {
+                frontier.AppendLeaf(b, sink);
+            }
+
+            await InsertNodesAsync(conn, tx, nodeLevels, nodeIndexes, nodeHashes, ct).ConfigureAwait(false);
             await using var head = new NpgsqlCommand($"UPDATE {_s}.heads SET count = $2, last_hash = $3 WHERE chain_id = $1", conn, tx);
             head.Parameters.Add(new NpgsqlParameter { Value = _chain });
             head.Parameters.Add(new NpgsqlParameter { Value = count + n });
             head.Parameters.Add(new NpgsqlParameter { Value = hashes[^1] });
             await head.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            staged = frontier;
         }, cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _frontier, staged);
     }
 
     /// <inheritdoc/>
@@ -353,6 +375,60 @@ public sealed partial class PostgresDnaStore : IDnaStore
         }
     }
 
+    /// <inheritdoc/>
+    public bool TryReadMerkleNode(int level, ulong index, Span<byte> destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        using NpgsqlCommand cmd = _dataSource.CreateCommand($"SELECT hash FROM {_s}.merkle_nodes WHERE chain_id = $1 AND level = $2 AND idx = $3");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = _chain });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (short)level });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = unchecked((long)index) });
+        try
+        {
+            if (cmd.ExecuteScalar() is not byte[] { Length: Hash.Size } hash)
+            {
+                return false;
+            }
+
+            hash.CopyTo(destination);
+            return true;
+        }
+        catch (NpgsqlException ex) when (ex is not PostgresException || ex.IsTransient)
+        {
+            throw new IOException("The Decision DNA PostgreSQL store failed to read a Merkle node.", ex);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<DnaMerkleNode> ReadMerkleNodesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        await using NpgsqlCommand cmd = _dataSource.CreateCommand($"SELECT level, idx, hash FROM {_s}.merkle_nodes WHERE chain_id = $1 ORDER BY level, idx");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = _chain });
+        await using NpgsqlDataReader reader = await ExecuteReaderAsync(cmd, cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            byte[] hash = (byte[])reader[2];
+            if (hash.Length != Hash.Size)
+            {
+                throw new FormatException($"A stored Merkle node hash has {hash.Length} bytes, expected {Hash.Size}.");
+            }
+
+            yield return new DnaMerkleNode(reader.GetInt16(0), unchecked((ulong)reader.GetInt64(1)), new Hash(hash));
+        }
+    }
+
+    /// <summary>Test hook: overwrites a stored Merkle node.</summary>
+    internal async Task TamperPutNodeAsync(int level, ulong index, byte[] hash)
+    {
+        await using NpgsqlCommand cmd = _dataSource.CreateCommand($"UPDATE {_s}.merkle_nodes SET hash = $4 WHERE chain_id = $1 AND level = $2 AND idx = $3");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = _chain });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (short)level });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (long)index });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = hash });
+        await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
     /// <summary>Test hook: overwrites the stored bytes of a record (simulates tampering by a database user).</summary>
     internal async Task TamperPutAsync(ulong sequence, byte[] bytes)
     {
@@ -394,6 +470,7 @@ public sealed partial class PostgresDnaStore : IDnaStore
                 CREATE TABLE IF NOT EXISTS {s}.anchors (
                     chain_id text NOT NULL, checkpoint_size bigint NOT NULL, tx_signature bytea NOT NULL, root bytea NOT NULL,
                     slot bigint NOT NULL, memo text NOT NULL, block_time timestamptz, PRIMARY KEY (chain_id, checkpoint_size, tx_signature));
+                CREATE TABLE IF NOT EXISTS {s}.merkle_nodes (chain_id text NOT NULL, level smallint NOT NULL, idx bigint NOT NULL, hash bytea NOT NULL, PRIMARY KEY (chain_id, level, idx));
                 """,
                 conn,
                 tx);
@@ -406,6 +483,107 @@ public sealed partial class PostgresDnaStore : IDnaStore
         DnaStoreHead head = await store.GetHeadAsync(cancellationToken).ConfigureAwait(false);
         DnaStoreLog.StoreOpened(logger ?? NullLogger.Instance, "postgres:" + options.ChainId, head.Count);
         return store;
+    }
+
+    /// <summary>The frontier at <paramref name="count"/> (caller holds the head lock): the cached one when no other writer appended,
+    /// else O(log n) stored rows, else (a chain written before nodes were stored) rebuilt from the records and stored, once.</summary>
+    private async Task<MerkleFrontier> LoadFrontierAsync(NpgsqlConnection conn, NpgsqlTransaction tx, ulong count, CancellationToken ct)
+    {
+        if (Volatile.Read(ref _frontier) is { } cached && cached.Size == count)
+        {
+            return cached;
+        }
+
+        var wanted = MerkleFrontier.Coordinates(count).ToList();
+        var found = new Dictionary<(int, ulong), byte[]>();
+        if (wanted.Count > 0)
+        {
+            await using var cmd = new NpgsqlCommand(
+                $"SELECT n.level, n.idx, n.hash FROM {_s}.merkle_nodes n JOIN unnest($2::smallint[], $3::bigint[]) AS w(level, idx) ON n.level = w.level AND n.idx = w.idx WHERE n.chain_id = $1",
+                conn,
+                tx);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = _chain });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(w => (short)w.Level).ToArray() });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(w => (long)w.Index).ToArray() });
+            await using NpgsqlDataReader reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                found[(reader.GetInt16(0), (ulong)reader.GetInt64(1))] = (byte[])reader[2];
+            }
+        }
+
+        MerkleFrontier? loaded = MerkleFrontier.Load(Rfc6962Hasher.Sha256, count, (level, index, destination) =>
+        {
+            if (!found.TryGetValue((level, index), out byte[]? h) || h.Length != Hash.Size)
+            {
+                return false;
+            }
+
+            h.CopyTo(destination);
+            return true;
+        });
+        return loaded ?? await RebuildNodesAsync(conn, tx, count, ct).ConfigureAwait(false);
+    }
+
+    private async Task<MerkleFrontier> RebuildNodesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, ulong count, CancellationToken ct)
+    {
+        await using (var clear = new NpgsqlCommand($"DELETE FROM {_s}.merkle_nodes WHERE chain_id = $1", conn, tx))
+        {
+            clear.Parameters.Add(new NpgsqlParameter { Value = _chain });
+            await clear.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        var frontier = new MerkleFrontier(Rfc6962Hasher.Sha256);
+        var levels = new List<short>();
+        var indexes = new List<long>();
+        var hashes = new List<byte[]>();
+        MerkleFrontier.NodeSink sink = (level, index, hash) =>
+        {
+            levels.Add((short)level);
+            indexes.Add((long)index);
+            hashes.Add(hash.ToArray());
+        };
+        await using (var read = new NpgsqlCommand($"SELECT sequence, bytes FROM {_s}.records WHERE chain_id = $1 AND sequence < $2 ORDER BY sequence", conn, tx))
+        {
+            read.Parameters.Add(new NpgsqlParameter { Value = _chain });
+            read.Parameters.Add(new NpgsqlParameter { Value = (long)count });
+            await using NpgsqlDataReader reader = await read.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                if ((ulong)reader.GetInt64(0) != frontier.Size)
+                {
+                    throw new InvalidDataException($"Chain '{_chain}' is missing record {frontier.Size}; its Merkle nodes cannot be rebuilt.");
+                }
+
+                frontier.AppendLeaf((byte[])reader[1], sink);
+            }
+        }
+
+        if (frontier.Size != count)
+        {
+            throw new InvalidDataException($"Chain '{_chain}' holds {frontier.Size} records but its head says {count}.");
+        }
+
+        await InsertNodesAsync(conn, tx, levels, indexes, hashes, ct).ConfigureAwait(false);
+        return frontier;
+    }
+
+    private async Task InsertNodesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<short> levels, List<long> indexes, List<byte[]> hashes, CancellationToken ct)
+    {
+        if (levels.Count == 0)
+        {
+            return;
+        }
+
+        await using var insert = new NpgsqlCommand(
+            $"INSERT INTO {_s}.merkle_nodes (chain_id, level, idx, hash) SELECT $1, * FROM unnest($2::smallint[], $3::bigint[], $4::bytea[])",
+            conn,
+            tx);
+        insert.Parameters.Add(new NpgsqlParameter { Value = _chain });
+        insert.Parameters.Add(new NpgsqlParameter { Value = levels.ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = indexes.ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = hashes.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     private async Task<(long Count, byte[] LastHash)> LockHeadAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using System.Buffers.Binary;
 using MevDefense.Dna.Internal;
+using MevDefense.Dna.Merkle;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RocksDbSharp;
@@ -20,8 +22,10 @@ namespace MevDefense.Dna.Stores;
 /// store becomes faulted: later writes fail too (as PostgreSQL does after a failed fsync, a failed sync is never retried). Dispose it
 /// and open it again; RocksDB recovers the WAL to a consistent prefix of batches.</para>
 /// </remarks>
-public sealed class RocksDbDnaStore : IDnaStore
+public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore
 {
+    private const string NodesCf = "nodes";
+    private const int RebuildBatch = 16384;
     private const string RecordsCf = "records";
     private const string IdsCf = "ids";
     private const string SlotsCf = "slots";
@@ -39,6 +43,7 @@ public sealed class RocksDbDnaStore : IDnaStore
     private readonly ColumnFamilyHandle _checkpoints;
     private readonly ColumnFamilyHandle _anchors;
     private readonly ColumnFamilyHandle _meta;
+    private readonly ColumnFamilyHandle _nodes;
     private readonly WriteOptions _writeOptions;
     private readonly RocksDbDnaStoreOptions _options;
     private readonly ILogger _logger;
@@ -46,6 +51,7 @@ public sealed class RocksDbDnaStore : IDnaStore
     private readonly string _name;
     private Task _writer = Task.CompletedTask;
     private volatile HeadState _head;
+    private MerkleFrontier _frontier = new(Rfc6962Hasher.Sha256);
     private ulong _latestCheckpointSize;
     private bool _hasCheckpoint;
     private volatile Exception? _fault;
@@ -65,6 +71,7 @@ public sealed class RocksDbDnaStore : IDnaStore
         _checkpoints = db.GetColumnFamily(CheckpointsCf);
         _anchors = db.GetColumnFamily(AnchorsCf);
         _meta = db.GetColumnFamily(MetaCf);
+        _nodes = db.GetColumnFamily(NodesCf);
         _writeOptions = new WriteOptions().SetSync(options.Sync);
         _queue = Channel.CreateBounded<WriteOp>(new BoundedChannelOptions(options.QueueCapacity)
         {
@@ -111,7 +118,7 @@ public sealed class RocksDbDnaStore : IDnaStore
         cancellationToken.ThrowIfCancellationRequested();
         Directory.CreateDirectory(options.Path);
         var cfs = new ColumnFamilies();
-        foreach (string name in new[] { RecordsCf, IdsCf, SlotsCf, TxsCf, CheckpointsCf, AnchorsCf, MetaCf })
+        foreach (string name in new[] { RecordsCf, IdsCf, SlotsCf, TxsCf, CheckpointsCf, AnchorsCf, MetaCf, NodesCf })
         {
             cfs.Add(name, new ColumnFamilyOptions());
         }
@@ -297,6 +304,33 @@ public sealed class RocksDbDnaStore : IDnaStore
         }
     }
 
+    /// <inheritdoc/>
+    public bool TryReadMerkleNode(int level, ulong index, Span<byte> destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return TryReadMerkleNodeCore(level, index, destination);
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<DnaMerkleNode> ReadMerkleNodesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        await Task.CompletedTask.ConfigureAwait(false);
+        using Iterator it = _db.NewIterator(_nodes);
+        for (it.SeekToFirst(); it.Valid(); it.Next())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ReadOnlySpan<byte> key = it.GetKeySpan();
+            ReadOnlySpan<byte> value = it.GetValueSpan();
+            if (key.Length != 9 || value.Length != Hash.Size)
+            {
+                throw new FormatException($"A stored Merkle node entry has a {key.Length}-byte key and a {value.Length}-byte value (expected 9 and {Hash.Size}).");
+            }
+
+            yield return new DnaMerkleNode(key[0], BinaryPrimitives.ReadUInt64BigEndian(key[1..]), new Hash(value));
+        }
+    }
+
     /// <summary>Completes the queue, waits for the writer to finish everything already queued, and closes the database.</summary>
     /// <returns>A task that completes when the store is closed.</returns>
     public async ValueTask DisposeAsync()
@@ -316,6 +350,12 @@ public sealed class RocksDbDnaStore : IDnaStore
 
     /// <summary>Test hook: deletes the entry under a sequence key, bypassing the writer.</summary>
     internal void TamperDelete(ulong sequence) => _db.Remove(DnaStoreCodec.SequenceKey(sequence), _records, _writeOptions);
+
+    /// <summary>Test hook: overwrites a stored Merkle node, bypassing the writer.</summary>
+    internal void TamperPutNode(int level, ulong index, byte[] hash) => _db.Put(NodeKey(level, index), hash, _nodes, _writeOptions);
+
+    /// <summary>Test hook: deletes a stored Merkle node, bypassing the writer.</summary>
+    internal void TamperDeleteNode(int level, ulong index) => _db.Remove(NodeKey(level, index), _nodes, _writeOptions);
 
     /// <summary>Test hook: reads the bytes under a sequence key.</summary>
     internal byte[]? TamperRead(ulong sequence) => _db.Get(DnaStoreCodec.SequenceKey(sequence), _records);
@@ -354,6 +394,7 @@ public sealed class RocksDbDnaStore : IDnaStore
         }
 
         _head = new HeadState(h);
+        _frontier = MerkleFrontier.Load(Rfc6962Hasher.Sha256, h.Count, TryReadMerkleNodeCore) ?? RebuildNodes(h.Count);
         using Iterator cp = _db.NewIterator(_checkpoints);
         cp.SeekToLast();
         if (cp.Valid())
@@ -361,6 +402,64 @@ public sealed class RocksDbDnaStore : IDnaStore
             _hasCheckpoint = true;
             _latestCheckpointSize = DnaStoreCodec.ReadSequenceKey(cp.GetKeySpan());
         }
+    }
+
+    private bool TryReadMerkleNodeCore(int level, ulong index, Span<byte> destination)
+    {
+        byte[] buffer = new byte[Hash.Size];
+        if (_db.Get(NodeKey(level, index), buffer, 0, buffer.Length, _nodes) != Hash.Size)
+        {
+            return false;
+        }
+
+        buffer.CopyTo(destination);
+        return true;
+    }
+
+    /// <summary>Writes the Merkle nodes of a store created before nodes were persisted (once, O(n)); later opens read O(log n) nodes.</summary>
+    private MerkleFrontier RebuildNodes(ulong count)
+    {
+        var frontier = new MerkleFrontier(Rfc6962Hasher.Sha256);
+        var batch = new WriteBatch();
+        try
+        {
+            MerkleFrontier.NodeSink sink = (level, index, hash) => batch.Put(NodeKey(level, index), hash, _nodes);
+            using Iterator it = _db.NewIterator(_records);
+            for (it.SeekToFirst(); it.Valid() && frontier.Size < count; it.Next())
+            {
+                if (DnaStoreCodec.ReadSequenceKey(it.GetKeySpan()) != frontier.Size)
+                {
+                    throw new InvalidDataException($"The Decision DNA store at '{_options.Path}' is missing record {frontier.Size}; its Merkle nodes cannot be rebuilt.");
+                }
+
+                frontier.AppendLeaf(it.GetValueSpan(), sink);
+                if (batch.Count() >= RebuildBatch)
+                {
+                    _db.Write(batch, _writeOptions);
+                    batch.Dispose();
+                    batch = new WriteBatch();
+                }
+            }
+
+            if (batch.Count() > 0)
+            {
+                _db.Write(batch, _writeOptions);
+            }
+        }
+        finally
+        {
+            batch.Dispose();
+        }
+
+        return frontier;
+    }
+
+    private static byte[] NodeKey(int level, ulong index)
+    {
+        byte[] key = new byte[9];
+        key[0] = (byte)level;
+        BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(1), index);
+        return key;
     }
 
     private async Task WriterLoopAsync()
@@ -410,6 +509,8 @@ public sealed class RocksDbDnaStore : IDnaStore
         var accepted = new List<WriteOp>(ops.Count);
         HashSet<Guid>? batchIds = null;
         using var batch = new WriteBatch();
+        MerkleFrontier? frontier = null;
+        MerkleFrontier.NodeSink? nodeSink = null;
         foreach (WriteOp op in ops)
         {
             switch (op)
@@ -421,9 +522,18 @@ public sealed class RocksDbDnaStore : IDnaStore
                         continue;
                     }
 
+                    frontier ??= _frontier.Clone();
+                    nodeSink ??= (level, index, hash) =>
+                    {
+                        Span<byte> key = stackalloc byte[9];
+                        key[0] = (byte)level;
+                        BinaryPrimitives.WriteUInt64BigEndian(key[1..], index);
+                        batch.Put(key, hash, _nodes);
+                    };
                     for (int i = 0; i < append.Records.Length; i++)
                     {
                         DecisionRecord r = append.Records[i];
+                        frontier.AppendLeaf(append.Bytes[i], nodeSink);
                         byte[] seqKey = DnaStoreCodec.SequenceKey(r.Sequence);
                         batch.Put(seqKey, append.Bytes[i], _records);
                         batch.Put(DnaStoreCodec.IdKey(r.Id), seqKey, _ids);
@@ -492,6 +602,11 @@ public sealed class RocksDbDnaStore : IDnaStore
         }
 
         _head = new HeadState(new DnaStoreHead(next, last));
+        if (frontier is not null)
+        {
+            _frontier = frontier;
+        }
+
         _hasCheckpoint = hasCheckpoint;
         _latestCheckpointSize = checkpointSize;
         foreach (WriteOp op in accepted)
