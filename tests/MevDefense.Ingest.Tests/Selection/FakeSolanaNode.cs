@@ -48,6 +48,9 @@ internal sealed class FakeSolanaNode : IAsyncDisposable
     /// <summary>Gets or sets how many epochs past the current one the node has a schedule for.</summary>
     public ulong EpochsAhead { get; set; } = 1;
 
+    /// <summary>Gets or sets a leader that replaces the rotation for every slot (e.g. a fixture's signer).</summary>
+    public Pubkey? SingleLeader { get; set; }
+
     public static Pubkey ExpectedLeader(ulong slot) => Leaders[(int)(slot / 4 % 3)];
 
     public static async Task<FakeSolanaNode> StartAsync()
@@ -149,6 +152,12 @@ internal sealed class FakeSolanaNode : IAsyncDisposable
                 if (askedEpoch > epoch + EpochsAhead)
                 {
                     result = "null";
+                    break;
+                }
+
+                if (SingleLeader is { } single)
+                {
+                    result = "{\"" + single + "\":[" + string.Join(',', Enumerable.Range(0, (int)SlotsPerEpoch)) + "]}";
                     break;
                 }
 
