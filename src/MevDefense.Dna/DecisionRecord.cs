@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
 using System.Globalization;
+using System.Numerics;
+using System.Text;
 using Google.Protobuf;
 using MevDefense.Dna.Internal;
 using MevDefense.Dna.Internal.Protos;
@@ -33,6 +36,9 @@ public sealed class DecisionRecord
     private readonly DateTimeOffset _timestamp;
     private readonly double _confidence;
     private byte[]? _canonical;
+    private byte[]? _leafHash;
+    private Hash _chainHash;
+    private Signature _signature;
 
     /// <summary>Gets the record id: a UUIDv7 (time-ordered) "decision fingerprint".</summary>
     public required Guid Id { get; init; }
@@ -86,10 +92,10 @@ public sealed class DecisionRecord
     public string KeyId { get; init; } = string.Empty;
 
     /// <summary>Gets the chain hash: Blake3 over the domain tag, <see cref="ParentHash"/> and the body bytes.</summary>
-    public Hash ChainHash { get; init; }
+    public Hash ChainHash { get => _chainHash; init => _chainHash = value; }
 
     /// <summary>Gets the Ed25519 signature over <see cref="ChainHash"/>.</summary>
-    public Signature Signature { get; init; }
+    public Signature Signature { get => _signature; init => _signature = value; }
 
     /// <summary>Gets a value indicating whether the record carries a chain hash and a signature.</summary>
     public bool IsSealed => !ChainHash.IsZero && !Signature.IsZero;
@@ -158,6 +164,232 @@ public sealed class DecisionRecord
     /// <summary>Returns the cached canonical bytes (callers must not mutate).</summary>
     internal byte[] GetCanonicalBytesCached() => _canonical ??= ToMessage(includeSeal: true).ToByteArray();
 
+    /// <summary>Returns the cached RFC 6962 leaf hash <c>SHA-256(0x00 ‖ canonical bytes)</c> (computed once, shared by the store and the ledger's tree).</summary>
+    internal ReadOnlySpan<byte> GetLeafHashCached()
+    {
+        if (_leafHash is null)
+        {
+            byte[] leaf = new byte[Hash.Size];
+            Merkle.Rfc6962Hasher.Sha256.HashLeaf(GetCanonicalBytesCached(), leaf);
+            _leafHash = leaf;
+        }
+
+        return _leafHash;
+    }
+
+    /// <summary>Computes the size of the body bytes (canonical encoding without the seal fields), validating every field.</summary>
+    /// <exception cref="ArgumentException">A field is out of range.</exception>
+    internal int ComputeBodySize()
+    {
+        Validate();
+        int size = 0;
+        size += 1 + 1 + 16; // id
+        size += Sequence != 0 ? 1 + VarintSize(Sequence) : 0;
+        size += 1 + StringSize(EventType);
+        size += Slot != 0 ? 1 + VarintSize(Slot) : 0;
+        size += _transactions.Count * (1 + 1 + Signature.Size);
+        size += Attacker is not null ? 1 + 1 + Pubkey.Size : 0;
+        size += _victims.Count * (1 + 1 + Pubkey.Size);
+        size += Pool is not null ? 1 + 1 + Pubkey.Size : 0;
+        Span<char> text = stackalloc char[64];
+        foreach (DecisionAmount amount in _amounts)
+        {
+            int inner = 1 + StringSize(amount.Name);
+            int valueLength = AmountText(amount.Value, text).Length;
+            inner += valueLength == 0 ? 0 : 1 + VarintSize((ulong)valueLength) + valueLength; // invariant decimal text is ASCII
+            size += 1 + VarintSize((ulong)inner) + inner;
+        }
+
+        size += _confidence != 0d ? 1 + 8 : 0;
+        size += Detector.Length != 0 ? 1 + StringSize(Detector) : 0;
+        size += ModelVersion is { Length: > 0 } mv ? 1 + StringSize(mv) : 0;
+        size += InputFingerprint.Length != 0 ? 1 + 1 + InputFingerprint.Length : 0;
+        long ticks = _timestamp.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        size += ticks != 0 ? 1 + VarintSize(unchecked((ulong)ticks)) : 0;
+        size += Payload.Length != 0 ? 1 + VarintSize((ulong)Payload.Length) + Payload.Length : 0;
+        size += 2 + 1 + Hash.Size; // parent hash (always 32 bytes)
+        size += KeyId.Length != 0 ? 2 + 1 + DnaKeyIds.Size : 0;
+        return size;
+    }
+
+    /// <summary>Writes the body bytes: byte-identical to Google.Protobuf's encoding of <see cref="ToMessage"/> without the seal fields
+    /// (proto3 field order, defaults omitted), but straight into <paramref name="destination"/> with no intermediate objects.</summary>
+    /// <param name="destination">Exactly <see cref="ComputeBodySize"/> bytes or more.</param>
+    /// <returns>The number of bytes written.</returns>
+    internal int WriteBody(Span<byte> destination)
+    {
+        int p = 0;
+        destination[p++] = 10;
+        destination[p++] = 16;
+        Id.TryWriteBytes(destination.Slice(p, 16), bigEndian: true, out _);
+        p += 16;
+        if (Sequence != 0)
+        {
+            destination[p++] = 16;
+            p += WriteVarint(destination[p..], Sequence);
+        }
+
+        p += WriteString(destination[p..], 26, EventType);
+        if (Slot != 0)
+        {
+            destination[p++] = 32;
+            p += WriteVarint(destination[p..], Slot);
+        }
+
+        foreach (Signature tx in _transactions)
+        {
+            p += WriteBytes(destination[p..], 42, tx.AsSpan());
+        }
+
+        if (Attacker is { } attacker)
+        {
+            p += WriteBytes(destination[p..], 50, attacker.AsSpan());
+        }
+
+        foreach (Pubkey victim in _victims)
+        {
+            p += WriteBytes(destination[p..], 58, victim.AsSpan());
+        }
+
+        if (Pool is { } pool)
+        {
+            p += WriteBytes(destination[p..], 66, pool.AsSpan());
+        }
+
+        Span<char> text = stackalloc char[64];
+        Span<byte> ascii = stackalloc byte[64];
+        foreach (DecisionAmount amount in _amounts)
+        {
+            ReadOnlySpan<char> value = AmountText(amount.Value, text);
+            int inner = 1 + StringSize(amount.Name) + (value.Length == 0 ? 0 : 1 + VarintSize((ulong)value.Length) + value.Length);
+            destination[p++] = 74;
+            p += WriteVarint(destination[p..], (ulong)inner);
+            p += WriteString(destination[p..], 10, amount.Name);
+            if (value.Length != 0)
+            {
+                int n = Encoding.ASCII.GetBytes(value, ascii);
+                p += WriteBytes(destination[p..], 18, ascii[..n]);
+            }
+        }
+
+        if (_confidence != 0d)
+        {
+            destination[p++] = 81;
+            BinaryPrimitives.WriteDoubleLittleEndian(destination[p..], _confidence);
+            p += 8;
+        }
+
+        if (Detector.Length != 0)
+        {
+            p += WriteString(destination[p..], 90, Detector);
+        }
+
+        if (ModelVersion is { Length: > 0 } modelVersion)
+        {
+            p += WriteString(destination[p..], 98, modelVersion);
+        }
+
+        if (InputFingerprint.Length != 0)
+        {
+            p += WriteBytes(destination[p..], 106, InputFingerprint.Span);
+        }
+
+        long ticks = _timestamp.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        if (ticks != 0)
+        {
+            destination[p++] = 112;
+            p += WriteVarint(destination[p..], unchecked((ulong)ticks));
+        }
+
+        if (Payload.Length != 0)
+        {
+            p += WriteBytes(destination[p..], 122, Payload.Span);
+        }
+
+        destination[p++] = 130;
+        destination[p++] = 1;
+        destination[p++] = Hash.Size;
+        ParentHash.CopyTo(destination[p..]);
+        p += Hash.Size;
+        if (KeyId.Length != 0)
+        {
+            destination[p++] = 138;
+            destination[p++] = 1;
+            destination[p++] = DnaKeyIds.Size;
+            Convert.FromHexString(KeyId, destination.Slice(p, DnaKeyIds.Size), out _, out _);
+            p += DnaKeyIds.Size;
+        }
+
+        return p;
+    }
+
+    /// <summary>Sets the seal of a record that nobody else references yet (the ledger's freshly built record), with its full
+    /// canonical bytes (body followed by the two seal fields, written by the caller through <see cref="WriteSealFields"/>).</summary>
+    internal void SealInPlace(Hash chainHash, Signature signature, byte[] canonical)
+    {
+        _chainHash = chainHash;
+        _signature = signature;
+        _canonical = canonical;
+        _leafHash = null;
+    }
+
+    /// <summary>Writes fields 30 (chain hash) and 31 (signature): <see cref="SealFieldsSize"/> bytes.</summary>
+    internal static void WriteSealFields(Span<byte> destination, ReadOnlySpan<byte> chainHash, ReadOnlySpan<byte> signature)
+    {
+        destination[0] = 0xF2; // field 30, wire type 2
+        destination[1] = 0x01;
+        destination[2] = Hash.Size;
+        chainHash.CopyTo(destination[3..]);
+        int p = 3 + Hash.Size;
+        destination[p++] = 0xFA; // field 31, wire type 2
+        destination[p++] = 0x01;
+        destination[p++] = Signature.Size;
+        signature.CopyTo(destination[p..]);
+    }
+
+    /// <summary>The size of the two seal fields.</summary>
+    internal const int SealFieldsSize = 3 + Hash.Size + 3 + Signature.Size;
+
+    private static ReadOnlySpan<char> AmountText(decimal value, Span<char> buffer) =>
+        value.TryFormat(buffer, out int written, default, CultureInfo.InvariantCulture) ? buffer[..written] : throw new ArgumentException("An amount does not format.");
+
+    private static int VarintSize(ulong value) => value < 0x80 ? 1 : (70 - BitOperations.LeadingZeroCount(value)) / 7;
+
+    private static int StringSize(string value)
+    {
+        int n = Encoding.UTF8.GetByteCount(value);
+        return VarintSize((ulong)n) + n;
+    }
+
+    private static int WriteVarint(Span<byte> destination, ulong value)
+    {
+        int i = 0;
+        while (value >= 0x80)
+        {
+            destination[i++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        destination[i++] = (byte)value;
+        return i;
+    }
+
+    private static int WriteBytes(Span<byte> destination, byte tag, ReadOnlySpan<byte> value)
+    {
+        destination[0] = tag;
+        int p = 1 + WriteVarint(destination[1..], (ulong)value.Length);
+        value.CopyTo(destination[p..]);
+        return p + value.Length;
+    }
+
+    private static int WriteString(Span<byte> destination, byte tag, string value)
+    {
+        destination[0] = tag;
+        int n = Encoding.UTF8.GetByteCount(value);
+        int p = 1 + WriteVarint(destination[1..], (ulong)n);
+        return p + Encoding.UTF8.GetBytes(value, destination[p..]);
+    }
+
     /// <summary>Creates a copy with the seal fields set, reusing the body bytes: fields 30 and 31 come last in the canonical
     /// encoding, so the full bytes are the body followed by their two length-delimited fields.</summary>
     internal DecisionRecord WithSeal(Hash chainHash, Signature signature, byte[] bodyBytes)
@@ -205,6 +437,12 @@ public sealed class DecisionRecord
 
     private DecisionRecordMessage ToMessage(bool includeSeal)
     {
+        Validate();
+        return ToMessageCore(includeSeal, _timestamp.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks);
+    }
+
+    private void Validate()
+    {
         if (string.IsNullOrEmpty(EventType) || EventType.Length > DecisionEventTypes.MaxLength)
         {
             throw new ArgumentException($"EventType must have 1..{DecisionEventTypes.MaxLength} characters.", nameof(EventType));
@@ -237,7 +475,17 @@ public sealed class DecisionRecord
             throw new ArgumentException("KeyId must be 16 lowercase hex digits.", nameof(KeyId));
         }
 
-        long ticks = _timestamp.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        foreach (DecisionAmount amount in _amounts)
+        {
+            if (string.IsNullOrEmpty(amount.Name) || amount.Name.Length > MaxNameLength)
+            {
+                throw new ArgumentException($"Amount names must have 1..{MaxNameLength} characters.", nameof(Amounts));
+            }
+        }
+    }
+
+    private DecisionRecordMessage ToMessageCore(bool includeSeal, long ticks)
+    {
         Span<byte> idBytes = stackalloc byte[16];
         Id.TryWriteBytes(idBytes, bigEndian: true, out _);
         var m = new DecisionRecordMessage

@@ -12,11 +12,23 @@ public static class DnaChain
     /// <returns>The chain hash.</returns>
     public static Hash ComputeChainHash(Hash parent, ReadOnlySpan<byte> body)
     {
+        Span<byte> output = stackalloc byte[Hash.Size];
+        int prefix = DomainTag.Length + Hash.Size;
+        if (body.Length <= 2048)
+        {
+            // One-shot over a stack copy: no native hasher allocation per record.
+            Span<byte> input = stackalloc byte[prefix + 2048];
+            DomainTag.CopyTo(input);
+            parent.CopyTo(input[DomainTag.Length..]);
+            body.CopyTo(input[prefix..]);
+            Blake3.Hasher.Hash(input[..(prefix + body.Length)], output);
+            return new Hash(output);
+        }
+
         using var hasher = Blake3.Hasher.New();
         hasher.Update(DomainTag);
         hasher.Update(parent.AsSpan());
         hasher.Update(body);
-        Span<byte> output = stackalloc byte[Hash.Size];
         hasher.Finalize(output);
         return new Hash(output);
     }

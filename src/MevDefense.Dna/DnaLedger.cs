@@ -549,7 +549,7 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
 
         foreach (DecisionRecord r in records)
         {
-            _tree.AppendLeaf(r.GetCanonicalBytesCached());
+            _tree.AppendLeafHash(r.GetLeafHashCached());
         }
 
         _head = parent;
@@ -585,10 +585,17 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
             ParentHash = parent,
             KeyId = _signer.KeyId,
         };
-        byte[] body = unsealed.GetBodyBytes();
-        Hash chain = DnaChain.ComputeChainHash(parent, body);
+        // One allocation for the bytes: the body is written straight into the final canonical array, hashed in place, and the
+        // seal fields are appended after it (fields 30 and 31 come last in the canonical encoding).
+        int bodyLength = unsealed.ComputeBodySize();
+        byte[] canonical = new byte[bodyLength + DecisionRecord.SealFieldsSize];
+        int written = unsealed.WriteBody(canonical);
+        Debug.Assert(written == bodyLength, "body size mismatch");
+        Hash chain = DnaChain.ComputeChainHash(parent, canonical.AsSpan(0, bodyLength));
         _signer.Sign(chain.AsSpan(), sig);
-        return unsealed.WithSeal(chain, new Signature(sig), body);
+        DecisionRecord.WriteSealFields(canonical.AsSpan(bodyLength), chain.AsSpan(), sig);
+        unsealed.SealInPlace(chain, new Signature(sig), canonical);
+        return unsealed;
     }
 
     private async ValueTask MaybeCheckpointAsync()

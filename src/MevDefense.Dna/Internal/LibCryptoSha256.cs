@@ -27,6 +27,25 @@ internal static class LibCryptoSha256
         }
     }
 
+    /// <summary>The largest input hashed on the native path (the calls suppress the GC transition, so they must stay short: ~2 µs).</summary>
+    public const int MaxPrefixedInput = 4096;
+
+    /// <summary>Computes SHA-256(prefix ‖ data) without copying (for Merkle leaves: prefix 0x00 and the record bytes).</summary>
+    /// <param name="prefix">The one-byte prefix.</param>
+    /// <param name="data">The data, at most <see cref="MaxPrefixedInput"/> bytes.</param>
+    /// <param name="destination">Receives 32 bytes.</param>
+    public static void HashPrefixed(byte prefix, ReadOnlySpan<byte> data, Span<byte> destination)
+    {
+        Span<byte> context = stackalloc byte[ContextSize];
+        if (SHA256_Init(ref context[0]) != 1
+            || SHA256_Update(ref context[0], in prefix, 1) != 1
+            || (!data.IsEmpty && SHA256_Update(ref context[0], in data[0], (nuint)data.Length) != 1)
+            || SHA256_Final(ref destination[0], ref context[0]) != 1)
+        {
+            throw new CryptographicException("OpenSSL SHA256 failed.");
+        }
+    }
+
     private static bool Probe()
     {
         if (!OperatingSystem.IsLinux() || AppContext.TryGetSwitch("MevDefense.Dna.DisableNativeSha256", out bool disabled) && disabled)

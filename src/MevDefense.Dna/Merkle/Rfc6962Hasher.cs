@@ -28,6 +28,12 @@ public sealed class Rfc6962Hasher : IMerkleHasher
     /// <inheritdoc/>
     public void HashLeaf(ReadOnlySpan<byte> data, Span<byte> destination)
     {
+        if (!_blake3 && data.Length <= LibCryptoSha256.MaxPrefixedInput && LibCryptoSha256.IsAvailable)
+        {
+            LibCryptoSha256.HashPrefixed(0, data, destination);
+            return;
+        }
+
         if (data.Length <= 255)
         {
             Span<byte> buffer = stackalloc byte[256];

@@ -35,6 +35,37 @@ public sealed class DecisionRecordTests
         }
     }
 
+    [Property(MaxTest = 300)]
+    public bool DirectBodyWriter_IsByteIdenticalToGoogleProtobuf(int seed, ulong sequence, ulong slot, long ticks, bool unicode, byte amounts)
+    {
+        var random = new Random(seed);
+        DecisionDraft d = LedgerHarness.SampleDraft(seed, random);
+        long unixTicks = Math.Clamp(ticks, DateTimeOffset.MinValue.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks, DateTimeOffset.MaxValue.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks);
+        var record = new DecisionRecord
+        {
+            Id = new Guid(seed, (short)sequence, (short)slot, [1, 2, 3, 4, 5, 6, 7, (byte)seed]),
+            Sequence = sequence,
+            EventType = unicode ? "custom.Événement-日本" : d.EventType,
+            Slot = slot,
+            Transactions = d.Transactions,
+            Attacker = d.Attacker,
+            Victims = d.Victims,
+            Pool = seed % 3 == 0 ? null : d.Pool,
+            Amounts = [.. Enumerable.Range(0, amounts % 4).Select(i => new DecisionAmount(unicode ? "perte-" + i + "€" : "a" + i, i switch { 0 => 0m, 1 => -1.50m, 2 => 79228162514264337593543950335m, _ => 0.0000001m * random.Next() }))],
+            Confidence = seed % 4 == 0 ? 0 : d.Confidence,
+            Detector = unicode ? "règles/sandwich" : d.Detector,
+            ModelVersion = d.ModelVersion,
+            InputFingerprint = seed % 5 == 0 ? default : d.InputFingerprint,
+            Timestamp = new DateTimeOffset(unixTicks + DateTimeOffset.UnixEpoch.UtcTicks, TimeSpan.Zero),
+            Payload = d.Payload,
+            ParentHash = new Hash([.. Enumerable.Range(0, 32).Select(i => (byte)(i ^ seed))]),
+            KeyId = seed % 7 == 0 ? string.Empty : "0123456789abcdef",
+        };
+        byte[] expected = record.GetBodyBytes();
+        byte[] actual = new byte[record.ComputeBodySize()];
+        return record.WriteBody(actual) == actual.Length && actual.AsSpan().SequenceEqual(expected);
+    }
+
     [Fact]
     public async Task Ids_AreTimeOrdered_FromTimeProvider()
     {

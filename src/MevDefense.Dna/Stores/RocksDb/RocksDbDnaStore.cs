@@ -511,6 +511,9 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore
         using var batch = new WriteBatch();
         MerkleFrontier? frontier = null;
         MerkleFrontier.NodeSink? nodeSink = null;
+        Span<byte> seqKey = stackalloc byte[8];
+        Span<byte> idKey = stackalloc byte[16];
+        Span<byte> indexKey = stackalloc byte[Signature.Size + 8];
         foreach (WriteOp op in ops)
         {
             switch (op)
@@ -533,14 +536,19 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore
                     for (int i = 0; i < append.Records.Length; i++)
                     {
                         DecisionRecord r = append.Records[i];
-                        frontier.AppendLeaf(append.Bytes[i], nodeSink);
-                        byte[] seqKey = DnaStoreCodec.SequenceKey(r.Sequence);
+                        frontier.AppendLeafHash(r.GetLeafHashCached(), nodeSink);
+                        BinaryPrimitives.WriteUInt64BigEndian(seqKey, r.Sequence);
                         batch.Put(seqKey, append.Bytes[i], _records);
-                        batch.Put(DnaStoreCodec.IdKey(r.Id), seqKey, _ids);
-                        batch.Put(DnaStoreCodec.IndexKey(DnaStoreCodec.SlotPrefix(r.Slot), r.Sequence), Array.Empty<byte>(), _slots);
+                        r.Id.TryWriteBytes(idKey, bigEndian: true, out _);
+                        batch.Put(idKey, seqKey, _ids);
+                        BinaryPrimitives.WriteUInt64BigEndian(indexKey, r.Slot);
+                        BinaryPrimitives.WriteUInt64BigEndian(indexKey[8..], r.Sequence);
+                        batch.Put(indexKey[..16], ReadOnlySpan<byte>.Empty, _slots);
                         foreach (Signature tx in r.Transactions)
                         {
-                            batch.Put(DnaStoreCodec.IndexKey(tx.AsSpan(), r.Sequence), Array.Empty<byte>(), _txs);
+                            tx.CopyTo(indexKey);
+                            BinaryPrimitives.WriteUInt64BigEndian(indexKey[Signature.Size..], r.Sequence);
+                            batch.Put(indexKey, ReadOnlySpan<byte>.Empty, _txs);
                         }
                     }
 
