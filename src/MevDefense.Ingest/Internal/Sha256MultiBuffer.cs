@@ -66,9 +66,6 @@ internal sealed unsafe class Sha256MultiBuffer
     // Transposed lane state: word j of lane l at [j * lanes + l]. Pinned: the kernels address it directly.
     private readonly uint[] _state = GC.AllocateArray<uint>(8 * MaxLanes, pinned: true);
     private readonly byte[] _scratch = GC.AllocateArray<byte>((MaxLanes + 1) * BlockSize, pinned: true); // last block = idle lanes
-    private readonly int[] _laneMessage = new int[MaxLanes];
-    private readonly int[] _laneBlock = new int[MaxLanes];
-    private readonly int[] _laneBlocks = new int[MaxLanes];
     private byte[] _scalarBuffer = new byte[2048];
 
     /// <summary>Creates a hasher.</summary>
@@ -173,7 +170,15 @@ internal sealed unsafe class Sha256MultiBuffer
 
     private void HashLanes(int lanes, byte* prefix, int prefixLength, in Messages inputs, Span<byte> digests)
     {
+        // Per lane: the message (-1 = idle), the next block, the block count, and the run of blocks read in place from the
+        // body ([bodyFirst, bodyEnd), next one at cursor); blocks outside that run (prefix, padding) are assembled.
         byte** blocks = stackalloc byte*[MaxLanes];
+        byte** cursor = stackalloc byte*[MaxLanes];
+        int* laneMessage = stackalloc int[MaxLanes];
+        int* laneBlock = stackalloc int[MaxLanes];
+        int* laneBlocks = stackalloc int[MaxLanes];
+        int* bodyFirst = stackalloc int[MaxLanes];
+        int* bodyEnd = stackalloc int[MaxLanes];
         fixed (uint* state = _state)
         fixed (byte* scratch = _scratch)
         {
@@ -182,8 +187,10 @@ internal sealed unsafe class Sha256MultiBuffer
             int active = 0;
             for (int lane = 0; lane < lanes; lane++)
             {
-                if (Assign(lane, lanes, ref next, prefixLength, inputs, state))
+                laneMessage[lane] = -1;
+                if (next < inputs.Count)
                 {
+                    Assign(lane, lanes, next++, prefixLength, inputs, state, laneMessage, laneBlock, laneBlocks, bodyFirst, bodyEnd, cursor);
                     active++;
                 }
             }
@@ -192,8 +199,21 @@ internal sealed unsafe class Sha256MultiBuffer
             {
                 for (int lane = 0; lane < lanes; lane++)
                 {
-                    int m = _laneMessage[lane];
-                    blocks[lane] = m < 0 ? idle : BlockPointer(lane, inputs.Body(m), inputs.Length(m), _laneBlock[lane], _laneBlocks[lane], prefix, prefixLength, scratch);
+                    int m = laneMessage[lane];
+                    int k = laneBlock[lane];
+                    if (m < 0)
+                    {
+                        blocks[lane] = idle;
+                    }
+                    else if (k >= bodyFirst[lane] && k < bodyEnd[lane])
+                    {
+                        blocks[lane] = cursor[lane];
+                        cursor[lane] += BlockSize;
+                    }
+                    else
+                    {
+                        blocks[lane] = BlockPointer(lane, inputs.Body(m), inputs.Length(m), k, laneBlocks[lane], prefix, prefixLength, scratch);
+                    }
                 }
 
                 if (lanes == 16)
@@ -207,8 +227,8 @@ internal sealed unsafe class Sha256MultiBuffer
 
                 for (int lane = 0; lane < lanes; lane++)
                 {
-                    int m = _laneMessage[lane];
-                    if (m < 0 || ++_laneBlock[lane] < _laneBlocks[lane])
+                    int m = laneMessage[lane];
+                    if (m < 0 || ++laneBlock[lane] < laneBlocks[lane])
                     {
                         continue;
                     }
@@ -219,8 +239,13 @@ internal sealed unsafe class Sha256MultiBuffer
                         BinaryPrimitives.WriteUInt32BigEndian(digest[(j * 4)..], state[(j * lanes) + lane]);
                     }
 
-                    if (!Assign(lane, lanes, ref next, prefixLength, inputs, state))
+                    if (next < inputs.Count)
                     {
+                        Assign(lane, lanes, next++, prefixLength, inputs, state, laneMessage, laneBlock, laneBlocks, bodyFirst, bodyEnd, cursor);
+                    }
+                    else
+                    {
+                        laneMessage[lane] = -1;
                         active--;
                     }
                 }
@@ -228,25 +253,24 @@ internal sealed unsafe class Sha256MultiBuffer
         }
     }
 
-    private bool Assign(int lane, int lanes, ref int next, int prefixLength, in Messages inputs, uint* state)
+    private static void Assign(
+        int lane, int lanes, int m, int prefixLength, in Messages inputs, uint* state,
+        int* laneMessage, int* laneBlock, int* laneBlocks, int* bodyFirst, int* bodyEnd, byte** cursor)
     {
-        if (next >= inputs.Count)
-        {
-            _laneMessage[lane] = -1;
-            return false;
-        }
-
-        int m = next++;
         long total = (long)prefixLength + inputs.Length(m);
-        _laneMessage[lane] = m;
-        _laneBlock[lane] = 0;
-        _laneBlocks[lane] = checked((int)((total + 8 + BlockSize) / BlockSize));
+        laneMessage[lane] = m;
+        laneBlock[lane] = 0;
+        laneBlocks[lane] = checked((int)((total + 8 + BlockSize) / BlockSize));
+        int first = (prefixLength + BlockSize - 1) / BlockSize; // first block starting at or after the body start
+        int end = (int)(total / BlockSize);                     // blocks ending at or before the body end
+        bodyFirst[lane] = first;
+        bodyEnd[lane] = Math.Max(first, end);
+        cursor[lane] = inputs.Body(m) + ((long)first * BlockSize) - prefixLength;
+        ref uint iv = ref MemoryMarshal.GetReference(InitialState);
         for (int j = 0; j < 8; j++)
         {
-            state[(j * lanes) + lane] = InitialState[j];
+            state[(j * lanes) + lane] = Unsafe.Add(ref iv, j);
         }
-
-        return true;
     }
 
     /// <summary>The 64 bytes of block <paramref name="k"/> of <c>prefix ‖ body ‖ padding</c>: in place when inside the body, else assembled.</summary>

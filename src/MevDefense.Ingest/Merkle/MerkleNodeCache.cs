@@ -22,16 +22,21 @@ internal sealed class MerkleNodeCache
 
     /// <summary>Checks that <paramref name="leaf"/> at <paramref name="index"/> with <paramref name="proof"/> leads to <paramref name="root"/>.</summary>
     public bool TryVerify(ReadOnlySpan<byte> leaf, int index, ReadOnlySpan<byte> proof, ReadOnlySpan<byte> root)
+        => TryVerify(leaf, index, proof, root, default);
+
+    /// <summary>As <see cref="TryVerify(ReadOnlySpan{byte}, int, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>, taking the fold's nodes from
+    /// <paramref name="path"/> (see <see cref="ShredMerkle.FoldLevel"/>) instead of hashing them where it holds them.</summary>
+    public bool TryVerify(ReadOnlySpan<byte> leaf, int index, ReadOnlySpan<byte> proof, ReadOnlySpan<byte> root, ReadOnlySpan<byte> path)
     {
         int p = _proofSize;
         if (p > MaxProofSize || proof.Length < p * Entry)
         {
             Span<byte> computed = stackalloc byte[32];
-            return ShredMerkle.TryGetRoot(leaf, index, proof, computed) && computed.SequenceEqual(root);
+            return ShredMerkle.TryGetRoot(leaf, index, proof, computed, path) && computed.SequenceEqual(root);
         }
 
         Span<byte> node = stackalloc byte[32];
-        Span<byte> path = stackalloc byte[MaxProofSize * Entry];
+        Span<byte> visited = stackalloc byte[MaxProofSize * Entry];
         leaf[..32].CopyTo(node);
         int idx = index;
         int reached;
@@ -53,17 +58,8 @@ internal sealed class MerkleNodeCache
                 break;
             }
 
-            node[..Entry].CopyTo(path[(level * Entry)..]);
-            var entry = proof.Slice(level * Entry, Entry);
-            if ((idx & 1) == 0)
-            {
-                ShredMerkle.Join(node, entry, node);
-            }
-            else
-            {
-                ShredMerkle.Join(entry, node, node);
-            }
-
+            node[..Entry].CopyTo(visited[(level * Entry)..]);
+            ShredMerkle.FoldLevel(node, idx, proof.Slice(level * Entry, Entry), path, level, node);
             idx >>= 1;
         }
 
@@ -72,7 +68,7 @@ internal sealed class MerkleNodeCache
             for (int level = 0, i = index; level < reached; level++, i >>= 1)
             {
                 int levelOffset = Offset(level);
-                Store(levelOffset + i, path.Slice(level * Entry, Entry));
+                Store(levelOffset + i, visited.Slice(level * Entry, Entry));
                 int sibling = i ^ 1;
                 if (sibling < 1 << (p - level))
                 {

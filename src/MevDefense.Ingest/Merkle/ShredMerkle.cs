@@ -43,26 +43,40 @@ internal static class ShredMerkle
 
     /// <summary>Folds a proof (leaf to root order, 20-byte entries) into the root. False when the index does not fit the proof.</summary>
     public static bool TryGetRoot(ReadOnlySpan<byte> leaf, int index, ReadOnlySpan<byte> proof, Span<byte> root)
+        => TryGetRoot(leaf, index, proof, root, default);
+
+    /// <summary>Folds a proof into the root, taking level <c>l</c>'s node from <paramref name="path"/> (<c>path[(32 * l)..]</c> = the node
+    /// obtained by joining proof entry <c>l</c>, as <see cref="FoldLevel"/> computes it) where <paramref name="path"/> is long enough.</summary>
+    public static bool TryGetRoot(ReadOnlySpan<byte> leaf, int index, ReadOnlySpan<byte> proof, Span<byte> root, ReadOnlySpan<byte> path)
     {
         Span<byte> node = stackalloc byte[HashSize];
         leaf[..HashSize].CopyTo(node);
-        for (int off = 0; off + EntrySize <= proof.Length; off += EntrySize)
+        for (int off = 0, level = 0; off + EntrySize <= proof.Length; off += EntrySize, level++)
         {
-            var entry = proof.Slice(off, EntrySize);
-            if ((index & 1) == 0)
-            {
-                Join(node, entry, node);
-            }
-            else
-            {
-                Join(entry, node, node);
-            }
-
+            FoldLevel(node, index, proof.Slice(off, EntrySize), path, level, node);
             index >>= 1;
         }
 
         node.CopyTo(root);
         return index == 0;
+    }
+
+    /// <summary>One proof level: parent of <paramref name="node"/> (at <paramref name="index"/>) and its sibling <paramref name="entry"/>;
+    /// copied from <paramref name="path"/> when it holds the precomputed node of <paramref name="level"/>.</summary>
+    public static void FoldLevel(ReadOnlySpan<byte> node, int index, ReadOnlySpan<byte> entry, ReadOnlySpan<byte> path, int level, Span<byte> parent)
+    {
+        if (path.Length >= (level + 1) * HashSize)
+        {
+            path.Slice(level * HashSize, HashSize).CopyTo(parent);
+        }
+        else if ((index & 1) == 0)
+        {
+            Join(node, entry, parent);
+        }
+        else
+        {
+            Join(entry, node, parent);
+        }
     }
 
     /// <summary>Number of nodes (all levels) of a tree over <paramref name="leafCount"/> leaves.</summary>

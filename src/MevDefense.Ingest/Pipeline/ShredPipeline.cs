@@ -27,6 +27,9 @@ public sealed class ShredPipeline : IDisposable
 {
     private const int BufferSize = ShredConstants.PacketDataSize;
     private const int ChunkSize = DatagramRing.DefaultBatchSize;
+    private const int MaxProofLevels = 15; // the proof size is the variant's low nibble
+    private const int HashStride = (1 + MaxProofLevels) * 32;
+    private const int JoinTableBits = 9;
 
     private readonly ShredPipelineOptions _options;
     private readonly ShredParseRules _rules;
@@ -52,7 +55,17 @@ public sealed class ShredPipeline : IDisposable
     private readonly int[] _chunkLeaf = new int[ChunkSize];
     private readonly int[] _leafOffsets = new int[ChunkSize];
     private readonly int[] _leafLengths = new int[ChunkSize];
-    private readonly byte[] _chunkLeaves = new byte[ChunkSize * 32];
+    private readonly int[] _leafOwner = new int[ChunkSize];
+    private readonly int[] _rep = new int[ChunkSize];
+    private readonly int[] _srcOf = new int[ChunkSize];
+    private readonly int[] _siblingsAt = new int[ChunkSize];
+    private readonly int[] _leafIndexOf = new int[ChunkSize];
+    private readonly int[] _proofSizeOf = new int[ChunkSize];
+    private readonly int[] _firstOwner = new int[ChunkSize];
+    private readonly int[] _joinTable = new int[1 << JoinTableBits];
+    private readonly byte[] _leafDigests = new byte[ChunkSize * 32];
+    private readonly byte[] _nodeInputs = new byte[ChunkSize * 2 * ShredMerkle.EntrySize];
+    private readonly byte[] _chunkHashes = new byte[ChunkSize * HashStride]; // per shred: leaf, then the node of every proof level
     private byte[] _batch = [];
     private ulong _highestSlot;
     private bool _hasHighest;
@@ -154,14 +167,26 @@ public sealed class ShredPipeline : IDisposable
             {
                 _leafOffsets[leaves] = (i * batch.Stride) + Signature.Size;
                 _leafLengths[leaves] = h.ProofOffset - Signature.Size;
+                _leafOwner[leaves] = i;
+                _siblingsAt[leaves] = (i * batch.Stride) + h.ProofOffset;
+                _leafIndexOf[leaves] = h.IsData ? (int)(h.Index - h.FecSetIndex) : h.NumDataShreds + h.Position;
+                _proofSizeOf[leaves] = h.ProofSize;
                 _chunkLeaf[i] = leaves++;
             }
         }
 
-        // 2. All leaves at once (16 or 8 SIMD lanes).
+        // 2. All leaves at once (16 or 8 SIMD lanes), then each proof level of every shred's fold (node ‖ sibling or sibling ‖ node):
+        //    the per-shred logic then takes these nodes instead of hashing them one by one (it still decides, with the set's
+        //    verified-node cache, how far up a shred's path it must go and what it compares).
         if (leaves > 0)
         {
-            _hasher.Hash(ShredMerkle.LeafPrefix, batch.Buffer, _leafOffsets.AsSpan(0, leaves), _leafLengths.AsSpan(0, leaves), _chunkLeaves.AsSpan(0, leaves * 32));
+            _hasher.Hash(ShredMerkle.LeafPrefix, batch.Buffer, _leafOffsets.AsSpan(0, leaves), _leafLengths.AsSpan(0, leaves), _leafDigests.AsSpan(0, leaves * 32));
+            for (int j = 0; j < leaves; j++)
+            {
+                _leafDigests.AsSpan(j * 32, 32).CopyTo(_chunkHashes.AsSpan(_leafOwner[j] * HashStride, 32));
+            }
+
+            HashProofLevels(batch, leaves);
         }
 
         // 3. The per-shred logic, in order, with the precomputed leaves.
@@ -171,10 +196,103 @@ public sealed class ShredPipeline : IDisposable
             int leaf = _chunkLeaf[i];
             var result = ProcessParsed(
                 batch[i], timestamps[i], _chunkParsed[i], _chunkHeaders[i], _chunkReasons[i],
-                leaf >= 0 ? _chunkLeaves.AsSpan(leaf * 32, 32) : default, out _);
+                leaf >= 0 ? _chunkHashes.AsSpan(i * HashStride, (1 + _chunkHeaders[i].ProofSize) * 32) : default, out _);
             if (!results.IsEmpty)
             {
                 results[i] = result;
+            }
+        }
+    }
+
+    /// <summary>Level by level, the parent of every collected shred's node and its proof sibling (same bytes as <see cref="ShredMerkle.Join"/>).
+    /// Shreds of one set share their upper nodes, so identical join inputs (compared byte for byte) are hashed once.</summary>
+    private void HashProofLevels(in DatagramBatch batch, int leaves)
+    {
+        // _rep[j]: the first shred whose node at the current level is known to equal shred j's (their inputs one level down were
+        // identical). A shred whose sibling also equals its representative's takes the representative's input without a lookup.
+        const int entry = ShredMerkle.EntrySize;
+        var buffer = batch.Buffer;
+        for (int j = 0; j < leaves; j++)
+        {
+            _rep[j] = j;
+        }
+
+        for (int level = 0; level < MaxProofLevels; level++)
+        {
+            int count = 0;
+            Array.Fill(_joinTable, -1);
+            for (int j = 0; j < leaves; j++)
+            {
+                _srcOf[j] = -1;
+                if (_proofSizeOf[j] <= level)
+                {
+                    continue;
+                }
+
+                int parity = (_leafIndexOf[j] >> level) & 1;
+                var sibling = buffer.Slice(_siblingsAt[j] + (level * entry), entry);
+                int r = _rep[j];
+                if (r != j && _srcOf[r] >= 0 && ((_leafIndexOf[r] >> level) & 1) == parity
+                    && sibling.SequenceEqual(buffer.Slice(_siblingsAt[r] + (level * entry), entry)))
+                {
+                    _srcOf[j] = _srcOf[r];
+                    continue;
+                }
+
+                var node = _chunkHashes.AsSpan((_leafOwner[j] * HashStride) + (level * 32), entry);
+                var input = _nodeInputs.AsSpan(count * 2 * entry, 2 * entry);
+                if (parity == 0)
+                {
+                    node.CopyTo(input);
+                    sibling.CopyTo(input[entry..]);
+                }
+                else
+                {
+                    sibling.CopyTo(input);
+                    node.CopyTo(input[entry..]);
+                }
+
+                // Open addressing over the distinct inputs of this level (at most 256 in 512 slots), compared byte for byte.
+                ulong key = BinaryPrimitives.ReadUInt64LittleEndian(input) ^ BinaryPrimitives.ReadUInt64LittleEndian(input[entry..]);
+                int slot = (int)((key * 0x9E3779B97F4A7C15UL) >> (64 - JoinTableBits));
+                int source = -1;
+                while (_joinTable[slot] >= 0)
+                {
+                    int other = _joinTable[slot];
+                    if (_nodeInputs.AsSpan(other * 2 * entry, 2 * entry).SequenceEqual(input))
+                    {
+                        source = other;
+                        break;
+                    }
+
+                    slot = (slot + 1) & ((1 << JoinTableBits) - 1);
+                }
+
+                if (source < 0)
+                {
+                    _joinTable[slot] = count;
+                    _leafOffsets[count] = count * 2 * entry;
+                    _leafLengths[count] = 2 * entry;
+                    _firstOwner[count] = j;
+                    source = count++;
+                }
+
+                _srcOf[j] = source;
+                _rep[j] = _firstOwner[source];
+            }
+
+            if (count == 0)
+            {
+                break;
+            }
+
+            _hasher.Hash(ShredMerkle.NodePrefix, _nodeInputs, _leafOffsets.AsSpan(0, count), _leafLengths.AsSpan(0, count), _leafDigests.AsSpan(0, count * 32));
+            for (int j = 0; j < leaves; j++)
+            {
+                if (_srcOf[j] >= 0)
+                {
+                    _leafDigests.AsSpan(_srcOf[j] * 32, 32).CopyTo(_chunkHashes.AsSpan((_leafOwner[j] * HashStride) + ((level + 1) * 32), 32));
+                }
             }
         }
     }
@@ -330,7 +448,7 @@ public sealed class ShredPipeline : IDisposable
         return ShredProcessResult.Accepted;
     }
 
-    private ShredProcessResult ProcessMerkle(ReadOnlySpan<byte> shred, in ShredHeader h, long ts, ReadOnlySpan<byte> precomputedLeaf, out ShredRejectReason reason)
+    private ShredProcessResult ProcessMerkle(ReadOnlySpan<byte> shred, in ShredHeader h, long ts, ReadOnlySpan<byte> precomputed, out ShredRejectReason reason)
     {
         reason = ShredRejectReason.None;
         _slots.TryGetValue(h.Slot, out var slot);
@@ -344,7 +462,7 @@ public sealed class ShredPipeline : IDisposable
 
         if (set is not null && !signature.SequenceEqual(set.Signature))
         {
-            return OnConflictingSignature(shred, h, set, precomputedLeaf, out reason);
+            return OnConflictingSignature(shred, h, set, precomputed, out reason);
         }
 
         bool isData = h.IsData;
@@ -375,8 +493,8 @@ public sealed class ShredPipeline : IDisposable
         var proof = shred[h.ProofOffset..(h.ProofOffset + (h.ProofSize * ShredMerkle.EntrySize))];
         if (set is null)
         {
-            GetLeaf(shred, h, precomputedLeaf, leaf);
-            if (!ShredMerkle.TryGetRoot(leaf, leafIndex, proof, root) && verifyMerkle)
+            GetLeaf(shred, h, precomputed, leaf);
+            if (!ShredMerkle.TryGetRoot(leaf, leafIndex, proof, root, PathOf(precomputed)) && verifyMerkle)
             {
                 return Reject(reason = ShredRejectReason.InvalidMerkleProof);
             }
@@ -384,8 +502,8 @@ public sealed class ShredPipeline : IDisposable
         else if (verifyMerkle)
         {
             // Fold the proof only up to the first node already verified for this set (usually 0 or 1 hash).
-            GetLeaf(shred, h, precomputedLeaf, leaf);
-            if (!set.Nodes.TryVerify(leaf, leafIndex, proof, set.Root))
+            GetLeaf(shred, h, precomputed, leaf);
+            if (!set.Nodes.TryVerify(leaf, leafIndex, proof, set.Root, PathOf(precomputed)))
             {
                 return Reject(reason = ShredRejectReason.InvalidMerkleProof);
             }
@@ -417,7 +535,7 @@ public sealed class ShredPipeline : IDisposable
             set.Nodes.Reset(h.ProofSize);
             if (verifyMerkle)
             {
-                set.Nodes.TryVerify(leaf, leafIndex, proof, root); // seeds the verified-node cache with this shred's path
+                set.Nodes.TryVerify(leaf, leafIndex, proof, root, PathOf(precomputed)); // seeds the verified-node cache with this shred's path
             }
             if (h.IsChained)
             {
@@ -472,12 +590,16 @@ public sealed class ShredPipeline : IDisposable
         return ShredProcessResult.Accepted;
     }
 
+    /// <summary>The proof fold's nodes precomputed by the batch (after the leaf), or empty.</summary>
+    private static ReadOnlySpan<byte> PathOf(ReadOnlySpan<byte> precomputed)
+        => precomputed.Length > ShredMerkle.HashSize ? precomputed[ShredMerkle.HashSize..] : default;
+
     /// <summary>The shred's Merkle leaf: the batch's precomputed one when there is one, else hashed now.</summary>
     private void GetLeaf(ReadOnlySpan<byte> shred, in ShredHeader h, ReadOnlySpan<byte> precomputed, Span<byte> leaf)
     {
-        if (precomputed.Length == ShredMerkle.HashSize)
+        if (precomputed.Length >= ShredMerkle.HashSize)
         {
-            precomputed.CopyTo(leaf);
+            precomputed[..ShredMerkle.HashSize].CopyTo(leaf);
         }
         else
         {
@@ -534,13 +656,13 @@ public sealed class ShredPipeline : IDisposable
         return true;
     }
 
-    private ShredProcessResult OnConflictingSignature(ReadOnlySpan<byte> shred, in ShredHeader h, FecSetState set, ReadOnlySpan<byte> precomputedLeaf, out ShredRejectReason reason)
+    private ShredProcessResult OnConflictingSignature(ReadOnlySpan<byte> shred, in ShredHeader h, FecSetState set, ReadOnlySpan<byte> precomputed, out ShredRejectReason reason)
     {
         int leafIndex = h.IsData ? (int)(h.Index - h.FecSetIndex) : h.NumDataShreds + h.Position;
         Span<byte> leaf = stackalloc byte[32];
         Span<byte> root = stackalloc byte[32];
-        GetLeaf(shred, h, precomputedLeaf, leaf);
-        if (!ShredMerkle.TryGetRoot(leaf, leafIndex, shred[h.ProofOffset..(h.ProofOffset + (h.ProofSize * ShredMerkle.EntrySize))], root))
+        GetLeaf(shred, h, precomputed, leaf);
+        if (!ShredMerkle.TryGetRoot(leaf, leafIndex, shred[h.ProofOffset..(h.ProofOffset + (h.ProofSize * ShredMerkle.EntrySize))], root, PathOf(precomputed)))
         {
             return Reject(reason = ShredRejectReason.InvalidMerkleProof);
         }
