@@ -120,7 +120,10 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore
         var cfs = new ColumnFamilies();
         foreach (string name in new[] { RecordsCf, IdsCf, SlotsCf, TxsCf, CheckpointsCf, AnchorsCf, MetaCf, NodesCf })
         {
-            cfs.Add(name, new ColumnFamilyOptions());
+            // Point lookups (the duplicate-id probe on every append, records and Merkle nodes for proofs) skip SST files
+            // through a 10-bit-per-key Bloom filter.
+            var table = new BlockBasedTableOptions().SetFilterPolicy(BloomFilterPolicy.Create(10, false)).SetWholeKeyFiltering(true);
+            cfs.Add(name, new ColumnFamilyOptions().SetBlockBasedTableFactory(table));
         }
 
         DbOptions dbOptions = new DbOptions()
