@@ -67,6 +67,8 @@ public sealed class ShredPipeline : IDisposable
     private readonly byte[] _nodeInputs = new byte[ChunkSize * 2 * ShredMerkle.EntrySize];
     private readonly byte[] _chunkHashes = new byte[ChunkSize * HashStride]; // per shred: leaf, then the node of every proof level
     private byte[] _batch = [];
+    private SlotState? _lastSlot;
+    private FecSetState? _lastSet;
     private ulong _highestSlot;
     private bool _hasHighest;
     private int _inFlightSets;
@@ -150,12 +152,17 @@ public sealed class ShredPipeline : IDisposable
 
     private void ProcessChunk(in DatagramBatch batch, Span<ShredProcessResult> results)
     {
-        // 1. Parse every datagram; collect the leaf inputs of Merkle shreds that verification will need (not those already known
-        //    to be duplicates of a held set). Leaves are a function of the shred bytes only, so computing them early changes nothing;
-        //    a shred whose leaf was not computed here (say its set was evicted meanwhile) is hashed on demand as in Process.
+        // 1. Parse every datagram; collect the leaf inputs of Merkle shreds that verification will need: with Merkle checks on,
+        //    every shred not already known to be a duplicate of a held set; with them off, only the first shred of each set not
+        //    held yet (its root is what the leader signs and what the set records). Leaves and proof folds are functions of the
+        //    shred bytes only, so computing them early changes nothing; a shred whose leaf was not computed here (say its set was
+        //    evicted meanwhile) is hashed on demand exactly as in Process.
         int n = batch.Count;
         int leaves = 0;
-        bool hashLeaves = _options.VerifyMerkleProofs;
+        bool hashAll = _options.VerifyMerkleProofs;
+        ulong lastSlot = 0;
+        uint lastSet = 0;
+        bool haveLast = false;
         for (int i = 0; i < n; i++)
         {
             var datagram = batch[i];
@@ -163,7 +170,27 @@ public sealed class ShredPipeline : IDisposable
             bool parsed = ShredParser.TryRead(datagram, _rules, out h, out _chunkReasons[i]);
             _chunkParsed[i] = parsed;
             _chunkLeaf[i] = -1;
-            if (parsed && hashLeaves && h.Kind is ShredKind.MerkleData or ShredKind.MerkleCode && !IsHeldDuplicate(datagram, h))
+            if (!parsed || h.Kind is not (ShredKind.MerkleData or ShredKind.MerkleCode))
+            {
+                continue;
+            }
+
+            bool wanted;
+            if (hashAll)
+            {
+                wanted = !IsHeldDuplicate(datagram, h);
+            }
+            else if (haveLast && h.Slot == lastSlot && h.FecSetIndex == lastSet)
+            {
+                wanted = false; // the same set as the previous Merkle shred: only its first shred needs the root
+            }
+            else
+            {
+                (haveLast, lastSlot, lastSet) = (true, h.Slot, h.FecSetIndex);
+                wanted = !(_slots.TryGetValue(h.Slot, out var held) && held.Sets.ContainsKey(h.FecSetIndex));
+            }
+
+            if (wanted)
             {
                 _leafOffsets[leaves] = (i * batch.Stride) + Signature.Size;
                 _leafLengths[leaves] = h.ProofOffset - Signature.Size;
@@ -300,7 +327,8 @@ public sealed class ShredPipeline : IDisposable
     /// <summary>Whether a parsed Merkle shred is already held (same set, same signature, same position): its leaf will not be needed.</summary>
     private bool IsHeldDuplicate(ReadOnlySpan<byte> datagram, in ShredHeader h)
     {
-        if (!_slots.TryGetValue(h.Slot, out var slot) || !slot.Sets.TryGetValue(h.FecSetIndex, out var set) || set.Family != ShredKind.MerkleData)
+        FindSet(h.Slot, h.FecSetIndex, out _, out var set);
+        if (set is null || set.Family != ShredKind.MerkleData)
         {
             return false;
         }
@@ -451,9 +479,7 @@ public sealed class ShredPipeline : IDisposable
     private ShredProcessResult ProcessMerkle(ReadOnlySpan<byte> shred, in ShredHeader h, long ts, ReadOnlySpan<byte> precomputed, out ShredRejectReason reason)
     {
         reason = ShredRejectReason.None;
-        _slots.TryGetValue(h.Slot, out var slot);
-        FecSetState? set = null;
-        slot?.Sets.TryGetValue(h.FecSetIndex, out set);
+        FindSet(h.Slot, h.FecSetIndex, out var slot, out var set);
         var signature = shred[..Signature.Size];
         if (set is not null && set.Family != ShredKind.MerkleData)
         {
@@ -1104,6 +1130,25 @@ public sealed class ShredPipeline : IDisposable
         return slot;
     }
 
+    /// <summary>The held slot and FEC set of a shred (null when not held). Consecutive shreds mostly belong to the same set, so the
+    /// last set found is remembered (forgotten whenever a slot is retired, the only time sets go away).</summary>
+    private void FindSet(ulong slotNumber, uint fecSetIndex, out SlotState? slot, out FecSetState? set)
+    {
+        if (_lastSet is not null && _lastSet.Slot == slotNumber && _lastSet.FecSetIndex == fecSetIndex)
+        {
+            slot = _lastSlot;
+            set = _lastSet;
+            return;
+        }
+
+        set = null;
+        if (_slots.TryGetValue(slotNumber, out slot) && slot.Sets.TryGetValue(fecSetIndex, out set))
+        {
+            _lastSlot = slot;
+            _lastSet = set;
+        }
+    }
+
     private FecSetState RentSet(SlotState slot, in ShredHeader h)
     {
         var set = _setPool.Count > 0 ? _setPool.Pop() : new FecSetState();
@@ -1158,6 +1203,9 @@ public sealed class ShredPipeline : IDisposable
         {
             return;
         }
+
+        _lastSlot = null;
+        _lastSet = null;
 
         if (evicted)
         {
