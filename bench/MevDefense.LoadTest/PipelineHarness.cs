@@ -21,6 +21,8 @@ internal sealed class PipelineHarness : IShredPipelineObserver, IDatagramSink, I
     private readonly StreamingDetector _detector;
     private readonly DnaLedger _ledger;
     private readonly LatencyHistogram _latency = new();
+    private readonly LatencyHistogram _toDetection = new();
+    private readonly LatencyHistogram _toDurable = new();
     private readonly List<Task> _pending = [];
     private readonly object _gate = new();
     private byte[] _payload = new byte[64 * 1024];
@@ -51,6 +53,12 @@ internal sealed class PipelineHarness : IShredPipelineObserver, IDatagramSink, I
     public long BatchErrors => _batchErrors;
 
     public LatencyHistogram Latency => _latency;
+
+    /// <summary>Gets the first part of each decision latency: last shred received to detection emitted (ring, verify, FEC, deshred, detect).</summary>
+    public LatencyHistogram ToDetection => _toDetection;
+
+    /// <summary>Gets the second part of each decision latency: detection emitted to durable ledger append acknowledged (sign, chain, fsync).</summary>
+    public LatencyHistogram ToDurable => _toDurable;
 
     /// <summary>Gets the first detections seen (up to 256), for publishing real messages in the WebSocket measurement.</summary>
     public List<DetectionEvent> SampleEvents { get; } = [];
@@ -91,6 +99,7 @@ internal sealed class PipelineHarness : IShredPipelineObserver, IDatagramSink, I
     public ValueTask OnDetectionAsync(DetectionEvent detection, CancellationToken cancellationToken = default)
     {
         long received = detection.InputReceivedTimestamp;
+        long emitted = Stopwatch.GetTimestamp();
         if (SampleEvents.Count < 256)
         {
             SampleEvents.Add(detection);
@@ -106,6 +115,8 @@ internal sealed class PipelineHarness : IShredPipelineObserver, IDatagramSink, I
                     lock (_gate)
                     {
                         _latency.Record((long)((now - received) * (1e9 / Stopwatch.Frequency)));
+                        _toDetection.Record((long)((emitted - received) * (1e9 / Stopwatch.Frequency)));
+                        _toDurable.Record((long)((now - emitted) * (1e9 / Stopwatch.Frequency)));
                     }
                 }
             },

@@ -137,7 +137,7 @@ internal static class Scaling
         int seed = Program.Int(args, "--seed", 20261124);
         using var workload = Workload.Create(seed, slots, txPerSlot, transactionsPerEntry: 16, entriesPerBatch: 8);
         var (shredsPerSecond, _, _, _) = await Program.RunDirectAsync(workload, 2).ConfigureAwait(false);
-        var (latency, delivered, sent, _) = await Program.RunUdpAsync(workload, rate).ConfigureAwait(false);
+        var (latency, delivered, sent, _, _, _) = await Program.RunUdpAsync(workload, rate).ConfigureAwait(false);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT cpus={Environment.ProcessorCount} shredsPerSecond={shredsPerSecond:F0} p50={latency.Percentile(50) / 1e6:F3} p99={latency.Percentile(99) / 1e6:F3} p999={latency.Percentile(99.9) / 1e6:F3} delivered={delivered} sent={sent}"));
         return 0;
@@ -207,7 +207,7 @@ internal static class Scaling
         {
             while ((Stopwatch.GetTimestamp() - start) * perTick < i)
             {
-                Thread.SpinWait(20);
+                Thread.Sleep(1); // ~1 ms bursts; sleeping keeps the sender from taking a core away from the pipeline
             }
 
             sender.Send(shreds[i]);
