@@ -53,7 +53,31 @@ public class ShredPipelineBatchTests
     /// <summary>Several generated slots (MerkleShredder, random payloads, resigned tail sets), a second validly signed version of some
     /// sets (equivocation), drops/duplicates/corruption, a small slot window so that slots are evicted in the middle of batches.</summary>
     [Property(MaxTest = 12)]
-    public void ProcessBatch_GeneratedSlots_EqualsPerShredProcess(int seed)
+    public void ProcessBatch_GeneratedSlots_EqualsPerShredProcess(int seed) => RunGeneratedScenario(seed);
+
+    /// <summary>The generated scenarios do exercise what the equivalence must hold for: loss recovery, duplicates, bad proofs,
+    /// equivocations and evictions (summed over a few fixed seeds, from the per-shred pipelines).</summary>
+    [Fact]
+    public void GeneratedScenarios_CoverRecoveryDuplicatesRejectionsEquivocationsEvictions()
+    {
+        var totals = new long[6];
+        for (int seed = 1; seed <= 6; seed++)
+        {
+            foreach (var stats in RunGeneratedScenario(seed))
+            {
+                totals[0] += stats.Recovered;
+                totals[1] += stats.Duplicates;
+                totals[2] += stats.GetRejected(ShredRejectReason.InvalidMerkleProof);
+                totals[3] += stats.Equivocations;
+                totals[4] += stats.EvictedSlots;
+                totals[5] += stats.Batches;
+            }
+        }
+
+        Assert.All(totals, t => Assert.True(t > 0, string.Join(",", totals)));
+    }
+
+    private static List<ShredPipelineStats> RunGeneratedScenario(int seed)
     {
         var rng = new Random(seed);
         using var leader = Ed25519Keypair.FromSeed(Enumerable.Range(0, 32).Select(_ => (byte)rng.Next(256)).ToArray());
@@ -88,10 +112,13 @@ public class ShredPipelineBatchTests
         var leaderKey = leader.PublicKey;
         int window = rng.Next(1, 4);
         int maxSets = rng.Next(1, 6);
-        AssertEquivalent(stream, () => new ShredPipelineOptions { LeaderSchedule = new StaticLeaderScheduleProvider(leaderKey), SlotWindow = window }, rng);
-        AssertEquivalent(stream, () => new ShredPipelineOptions { LeaderSchedule = new StaticLeaderScheduleProvider(leaderKey), MaxInFlightFecSets = maxSets }, rng);
-        AssertEquivalent(stream, () => new ShredPipelineOptions { VerifyMerkleProofs = false, LeaderSchedule = new StaticLeaderScheduleProvider(leaderKey) }, rng);
-        AssertEquivalent(stream, () => new ShredPipelineOptions { VerifySignatures = false, VerifyMerkleProofs = false, SlotWindow = window }, rng);
+        return
+        [
+            AssertEquivalent(stream, () => new ShredPipelineOptions { LeaderSchedule = new StaticLeaderScheduleProvider(leaderKey), SlotWindow = window }, rng),
+            AssertEquivalent(stream, () => new ShredPipelineOptions { LeaderSchedule = new StaticLeaderScheduleProvider(leaderKey), MaxInFlightFecSets = maxSets }, rng),
+            AssertEquivalent(stream, () => new ShredPipelineOptions { VerifyMerkleProofs = false, LeaderSchedule = new StaticLeaderScheduleProvider(leaderKey) }, rng),
+            AssertEquivalent(stream, () => new ShredPipelineOptions { VerifySignatures = false, VerifyMerkleProofs = false, SlotWindow = window }, rng),
+        ];
     }
 
     [Fact]
@@ -223,12 +250,14 @@ public class ShredPipelineBatchTests
         return output;
     }
 
-    private static void AssertEquivalent(List<byte[]> stream, Func<ShredPipelineOptions> options, Random rng)
+    private static ShredPipelineStats AssertEquivalent(List<byte[]> stream, Func<ShredPipelineOptions> options, Random rng)
     {
         var oneLog = new EventLog();
         var oneResults = new List<ShredProcessResult>();
+        ShredPipelineStats oneStats;
         using (var one = new ShredPipeline(options(), oneLog))
         {
+            oneStats = one.Stats;
             for (int i = 0; i < stream.Count; i++)
             {
                 oneResults.Add(one.Process(stream[i], i, i % 3));
@@ -264,6 +293,8 @@ public class ShredPipelineBatchTests
         {
             Assert.Equal(oneLog.Events[i], batchLog.Events[i]);
         }
+
+        return oneStats;
     }
 
     private static DatagramBatch Batch(List<byte[]> stream, int start, int count, int stride, long firstTimestamp)
