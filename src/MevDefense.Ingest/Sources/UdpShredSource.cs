@@ -17,7 +17,9 @@ namespace MevDefense.Ingest.Sources;
 /// <see cref="IDatagramSink"/> on one consumer thread.
 /// </summary>
 /// <remarks>Datagrams longer than 1,232 bytes or empty are counted and discarded; everything else (including non-shred
-/// datagrams such as Jito <c>TraceShred</c> protobufs) reaches the sink, whose parser counts rejections.</remarks>
+/// datagrams such as Jito <c>TraceShred</c> protobufs) reaches the sink, whose parser counts rejections. A sink that implements
+/// <see cref="IDatagramBatchSink"/> receives each drained ring batch (up to 256 datagrams) in one call, which lets a
+/// <see cref="Pipeline.ShredPipeline"/> hash the batch's Merkle leaves together (<see cref="Pipeline.ShredPipeline.ProcessBatch"/>).</remarks>
 public sealed class UdpShredSource : IShredSource
 {
     private readonly UdpShredSourceOptions _options;
