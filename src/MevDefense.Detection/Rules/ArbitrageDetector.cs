@@ -31,30 +31,40 @@ public sealed class ArbitrageDetector : IDetector
         DetectRange(window, window.Prepare(), 0, detections);
     }
 
-    /// <summary>Examines the transactions from position <paramref name="from"/> to the end of the window (the verdict on a
-    /// transaction reads only that transaction and the index's mints).</summary>
+    /// <summary>Examines the transactions from position <paramref name="from"/> to the end of the window.</summary>
     internal void DetectRange(DetectionWindow window, WindowIndex index, int from, ICollection<DetectionEvent> detections)
     {
         for (var t = from; t < window.Count; t++)
         {
-            var c = CycleConfidence(window, index, t);
-            if (c > 0)
+            if (DetectOne(window, index, t) is { } d)
             {
-                var tx = window[t];
-                detections.Add(new DetectionEvent
-                {
-                    Kind = DetectionKind.Arbitrage,
-                    Slot = tx.Slot,
-                    Front = tx.Signature,
-                    Attacker = tx.FeePayer,
-                    Pool = tx.Swaps[index.TxLegs(t)[0].Swap].Pool,
-                    Confidence = c,
-                    Detector = DetectorName,
-                    DetectedAt = _time.GetUtcNow(),
-                    Transactions = [tx.Signature],
-                });
+                detections.Add(d);
             }
         }
+    }
+
+    /// <summary>Judges transaction <paramref name="t"/> (the verdict reads only that transaction and the index's mints).</summary>
+    internal DetectionEvent? DetectOne(DetectionWindow window, WindowIndex index, int t)
+    {
+        var c = index.Cycle(t);
+        if (c <= 0)
+        {
+            return null;
+        }
+
+        var tx = window[t];
+        return new DetectionEvent
+        {
+            Kind = DetectionKind.Arbitrage,
+            Slot = tx.Slot,
+            Front = tx.Signature,
+            Attacker = tx.FeePayer,
+            Pool = tx.Swaps[index.TxLegs(t)[0].Swap].Pool,
+            Confidence = c,
+            Detector = DetectorName,
+            DetectedAt = _time.GetUtcNow(),
+            Transactions = [tx.Signature],
+        };
     }
 
     /// <summary>Returns the confidence that transaction <paramref name="t"/> is a cyclic arbitrage, or 0.</summary>

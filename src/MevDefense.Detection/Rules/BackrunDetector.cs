@@ -32,89 +32,97 @@ public sealed class BackrunDetector : IDetector
         DetectRange(window, window.Prepare(), 0, detections);
     }
 
-    /// <summary>Examines the transactions from position <paramref name="from"/> to the end of the window as back-runs (a
-    /// verdict reads only the transaction and the ones before it).</summary>
+    /// <summary>Examines the transactions from position <paramref name="from"/> to the end of the window as back-runs.</summary>
     internal void DetectRange(DetectionWindow window, WindowIndex index, int from, ICollection<DetectionEvent> detections)
     {
         for (var t = Math.Max(1, from); t < window.Count; t++)
         {
-            if (index.TxLegs(t).Length < 2 || ArbitrageDetector.CycleConfidence(window, index, t) <= 0)
+            if (DetectOne(window, index, t) is { } d)
+            {
+                detections.Add(d);
+            }
+        }
+    }
+
+    /// <summary>Judges transaction <paramref name="t"/> as a back-run (the verdict reads the transaction and the swap
+    /// transactions of its slot just before it).</summary>
+    internal DetectionEvent? DetectOne(DetectionWindow window, WindowIndex index, int t)
+    {
+        if (t < 1 || index.TxLegs(t).Length < 2 || index.Cycle(t) <= 0)
+        {
+            return null;
+        }
+
+        var tx = window[t];
+        foreach (var leg in index.TxLegs(t))
+        {
+            if (leg.Direction == 0)
             {
                 continue;
             }
 
-            var tx = window[t];
-            foreach (var leg in index.TxLegs(t))
+            var seen = 0;
+            for (var p = t - 1; p >= 0 && seen < MaxLookback; p--)
             {
-                if (leg.Direction == 0)
+                var prev = window[p];
+                if (prev.Slot != tx.Slot)
+                {
+                    break;
+                }
+
+                if (!prev.HasSwap)
                 {
                     continue;
                 }
 
-                var seen = 0;
-                for (var p = t - 1; p >= 0 && seen < MaxLookback; p--)
+                seen++;
+                if (prev.IsSigner(tx.FeePayer))
                 {
-                    var prev = window[p];
-                    if (prev.Slot != tx.Slot)
-                    {
-                        break;
-                    }
+                    continue;
+                }
 
-                    if (!prev.HasSwap)
+                foreach (var pl in index.TxLegs(p))
+                {
+                    if (pl.Pool != leg.Pool || pl.Direction != -leg.Direction)
                     {
                         continue;
                     }
 
-                    seen++;
-                    if (prev.IsSigner(tx.FeePayer))
+                    ref readonly var trigger = ref prev.Swaps[pl.Swap];
+                    var c = 0.72 + (seen == 1 ? 0.05 : 0);
+                    if (window.AccountState is { } state && state.TryGetPool(trigger.Pool, prev.Slot, out var ps))
                     {
-                        continue;
-                    }
-
-                    foreach (var pl in index.TxLegs(p))
-                    {
-                        if (pl.Pool != leg.Pool || pl.Direction != -leg.Direction)
+                        var reserveIn = pl.Direction > 0 ? ps.ReserveA : ps.ReserveB;
+                        if (reserveIn > 0 && trigger.AmountInBound < reserveIn / 200)
                         {
                             continue;
                         }
 
-                        ref readonly var trigger = ref prev.Swaps[pl.Swap];
-                        var c = 0.72 + (seen == 1 ? 0.05 : 0);
-                        if (window.AccountState is { } state && state.TryGetPool(trigger.Pool, prev.Slot, out var ps))
-                        {
-                            var reserveIn = pl.Direction > 0 ? ps.ReserveA : ps.ReserveB;
-                            if (reserveIn > 0 && trigger.AmountInBound < reserveIn / 200)
-                            {
-                                continue;
-                            }
-
-                            c += 0.1;
-                        }
-
-                        if (tx.TipLamports > 0)
-                        {
-                            c += 0.03;
-                        }
-
-                        detections.Add(new DetectionEvent
-                        {
-                            Kind = DetectionKind.Backrun,
-                            Slot = tx.Slot,
-                            Front = tx.Signature,
-                            Victims = [prev.Signature],
-                            Attacker = tx.FeePayer,
-                            Pool = trigger.Pool,
-                            Confidence = Math.Round(Math.Min(c, 0.99), 4),
-                            Detector = DetectorName,
-                            DetectedAt = _time.GetUtcNow(),
-                            Transactions = [prev.Signature, tx.Signature],
-                        });
-                        goto next;
+                        c += 0.1;
                     }
+
+                    if (tx.TipLamports > 0)
+                    {
+                        c += 0.03;
+                    }
+
+                    return new DetectionEvent
+                    {
+                        Kind = DetectionKind.Backrun,
+                        Slot = tx.Slot,
+                        Front = tx.Signature,
+                        Victims = [prev.Signature],
+                        Attacker = tx.FeePayer,
+                        Pool = trigger.Pool,
+                        Confidence = Math.Round(Math.Min(c, 0.99), 4),
+                        Detector = DetectorName,
+                        DetectedAt = _time.GetUtcNow(),
+                        Transactions = [prev.Signature, tx.Signature],
+                    };
                 }
             }
-
-        next:;
         }
+
+        return null;
     }
 }

@@ -148,12 +148,12 @@ public sealed class SandwichDetector : IDetector
             }
 
             // A self-contained cycle (atomic arbitrage) is not a sandwich leg, even when its bot trades the pool twice.
-            if (ArbitrageDetector.CycleConfidence(window, index, f.Tx) > 0)
+            if (index.Cycle(f.Tx) > 0)
             {
                 return false;
             }
 
-            if (ArbitrageDetector.CycleConfidence(window, index, b.Tx) > 0)
+            if (index.Cycle(b.Tx) > 0)
             {
                 continue;
             }

@@ -19,10 +19,14 @@ namespace MevDefense.Detection.Streaming;
 /// still searching for a back-run examine only the new legs of their pool), resumes open JIT adds, and judges arbitrage
 /// and back-runs for the new transactions only. The cost of a call is therefore proportional to the new transactions and
 /// the swaps sharing their pools within the sandwich distance, not to the window, and the total per leader run is about
-/// one detection pass over the final window. The detections are exactly those of
-/// <see cref="DetectionPipeline.Detect(DetectionWindow)"/> over the window. One case forces a rebuild of the window's
-/// detection (counted in <see cref="Rebuilds"/>): a new transaction revealing the mint of a token account (or pool) that an
-/// earlier swap's direction already depended on.</para>
+/// one detection pass over the final window (the previous full re-detection per batch cost batches × window size). When a
+/// new transaction reveals a token-account mint (or a pool's mints) that earlier swaps' directions or cycle checks had
+/// looked up, those swaps are re-resolved and only the pools whose evidence changed are re-examined from scratch (counted
+/// in <see cref="Revisions"/>). After every call the detections held for the window are exactly those of
+/// <see cref="DetectionPipeline.Detect(DetectionWindow)"/> over it, and the forwarded detections (and their timestamps) are
+/// exactly those the full re-detection per batch forwarded. A detection forwarded before such a revelation is not
+/// forwarded again, so a batch run over the finished window can report that pattern with another confidence (an
+/// <see cref="AccountState"/> provider that knows token-account mints avoids most such cases).</para>
 /// <para>With a model (<see cref="DetectionMode.Model"/> or <see cref="DetectionMode.Combined"/> with an
 /// <see cref="ITransactionScorer"/>), or with detectors of your own, each call re-detects over the whole leader-run window
 /// (linear in its size), so the total work per leader run grows with (batches × window size); bound it with
@@ -36,6 +40,7 @@ public sealed class StreamingDetector
     private readonly DetectionWindow _window = new();
     private readonly HashSet<(DetectionKind, Signature, Signature, Signature)> _emitted = [];
     private readonly IncrementalRuleRunner? _incremental;
+    private readonly List<DetectionEvent> _found = [];
     private ulong _group = ulong.MaxValue;
     private ulong _lastSlot;
     private int _slotIndex;
@@ -87,9 +92,9 @@ public sealed class StreamingDetector
     /// <summary>Gets the number of transactions dropped because the window was full.</summary>
     public long WindowOverflow { get; private set; }
 
-    /// <summary>Gets the number of times incremental detection re-ran over a whole non-empty window because a new
-    /// transaction revealed a mint an earlier swap's direction depended on (0 when detection is not incremental).</summary>
-    public long Rebuilds => _incremental?.Revisions ?? 0;
+    /// <summary>Gets the number of calls in which a new transaction revealed a mint that earlier swaps' directions or cycle
+    /// checks had looked up, so the pools concerned were re-examined from scratch (0 when detection is not incremental).</summary>
+    public long Revisions => _incremental?.Revisions ?? 0;
 
     /// <summary>Gets or sets whether every call re-detects over the whole window even when it could run incrementally (the
     /// previous behaviour; benchmarks and equivalence tests compare against it).</summary>
@@ -229,13 +234,13 @@ public sealed class StreamingDetector
         List<DetectionEvent>? fresh = null;
         Incremental = _incremental is not null && !FullRedetect && _pipeline.RulesOnly;
         IReadOnlyList<DetectionEvent> found;
-        var first = 0;
         if (Incremental)
         {
             var start = System.Diagnostics.Stopwatch.GetTimestamp();
-            first = _incremental!.Run(_window);
+            _found.Clear();
+            _incremental!.Run(_window, _found);
             _pipeline.RecordWindow(_window.Count, _incremental.UnresolvedSwaps, System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds);
-            found = _incremental.Current;
+            found = _found;
         }
         else
         {
@@ -243,9 +248,8 @@ public sealed class StreamingDetector
             found = _pipeline.Detect(_window, countDetections: false);
         }
 
-        for (var i = first; i < found.Count; i++)
+        foreach (var d in found)
         {
-            var d = found[i];
             var key = (d.Kind, d.Front ?? default, d.Back ?? default, d.Victims.Count > 0 ? d.Victims[0] : d.Transactions.Count > 0 ? d.Transactions[0] : default);
             if (!_emitted.Add(key))
             {

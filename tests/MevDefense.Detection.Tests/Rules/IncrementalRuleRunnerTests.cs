@@ -39,12 +39,13 @@ public sealed class IncrementalRuleRunnerTests
                 window.Add(source[done]);
             }
 
-            var first = runner.Run(window);
-            for (var i = first; i < runner.Current.Count; i++)
+            var produced = new List<DetectionEvent>();
+            runner.Run(window, produced);
+            foreach (var d in produced)
             {
-                if (seen.Add(Project(runner.Current[i])))
+                if (seen.Add(Project(d)))
                 {
-                    forwarded.Add(runner.Current[i]);
+                    forwarded.Add(d);
                 }
             }
 
@@ -63,7 +64,7 @@ public sealed class IncrementalRuleRunnerTests
     }
 
     [Fact]
-    public void Run_MintRevealedByLaterTransaction_RebuildsAndMatchesBatch()
+    public void Run_MintRevealedByLaterTransaction_RevisesAndMatchesBatch()
     {
         // A direction-blind sandwich whose front-run's accounts get their mints only from a later transaction.
         var b = new WindowBuilder();
@@ -81,7 +82,7 @@ public sealed class IncrementalRuleRunnerTests
     }
 
     [Fact]
-    public void Run_PoolMintsRevealedLater_RebuildsAndMatchesBatch()
+    public void Run_PoolMintsRevealedLater_RevisesAndMatchesBatch()
     {
         // One-sided legs resolve through the pool's mints, which a later swap naming both mints reveals.
         var b = new WindowBuilder();
@@ -112,14 +113,14 @@ public sealed class IncrementalRuleRunnerTests
             window.Add(b.Window[i]);
         }
 
-        runner.Run(window);
+        runner.Run(window, new List<DetectionEvent>());
         var rebuilds = runner.Rebuilds;
         var cross = runner.Current.Count;
 
         // A different leader for the second slot ends the leader run: the cross-slot sandwich is withdrawn.
         window.SetLeader(b.Window[0].Slot, Key(50));
         window.SetLeader(b.Window[2].Slot, Key(51));
-        runner.Run(window);
+        runner.Run(window, new List<DetectionEvent>());
         Assert.Equal(rebuilds + 1, runner.Rebuilds);
         Assert.Empty(runner.Current);
         Assert.Equal(1, cross);
@@ -127,12 +128,12 @@ public sealed class IncrementalRuleRunnerTests
         // Replacing the last transaction (remove, then append another) is not an append.
         window.RemoveLast();
         window.Add(b.Window[1]);
-        runner.Run(window);
+        runner.Run(window, new List<DetectionEvent>());
         Assert.Equal(rebuilds + 2, runner.Rebuilds);
 
         // Plain appends do not rebuild.
         window.Add(b.Window[0]);
-        runner.Run(window);
+        runner.Run(window, new List<DetectionEvent>());
         Assert.Equal(rebuilds + 2, runner.Rebuilds);
     }
 

@@ -8,6 +8,7 @@ namespace MevDefense.Detection.Rules.Internal;
 internal struct Leg
 {
     public int Tx;
+    public int Index; // position in the window's leg list
     public int Swap;
     public int Pool;
     public sbyte Direction; // +1 A->B, -1 B->A, 0 unknown
@@ -20,18 +21,30 @@ internal struct Leg
 /// Reuses its buffers across windows.
 /// </summary>
 /// <remarks>
-/// <para>The index can also be maintained incrementally (<see cref="TryAppend"/>): transactions appended to the window are
-/// indexed without touching the earlier ones, and the pools the new legs landed on are reported in
+/// <para>The index can also be maintained incrementally (<see cref="Append"/>): transactions appended to the window are
+/// indexed without re-indexing the earlier ones, and the pools the new legs landed on are reported in
 /// <see cref="TouchedPools"/>. A leg's direction and a transaction's cycle check read token-account mints and pool mints that
-/// later transactions may reveal; the index remembers which accounts and pools earlier legs consulted and refuses an append
-/// that would change what they read (the caller then rebuilds with <see cref="Build(DetectionWindow, bool)"/>), so an incrementally maintained index
-/// is always identical to one built over the whole window.</para>
+/// later transactions may reveal; the index remembers which legs looked up which accounts (and which pools' mints), and when
+/// an append reveals one of them it re-resolves exactly those legs and re-checks their transactions' cycles, reporting the
+/// pools whose legs changed direction or whose transactions' cycle verdict changed (<see cref="RevisedPools"/>) and the
+/// transactions concerned (<see cref="RevisedTransactions"/>). An incrementally maintained index is therefore always
+/// identical to one built over the whole window.</para>
 /// </remarks>
 internal sealed class WindowIndex
 {
     private readonly Dictionary<Pubkey, int> _poolIds = [];
     private readonly Dictionary<Pubkey, Pubkey> _accountMints = [];
-    private readonly HashSet<Pubkey> _consultedAccounts = []; // accounts whose mint an indexed leg looked up (incremental mode)
+    private readonly Dictionary<Pubkey, int> _consulted = []; // account -> first side reference (leg * 2 + side) that looked its mint up
+    private int[] _sideNext = new int[512]; // next side reference of the same account, or -1
+    private int[] _legPoolPos = new int[256]; // position of each leg in its pool's list
+    private double[] _cycle = new double[64]; // cycle (arbitrage) confidence per transaction
+    private readonly List<Pubkey> _revealed = []; // consulted accounts whose mint changed in this append
+    private int[] _revisedTx = new int[16];
+    private int _revisedTxCount;
+    private int[] _txMark = new int[64];
+    private int[] _revisedPools = new int[16];
+    private int _revisedPoolCount;
+    private int[] _poolMintChanged = new int[64]; // generation mark: the pool's mints changed in this append
     private Pubkey[] _pools = new Pubkey[64];
     private (Pubkey A, Pubkey B)[] _poolMints = new (Pubkey, Pubkey)[64];
     private bool[] _poolMintsConsulted = new bool[64];
@@ -54,8 +67,19 @@ internal sealed class WindowIndex
 
     public ReadOnlySpan<Leg> Legs => _legs.AsSpan(0, LegCount);
 
-    /// <summary>Pools that received legs in the last <see cref="TryAppend"/> or <see cref="Build(DetectionWindow, bool)"/>, in first-touch order.</summary>
+    /// <summary>Pools that received legs in the last <see cref="Append"/> or <see cref="Build(DetectionWindow, bool)"/>, in first-touch order.</summary>
     public ReadOnlySpan<int> TouchedPools => _touched.AsSpan(0, _touchedCount);
+
+    /// <summary>Pools whose earlier legs changed direction, or whose transactions' cycle verdict changed, in the last
+    /// <see cref="Append"/>: detectors must re-examine them from scratch.</summary>
+    public ReadOnlySpan<int> RevisedPools => _revisedPools.AsSpan(0, _revisedPoolCount);
+
+    /// <summary>Earlier transactions (before the last <see cref="Append"/>'s new ones) with a leg that changed direction or a
+    /// changed cycle verdict, in the last <see cref="Append"/>.</summary>
+    public ReadOnlySpan<int> RevisedTransactions => _revisedTx.AsSpan(0, _revisedTxCount);
+
+    /// <summary>The cycle (atomic-arbitrage) confidence of transaction <paramref name="tx"/>, or 0 (see <see cref="ArbitrageDetector.CycleConfidence"/>).</summary>
+    public double Cycle(int tx) => _cycle[tx];
 
     /// <summary>Legs of a pool in block order.</summary>
     public ReadOnlySpan<Leg> PoolLegs(int pool) => _poolLegs[pool].AsSpan(0, _poolCounts[pool]);
@@ -68,75 +92,72 @@ internal sealed class WindowIndex
     /// <summary>Indexes the whole window from scratch.</summary>
     public void Build(DetectionWindow window) => Build(window, tracking: false);
 
-    /// <summary>Indexes the whole window from scratch; with <paramref name="tracking"/> it also records what later appends must not change.</summary>
+    /// <summary>Indexes the whole window from scratch; with <paramref name="tracking"/> it also records which legs read which
+    /// mints, so later <see cref="Append"/> calls can revise them.</summary>
     public void Build(DetectionWindow window, bool tracking)
     {
         Reset();
         _tracking = tracking;
-        var ok = Append(window);
-        System.Diagnostics.Debug.Assert(ok, "a build from scratch cannot conflict with earlier legs");
+        Append(window);
     }
 
-    /// <summary>
-    /// Indexes the transactions appended to the window since the last build or append. Returns <see langword="false"/>
-    /// (leaving the index to be rebuilt) when they reveal a token-account mint or pool mint an earlier leg already consulted.
-    /// </summary>
-    public bool TryAppend(DetectionWindow window)
+    /// <summary>Indexes the transactions appended to the window since the last build or append.</summary>
+    public void Append(DetectionWindow window)
     {
-        if (!_tracking)
+        if (!_tracking && TransactionCount > 0)
         {
             throw new InvalidOperationException("The index was not built for incremental appends.");
         }
 
-        return Append(window);
+        AppendCore(window);
     }
 
     private void Reset()
     {
         _poolIds.Clear();
         _accountMints.Clear();
-        _consultedAccounts.Clear();
+        _consulted.Clear();
         PoolCount = 0;
         LegCount = 0;
         TransactionCount = 0;
         _touchedCount = 0;
     }
 
-    private bool Append(DetectionWindow window)
+    private void AppendCore(DetectionWindow window)
     {
         var from = TransactionCount;
         var n = window.Count;
         _touchedCount = 0;
+        _revisedTxCount = 0;
+        _revisedPoolCount = 0;
+        _revealed.Clear();
         _generation++;
-        if (_firstLegOfTx.Length < n + 1)
-        {
-            _firstLegOfTx = new int[Math.Max(n + 1, _firstLegOfTx.Length * 2)];
-        }
+        Grow(ref _firstLegOfTx, n + 1); // keeps the earlier transactions' entries
 
-        // Token-account mints revealed in the window (ATA creates, swaps naming their mints). In a build from scratch the last
-        // revelation of an account wins for every leg; incrementally, a new or different mint for an account an earlier leg
-        // looked up would change that leg, so the append is refused.
+        Grow(ref _cycle, n);
+        Grow(ref _txMark, n);
+
+        // Token-account mints revealed in the window (ATA creates, swaps naming their mints). The last revelation of an account
+        // wins for every leg; incrementally, a new or different mint for an account an earlier leg looked up is remembered
+        // so that leg is re-resolved below.
         for (var t = from; t < n; t++)
         {
             var tx = window[t];
             foreach (ref readonly var a in tx.TokenAccounts)
             {
-                if (!SetMint(window, a.Account, a.Mint))
-                {
-                    return false;
-                }
+                SetMint(window, a.Account, a.Mint);
             }
 
             foreach (ref readonly var s in tx.Swaps)
             {
-                if (!s.SourceMint.IsZero && !s.SourceTokenAccount.IsZero && !SetMint(window, s.SourceTokenAccount, s.SourceMint))
+                if (!s.SourceMint.IsZero && !s.SourceTokenAccount.IsZero)
                 {
-                    return false;
+                    SetMint(window, s.SourceTokenAccount, s.SourceMint);
                 }
 
-                if (!s.DestinationMint.IsZero && !s.DestinationTokenAccount.IsZero && !SetMint(window, s.DestinationTokenAccount, s.DestinationMint))
+                if (!s.DestinationMint.IsZero && !s.DestinationTokenAccount.IsZero)
                 {
-                    return false;
+                    SetMint(window, s.DestinationTokenAccount, s.DestinationMint);
                 }
             }
         }
@@ -165,6 +186,8 @@ internal sealed class WindowIndex
                     Grow(ref _poolLegs, PoolCount);
                     Grow(ref _poolCounts, PoolCount);
                     Grow(ref _touchedMark, PoolCount);
+                    Grow(ref _poolMintChanged, PoolCount);
+                    _poolMintChanged[pid] = 0;
                     _pools[pid] = s.Pool;
                     _poolMints[pid] = default;
                     _poolMintsConsulted[pid] = false;
@@ -178,18 +201,24 @@ internal sealed class WindowIndex
                     var mints = s.SourceMint.CompareTo(s.DestinationMint) < 0 ? (s.SourceMint, s.DestinationMint) : (s.DestinationMint, s.SourceMint);
                     if (_poolMintsConsulted[pid] && mints != _poolMints[pid])
                     {
-                        return false; // an earlier leg resolved its direction through the pool's previous mints
+                        _poolMintChanged[pid] = _generation; // earlier legs resolved their direction through the previous mints
                     }
 
                     _poolMints[pid] = mints;
                 }
 
                 Grow(ref _legs, LegCount + 1);
-                _legs[LegCount++] = new Leg { Tx = t, Swap = i, Pool = pid };
+                Grow(ref _legPoolPos, LegCount + 1);
+                _legs[LegCount] = new Leg { Tx = t, Index = LegCount, Swap = i, Pool = pid };
+                LegCount++;
             }
         }
 
         _firstLegOfTx[n] = LegCount;
+        if (_tracking && from > 0)
+        {
+            Revise(window, firstNewLeg);
+        }
 
         // Directions, and whether a transaction hits the same pool twice; then each leg joins its pool's list (block order).
         for (var l = firstNewLeg; l < LegCount; l++)
@@ -200,15 +229,9 @@ internal sealed class WindowIndex
             if (_tracking)
             {
                 // The cycle check and direction resolution look these accounts' mints up.
-                if (s.SourceMint.IsZero && !s.SourceTokenAccount.IsZero)
-                {
-                    _consultedAccounts.Add(s.SourceTokenAccount);
-                }
-
-                if (s.DestinationMint.IsZero && !s.DestinationTokenAccount.IsZero)
-                {
-                    _consultedAccounts.Add(s.DestinationTokenAccount);
-                }
+                Grow(ref _sideNext, (l * 2) + 2);
+                Consult(s.SourceMint, s.SourceTokenAccount, l * 2);
+                Consult(s.DestinationMint, s.DestinationTokenAccount, (l * 2) + 1);
             }
 
             leg.Direction = Resolve(window, tx, s, leg.Pool);
@@ -227,6 +250,7 @@ internal sealed class WindowIndex
                 Array.Resize(ref list, list.Length * 2);
             }
 
+            _legPoolPos[l] = _poolCounts[p];
             list[_poolCounts[p]++] = leg;
             if (_touchedMark[p] != _generation)
             {
@@ -236,26 +260,137 @@ internal sealed class WindowIndex
             }
         }
 
+        for (var t = from; t < n; t++)
+        {
+            _cycle[t] = _firstLegOfTx[t + 1] - _firstLegOfTx[t] >= 2 ? ArbitrageDetector.CycleConfidence(window, this, t) : 0;
+        }
+
         TransactionCount = n;
-        return true;
     }
 
-    private bool SetMint(DetectionWindow window, in Pubkey account, in Pubkey mint)
+    private void Consult(in Pubkey mint, in Pubkey account, int side)
+    {
+        _sideNext[side] = -1;
+        if (!mint.IsZero || account.IsZero)
+        {
+            return;
+        }
+
+        ref var head = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_consulted, account, out var exists);
+        _sideNext[side] = exists ? head : -1;
+        head = side;
+    }
+
+    /// <summary>Re-resolves earlier legs whose looked-up account mints or pool mints changed, and re-checks their transactions' cycles.</summary>
+    private void Revise(DetectionWindow window, int firstNewLeg)
+    {
+        var gen = _generation;
+        foreach (var account in _revealed)
+        {
+            if (!_consulted.TryGetValue(account, out var side))
+            {
+                continue;
+            }
+
+            for (; side >= 0; side = _sideNext[side])
+            {
+                var l = side >> 1;
+                if (l < firstNewLeg)
+                {
+                    ReviseLeg(window, l);
+                    MarkTx(_legs[l].Tx); // its cycle check read this account
+                }
+            }
+        }
+
+        for (var p = 0; p < PoolCount; p++)
+        {
+            if (_poolMintChanged[p] != gen)
+            {
+                continue;
+            }
+
+            var legs = _poolLegs[p];
+            for (var k = 0; k < _poolCounts[p]; k++)
+            {
+                ReviseLeg(window, legs[k].Index);
+            }
+        }
+
+        // Transactions whose cycle verdict changed: every pool they trade is revised (they may stop or start being legs).
+        for (var i = 0; i < _revisedTxCount; i++)
+        {
+            var t = _revisedTx[i];
+            var before = _cycle[t];
+            var legs = TxLegs(t);
+            _cycle[t] = legs.Length >= 2 ? ArbitrageDetector.CycleConfidence(window, this, t) : 0;
+            if (_cycle[t] != before)
+            {
+                foreach (var leg in legs)
+                {
+                    MarkPool(leg.Pool);
+                }
+            }
+        }
+    }
+
+    private void ReviseLeg(DetectionWindow window, int l)
+    {
+        ref var leg = ref _legs[l];
+        var tx = window[leg.Tx];
+        var direction = Resolve(window, tx, tx.Swaps[leg.Swap], leg.Pool);
+        if (direction != leg.Direction)
+        {
+            leg.Direction = direction;
+            _poolLegs[leg.Pool][_legPoolPos[l]].Direction = direction;
+            MarkPool(leg.Pool);
+            MarkTx(leg.Tx);
+        }
+    }
+
+    private void MarkTx(int t)
+    {
+        if (_txMark[t] != _generation)
+        {
+            _txMark[t] = _generation;
+            Grow(ref _revisedTx, _revisedTxCount + 1);
+            _revisedTx[_revisedTxCount++] = t;
+        }
+    }
+
+    private void MarkPool(int p)
+    {
+        for (var i = 0; i < _revisedPoolCount; i++)
+        {
+            if (_revisedPools[i] == p)
+            {
+                return;
+            }
+        }
+
+        Grow(ref _revisedPools, _revisedPoolCount + 1);
+        _revisedPools[_revisedPoolCount++] = p;
+    }
+
+    private void SetMint(DetectionWindow window, in Pubkey account, in Pubkey mint)
     {
         var known = _accountMints.TryGetValue(account, out var old);
         if (known && old == mint)
         {
-            return true;
+            return;
         }
 
         _accountMints[account] = mint;
-        if (!_tracking || !_consultedAccounts.Contains(account))
+        if (!_tracking || !_consulted.ContainsKey(account))
         {
-            return true;
+            return;
         }
 
         // An earlier leg looked this account up: it read the previous mapping, or the account-state provider's answer.
-        return !known && window.AccountState is { } state && state.TryGetTokenAccount(account, out var info) && info.Mint == mint;
+        if (known || window.AccountState is not { } state || !state.TryGetTokenAccount(account, out var info) || info.Mint != mint)
+        {
+            _revealed.Add(account);
+        }
     }
 
     private sbyte Resolve(DetectionWindow window, DecodedTransaction tx, in SwapIntent s, int pid)
