@@ -11,8 +11,9 @@ namespace MevDefense.Ingest.Fec.Internal;
 /// <remarks>
 /// <para>Multiplication by a constant c is GF(2)-linear, so it is one <c>GF2P8AFFINEQB</c> with c's 8×8 bit matrix (any field
 /// polynomial, here 0x11D). The kernel walks the shards in 64-byte columns; for each column it keeps up to 16 output rows in
-/// ZMM accumulators, loads each input chunk once and folds it into every accumulator (one affine + one XOR each, the matrix
-/// broadcast straight from the packed table), then stores each output chunk once. The per-row kernel this replaces loaded and
+/// ZMM accumulators, loads each input chunk once and folds it into every accumulator (one affine each, the matrix broadcast
+/// straight from the packed table; two inputs' products join the accumulator in one three-way XOR), then stores each output
+/// chunk once. The per-row kernel this replaces loaded and
 /// stored the destination for every coefficient (k loads + k stores per output chunk instead of 1 store).</para>
 /// <para>The final partial column is handled by re-running the column that ends at the last byte: the product is a pure
 /// function of the inputs, so recomputing overlapping bytes writes the same values. Outputs must not alias inputs.</para>
@@ -31,7 +32,7 @@ internal static class GfniMatrixKernel
     private static readonly ulong[] AffineMatrices = BuildAffineMatrices();
 
     /// <summary>Gets a value indicating whether the CPU has AVX-512 GFNI.</summary>
-    public static bool IsSupported => Gfni.V512.IsSupported;
+    public static bool IsSupported => Gfni.V512.IsSupported && Avx512F.IsSupported;
 
     /// <summary>The affine (bit) matrix of multiplication by <paramref name="c"/>.</summary>
     public static ulong AffineMatrix(byte c) => AffineMatrices[c];
@@ -154,42 +155,84 @@ internal static class GfniMatrixKernel
             Vector512<byte> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
             Vector512<byte> a8 = default, a9 = default, a10 = default, a11 = default, a12 = default, a13 = default, a14 = default, a15 = default;
             ref ulong m = ref mats;
-            for (int j = 0; j < k; j++)
+            int j = 0;
+
+            // Two inputs per step: each accumulator takes both products in one three-way XOR (VPTERNLOGD), so the XORs need half
+            // the vector ALU slots and the affine multiplies (port 0 only) stay the bottleneck.
+            for (; j + 2 <= k; j += 2)
             {
-                var x = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Unsafe.Add(ref src, j)), (nuint)(Unsafe.Add(ref srcOff, j) + col));
-                a0 ^= Gfni.V512.GaloisFieldAffineTransform(x, Vector512.Create(m).AsByte(), 0);
+                var x = Load(ref src, ref srcOff, j, col);
+                var y = Load(ref src, ref srcOff, j + 1, col);
+                ref ulong n = ref Unsafe.Add(ref m, T.Count);
+                a0 = Fold(a0, x, m, y, n);
                 if (T.Count > 1)
                 {
-                    a1 ^= Gfni.V512.GaloisFieldAffineTransform(x, Vector512.Create(Unsafe.Add(ref m, 1)).AsByte(), 0);
+                    a1 = Fold(a1, x, Unsafe.Add(ref m, 1), y, Unsafe.Add(ref n, 1));
                 }
 
                 if (T.Count > 2)
                 {
-                    a2 ^= Gfni.V512.GaloisFieldAffineTransform(x, Vector512.Create(Unsafe.Add(ref m, 2)).AsByte(), 0);
-                    a3 ^= Gfni.V512.GaloisFieldAffineTransform(x, Vector512.Create(Unsafe.Add(ref m, 3)).AsByte(), 0);
+                    a2 = Fold(a2, x, Unsafe.Add(ref m, 2), y, Unsafe.Add(ref n, 2));
+                    a3 = Fold(a3, x, Unsafe.Add(ref m, 3), y, Unsafe.Add(ref n, 3));
                 }
 
                 if (T.Count > 4)
                 {
-                    a4 ^= Gfni.V512.GaloisFieldAffineTransform(x, Vector512.Create(Unsafe.Add(ref m, 4)).AsByte(), 0);
-                    a5 ^= Gfni.V512.GaloisFieldAffineTransform(x, Vector512.Create(Unsafe.Add(ref m, 5)).AsByte(), 0);
-                    a6 ^= Gfni.V512.GaloisFieldAffineTransform(x, Vector512.Create(Unsafe.Add(ref m, 6)).AsByte(), 0);
-                    a7 ^= Gfni.V512.GaloisFieldAffineTransform(x, Vector512.Create(Unsafe.Add(ref m, 7)).AsByte(), 0);
+                    a4 = Fold(a4, x, Unsafe.Add(ref m, 4), y, Unsafe.Add(ref n, 4));
+                    a5 = Fold(a5, x, Unsafe.Add(ref m, 5), y, Unsafe.Add(ref n, 5));
+                    a6 = Fold(a6, x, Unsafe.Add(ref m, 6), y, Unsafe.Add(ref n, 6));
+                    a7 = Fold(a7, x, Unsafe.Add(ref m, 7), y, Unsafe.Add(ref n, 7));
                 }
 
                 if (T.Count > 8)
                 {
-                    a8 ^= Gfni.V512.GaloisFieldAffineTransform(x, Vector512.Create(Unsafe.Add(ref m, 8)).AsByte(), 0);
-                    a9 ^= Gfni.V512.GaloisFieldAffineTransform(x, Vector512.Create(Unsafe.Add(ref m, 9)).AsByte(), 0);
-                    a10 ^= Gfni.V512.GaloisFieldAffineTransform(x, Vector512.Create(Unsafe.Add(ref m, 10)).AsByte(), 0);
-                    a11 ^= Gfni.V512.GaloisFieldAffineTransform(x, Vector512.Create(Unsafe.Add(ref m, 11)).AsByte(), 0);
-                    a12 ^= Gfni.V512.GaloisFieldAffineTransform(x, Vector512.Create(Unsafe.Add(ref m, 12)).AsByte(), 0);
-                    a13 ^= Gfni.V512.GaloisFieldAffineTransform(x, Vector512.Create(Unsafe.Add(ref m, 13)).AsByte(), 0);
-                    a14 ^= Gfni.V512.GaloisFieldAffineTransform(x, Vector512.Create(Unsafe.Add(ref m, 14)).AsByte(), 0);
-                    a15 ^= Gfni.V512.GaloisFieldAffineTransform(x, Vector512.Create(Unsafe.Add(ref m, 15)).AsByte(), 0);
+                    a8 = Fold(a8, x, Unsafe.Add(ref m, 8), y, Unsafe.Add(ref n, 8));
+                    a9 = Fold(a9, x, Unsafe.Add(ref m, 9), y, Unsafe.Add(ref n, 9));
+                    a10 = Fold(a10, x, Unsafe.Add(ref m, 10), y, Unsafe.Add(ref n, 10));
+                    a11 = Fold(a11, x, Unsafe.Add(ref m, 11), y, Unsafe.Add(ref n, 11));
+                    a12 = Fold(a12, x, Unsafe.Add(ref m, 12), y, Unsafe.Add(ref n, 12));
+                    a13 = Fold(a13, x, Unsafe.Add(ref m, 13), y, Unsafe.Add(ref n, 13));
+                    a14 = Fold(a14, x, Unsafe.Add(ref m, 14), y, Unsafe.Add(ref n, 14));
+                    a15 = Fold(a15, x, Unsafe.Add(ref m, 15), y, Unsafe.Add(ref n, 15));
                 }
 
-                m = ref Unsafe.Add(ref m, T.Count);
+                m = ref Unsafe.Add(ref m, 2 * T.Count);
+            }
+
+            if (j < k)
+            {
+                var x = Load(ref src, ref srcOff, j, col);
+                a0 ^= Mul(x, m);
+                if (T.Count > 1)
+                {
+                    a1 ^= Mul(x, Unsafe.Add(ref m, 1));
+                }
+
+                if (T.Count > 2)
+                {
+                    a2 ^= Mul(x, Unsafe.Add(ref m, 2));
+                    a3 ^= Mul(x, Unsafe.Add(ref m, 3));
+                }
+
+                if (T.Count > 4)
+                {
+                    a4 ^= Mul(x, Unsafe.Add(ref m, 4));
+                    a5 ^= Mul(x, Unsafe.Add(ref m, 5));
+                    a6 ^= Mul(x, Unsafe.Add(ref m, 6));
+                    a7 ^= Mul(x, Unsafe.Add(ref m, 7));
+                }
+
+                if (T.Count > 8)
+                {
+                    a8 ^= Mul(x, Unsafe.Add(ref m, 8));
+                    a9 ^= Mul(x, Unsafe.Add(ref m, 9));
+                    a10 ^= Mul(x, Unsafe.Add(ref m, 10));
+                    a11 ^= Mul(x, Unsafe.Add(ref m, 11));
+                    a12 ^= Mul(x, Unsafe.Add(ref m, 12));
+                    a13 ^= Mul(x, Unsafe.Add(ref m, 13));
+                    a14 ^= Mul(x, Unsafe.Add(ref m, 14));
+                    a15 ^= Mul(x, Unsafe.Add(ref m, 15));
+                }
             }
 
             Store(a0, ref dst, ref dstOff, 0, col);
@@ -232,6 +275,19 @@ internal static class GfniMatrixKernel
             col = Math.Min(col + 64, last);
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> Load(ref byte[] src, ref int srcOff, int j, int col)
+        => Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Unsafe.Add(ref src, j)), (nuint)(Unsafe.Add(ref srcOff, j) + col));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> Mul(Vector512<byte> x, ulong matrix)
+        => Gfni.V512.GaloisFieldAffineTransform(x, Vector512.Create(matrix).AsByte(), 0);
+
+    /// <summary>acc ^ c1·x ^ c2·y with one VPTERNLOGD (truth table 0x96 = three-way XOR).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> Fold(Vector512<byte> acc, Vector512<byte> x, ulong c1, Vector512<byte> y, ulong c2)
+        => Avx512F.TernaryLogic(acc, Mul(x, c1), Mul(y, c2), 0x96);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(Vector512<byte> value, ref byte[] dst, ref int dstOff, int row, int col)
