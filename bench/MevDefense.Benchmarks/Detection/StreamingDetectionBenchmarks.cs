@@ -10,7 +10,7 @@ namespace MevDefense.Benchmarks.Detection;
 
 /// <summary>
 /// The streaming detector over one generated leader run (four slots of 384 transactions: votes, transfers, honest swaps and
-/// every MEV pattern; seed 20261124 as the load harness; account state on), fed as entry batches of
+/// every MEV pattern; seed 20261124 as the load harness; with and without the account-state provider), fed as entry batches of
 /// <see cref="BatchSize"/> transactions the way the shred pipeline delivers them. <see cref="FullRedetect"/> is the previous
 /// behaviour (every batch re-detects over the whole leader-run window); <see cref="Incremental"/> indexes only the new
 /// transactions and resumes the rules on the pools they touched. Both decode every transaction and forward the same
@@ -34,6 +34,11 @@ public class StreamingDetectionBenchmarks
     [Params(16, 64, 128)]
     public int BatchSize { get; set; }
 
+    /// <summary>Gets or sets whether the account-state provider (pool reserves, token-account mints) is supplied. Without it
+    /// more swap directions come from mints revealed later in the window, so the incremental detector revises more.</summary>
+    [Params(true, false)]
+    public bool AccountState { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
@@ -41,18 +46,18 @@ public class StreamingDetectionBenchmarks
         var decoder = new TransactionDecoder(SwapDecoderRegistry.CreateDefault(), data.LookupTables);
         _full = new StreamingDetector(new DetectionPipeline(new DetectionOptions { Mode = DetectionMode.Rules, CacheCapacity = 0 }), decoder)
         {
-            AccountState = data.AccountState,
+            AccountState = AccountState ? data.AccountState : null,
             FullRedetect = true,
         };
         _incremental = new StreamingDetector(new DetectionPipeline(new DetectionOptions { Mode = DetectionMode.Rules, CacheCapacity = 0 }), decoder)
         {
-            AccountState = data.AccountState,
+            AccountState = AccountState ? data.AccountState : null,
         };
 
         _decodeOnly = new StreamingDetector(
             new DetectionPipeline(new DetectionOptions { Mode = DetectionMode.Rules, CacheCapacity = 0, Sandwich = false, Arbitrage = false, JitLiquidity = false, Backrun = false }), decoder)
         {
-            AccountState = data.AccountState,
+            AccountState = AccountState ? data.AccountState : null,
         };
 
         foreach (var slot in data.Slots)

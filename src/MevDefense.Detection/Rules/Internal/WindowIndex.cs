@@ -34,6 +34,8 @@ internal sealed class WindowIndex
 {
     private readonly Dictionary<Pubkey, int> _poolIds = [];
     private readonly Dictionary<Pubkey, Pubkey> _accountMints = [];
+    private readonly HashSet<Pubkey> _transferAuthorities = [];
+    private readonly HashSet<Pubkey> _transferSources = [];
     private readonly Dictionary<Pubkey, int> _consulted = []; // account -> first side reference (leg * 2 + side) that looked its mint up
     private int[] _sideNext = new int[512]; // next side reference of the same account, or -1
     private int[] _legPoolPos = new int[256]; // position of each leg in its pool's list
@@ -117,6 +119,8 @@ internal sealed class WindowIndex
         _poolIds.Clear();
         _accountMints.Clear();
         _consulted.Clear();
+        _transferAuthorities.Clear();
+        _transferSources.Clear();
         PoolCount = 0;
         LegCount = 0;
         TransactionCount = 0;
@@ -143,6 +147,15 @@ internal sealed class WindowIndex
         for (var t = from; t < n; t++)
         {
             var tx = window[t];
+            foreach (ref readonly var x in tx.Transfers)
+            {
+                _transferAuthorities.Add(x.Authority);
+                if (!x.From.IsZero)
+                {
+                    _transferSources.Add(x.From);
+                }
+            }
+
             foreach (ref readonly var a in tx.TokenAccounts)
             {
                 SetMint(window, a.Account, a.Mint);
@@ -428,6 +441,11 @@ internal sealed class WindowIndex
         var d = DecoderHelpers.FromMints(src, dst);
         return d == SwapDirection.AToB ? (sbyte)1 : d == SwapDirection.BToA ? (sbyte)-1 : (sbyte)0;
     }
+
+    /// <summary>Returns <see langword="false"/> when no transfer of the window is authorised by <paramref name="a"/> or
+    /// <paramref name="b"/> or spends from <paramref name="source"/> (a fast negative for the sandwich rule's funding-transfer link).</summary>
+    public bool MayHaveTransfer(in Pubkey a, in Pubkey b, in Pubkey source)
+        => _transferAuthorities.Contains(a) || _transferAuthorities.Contains(b) || (!source.IsZero && _transferSources.Contains(source));
 
     public bool TryGetPoolId(in Pubkey pool, out int id) => _poolIds.TryGetValue(pool, out id);
 
