@@ -1,14 +1,21 @@
+using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using MevDefense.Detection.Features;
 
 namespace MevDefense.Detection.Model.Internal;
 
-/// <content>The forward pass, written once over <see cref="IVector16{TSelf}"/> and specialised per vector width by the JIT.</content>
+/// <content>
+/// The forward pass, written once over <see cref="IVector16{TSelf}"/> and specialised per vector width by the JIT. The
+/// methods are compiled fully optimised on first use (no tiering or on-stack replacement), so the first windows are as
+/// fast as the later ones and the JIT never runs (or allocates) in the middle of a steady-state call.
+/// </content>
 internal sealed partial class ManagedRolesModel
 {
     private const int F = TransactionFeatures.Count;
     private const int HeadDim = ModelArchitecture.HeadDim;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Forward<T>(WindowTensors window, ManagedRolesScratch s, Span<float> probabilities)
         where T : struct, IVector16<T>
     {
@@ -38,6 +45,7 @@ internal sealed partial class ManagedRolesModel
     }
 
     /// <summary>CSR lists of the non-zero entries of rows [0, rows); returns the largest column referenced (-1 if none).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int BuildNeighbours<T>(float[] adjacency, int rows, int[] start, int[] index, float[] weight)
         where T : struct, IVector16<T>
     {
@@ -66,26 +74,25 @@ internal sealed partial class ManagedRolesModel
     }
 
     /// <summary><c>h = relu(x[:, 8:72] · W_in + b_in + pos)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void InputProjection<T>(float[] features, int rows, float[] h)
         where T : struct, IVector16<T>
     {
-        var w = _inW;
-        for (var i = 0; i < rows; i++)
+        Debug.Assert(_inW.Length == ModelArchitecture.InputWidth * D && _posBias.Length == N * D && h.Length == N * D && rows <= N);
+        ref var w = ref _inW[0];
+        ref var pos = ref _posBias[0];
+        ref var h0 = ref h[0];
+        for (var i = 0; i < rows; i += 2)
         {
-            var x = (i * F) + ModelArchitecture.InputOffset;
-            var a0 = T.Load(_posBias, i * D);
-            var a1 = T.Zero;
-            var a2 = T.Zero;
-            var a3 = T.Zero;
-            for (var c = 0; c < ModelArchitecture.InputWidth; c += 4)
-            {
-                a0 = T.Fma(T.Splat(features[x + c]), T.Load(w, c * D), a0);
-                a1 = T.Fma(T.Splat(features[x + c + 1]), T.Load(w, (c + 1) * D), a1);
-                a2 = T.Fma(T.Splat(features[x + c + 2]), T.Load(w, (c + 2) * D), a2);
-                a3 = T.Fma(T.Splat(features[x + c + 3]), T.Load(w, (c + 3) * D), a3);
-            }
-
-            T.Store(T.Relu(T.Add(T.Add(a0, a1), T.Add(a2, a3))), h, i * D);
+            var j = Math.Min(i + 1, rows - 1);
+            var y0 = T.Load(ref pos, i * D);
+            var y1 = T.Load(ref pos, j * D);
+            MatVec2(
+                features.AsSpan((i * F) + ModelArchitecture.InputOffset, ModelArchitecture.InputWidth),
+                features.AsSpan((j * F) + ModelArchitecture.InputOffset, ModelArchitecture.InputWidth),
+                ref w, D, 0, ref y0, ref y1);
+            T.Store(T.Relu(y0), ref h0, i * D);
+            T.Store(T.Relu(y1), ref h0, j * D);
         }
     }
 
@@ -93,47 +100,106 @@ internal sealed partial class ManagedRolesModel
     /// <c>h = h + relu([h | A_pool·h | A_link·h] · W + b)</c>, computed as <c>h·W_self + A_pool·(h·W_pool) + A_link·(h·W_link) + b</c>
     /// so each edge costs one FMA.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Gnn<T>(GnnLayer layer, int rows, ManagedRolesScratch s)
         where T : struct, IVector16<T>
     {
-        var (h, self, pool, link, w) = (s.H, s.A, s.B, s.C, layer.W);
+        var (h, self, pool, link) = (s.H, s.A, s.B, s.C);
+        Debug.Assert(layer.W.Length == 3 * D * D && h.Length == N * D && self.Length == N * D && pool.Length == N * D && link.Length == N * D && rows <= N);
+        ref var w = ref layer.W[0];
+        ref var h0 = ref h[0];
+        ref var self0 = ref self[0];
+        ref var pool0 = ref pool[0];
+        ref var link0 = ref link[0];
         var bias = T.Load(layer.B, 0);
-        for (var i = 0; i < rows; i++)
+        for (var i = 0; i < rows; i += 2)
         {
-            var a = bias;
-            var p = T.Zero;
-            var q = T.Zero;
-            for (var c = 0; c < D; c++)
-            {
-                var x = T.Splat(h[(i * D) + c]);
-                a = T.Fma(x, T.Load(w, c * D), a);
-                p = T.Fma(x, T.Load(w, (D + c) * D), p);
-                q = T.Fma(x, T.Load(w, ((2 * D) + c) * D), q);
-            }
-
-            T.Store(a, self, i * D);
-            T.Store(p, pool, i * D);
-            T.Store(q, link, i * D);
+            var j = Math.Min(i + 1, rows - 1);
+            var hi = h.AsSpan(i * D, D);
+            var hj = h.AsSpan(j * D, D);
+            var (a0, a1, p0, p1, q0, q1) = (bias, bias, T.Zero, T.Zero, T.Zero, T.Zero);
+            MatVec2(hi, hj, ref w, D, 0, ref a0, ref a1);
+            MatVec2(hi, hj, ref w, D, D * D, ref p0, ref p1);
+            MatVec2(hi, hj, ref w, D, 2 * D * D, ref q0, ref q1);
+            T.Store(a0, ref self0, i * D);
+            T.Store(a1, ref self0, j * D);
+            T.Store(p0, ref pool0, i * D);
+            T.Store(p1, ref pool0, j * D);
+            T.Store(q0, ref link0, i * D);
+            T.Store(q1, ref link0, j * D);
         }
 
+        var (poolStart, poolIndex, poolWeight) = (s.PoolStart, s.PoolIndex, s.PoolWeight);
+        var (linkStart, linkIndex, linkWeight) = (s.LinkStart, s.LinkIndex, s.LinkWeight);
         for (var i = 0; i < rows; i++)
         {
-            var z0 = T.Load(self, i * D);
+            var z0 = T.Load(ref self0, i * D);
             var z1 = T.Zero;
-            for (var e = s.PoolStart[i]; e < s.PoolStart[i + 1]; e++)
+            for (var e = poolStart[i]; e < poolStart[i + 1]; e++)
             {
-                z0 = T.Fma(T.Splat(s.PoolWeight[e]), T.Load(pool, s.PoolIndex[e] * D), z0);
+                // Neighbour indices come from BuildNeighbours: always below 64.
+                z0 = T.Fma(T.Splat(poolWeight[e]), T.Load(ref pool0, (int)((uint)poolIndex[e] & (N - 1)) * D), z0);
             }
 
-            for (var e = s.LinkStart[i]; e < s.LinkStart[i + 1]; e++)
+            for (var e = linkStart[i]; e < linkStart[i + 1]; e++)
             {
-                z1 = T.Fma(T.Splat(s.LinkWeight[e]), T.Load(link, s.LinkIndex[e] * D), z1);
+                z1 = T.Fma(T.Splat(linkWeight[e]), T.Load(ref link0, (int)((uint)linkIndex[e] & (N - 1)) * D), z1);
             }
 
-            T.Store(T.Add(T.Load(h, i * D), T.Relu(T.Add(z0, z1))), h, i * D);
+            T.Store(T.Add(T.Load(ref h0, i * D), T.Relu(T.Add(z0, z1))), ref h0, i * D);
         }
     }
 
+    /// <summary>
+    /// <c>y0 += x0 · W[:, column..column+16]</c> and <c>y1 += x1 · W[:, ...]</c> for two rows at once, so each weight row is
+    /// loaded once for both (rows are processed in pairs; an odd last row is paired with itself).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MatVec2<T>(ReadOnlySpan<float> x0, ReadOnlySpan<float> x1, ref float w, int stride, int column, ref T y0, ref T y1)
+        where T : struct, IVector16<T>
+    {
+        Debug.Assert(x0.Length == x1.Length && (x0.Length & 1) == 0);
+        T e0 = y0, e1 = y1, o0 = T.Zero, o1 = T.Zero;
+        x1 = x1[..x0.Length];
+        for (var c = 0; c < x0.Length - 1; c += 2)
+        {
+            var wa = T.Load(ref w, (c * stride) + column);
+            var wb = T.Load(ref w, ((c + 1) * stride) + column);
+            e0 = T.Fma(T.Splat(x0[c]), wa, e0);
+            e1 = T.Fma(T.Splat(x1[c]), wa, e1);
+            o0 = T.Fma(T.Splat(x0[c + 1]), wb, o0);
+            o1 = T.Fma(T.Splat(x1[c + 1]), wb, o1);
+        }
+
+        y0 = T.Add(e0, o0);
+        y1 = T.Add(e1, o1);
+    }
+
+    /// <summary>The elementwise products of the 16-key weight blocks with one row of the transposed values, summed over blocks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Weighted<T>(T p0, T p1, T p2, T p3, ref float values, int offset, int blocks)
+        where T : struct, IVector16<T>
+    {
+        var t = T.Multiply(p0, T.Load(ref values, offset));
+        if (blocks > 1)
+        {
+            t = T.Fma(p1, T.Load(ref values, offset + 16), t);
+        }
+
+        if (blocks > 2)
+        {
+            t = T.Fma(p2, T.Load(ref values, offset + 32), t);
+        }
+
+        if (blocks > 3)
+        {
+            t = T.Fma(p3, T.Load(ref values, offset + 48), t);
+        }
+
+        return t;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T LayerNorm<T>(T x, T gamma, T beta)
         where T : struct, IVector16<T>
     {
@@ -144,208 +210,314 @@ internal sealed partial class ManagedRolesModel
         return T.Fma(T.Multiply(d, T.Splat(inv)), gamma, beta);
     }
 
-    /// <summary>One pre-norm encoder layer: <c>h += MHA(LN1(h), key_mask); h += W2·relu(W1·LN2(h))</c>.</summary>
+    /// <summary>
+    /// One pre-norm encoder layer: <c>h += MHA(LN1(h), key_mask); h += W2·relu(W1·LN2(h))</c>. Split in stages so each
+    /// stays within the JIT's inlining budget (a single method this size stops inlining the vector operations).
+    /// </summary>
     private static void Encoder<T>(EncoderLayer layer, float[] keyMask, int rows, ManagedRolesScratch s)
         where T : struct, IVector16<T>
     {
-        var (h, a, q, v, kt, row) = (s.H, s.A, s.B, s.C, s.KeysT, s.Row);
+        Debug.Assert(s.H.Length == N * D && s.A.Length == N * D && s.B.Length == N * D && s.C.Length == N * D
+            && s.KeysT.Length == D * N && s.ValuesT.Length == D * N && s.Hidden.Length == N * FF && s.KeyAdd.Length == N
+            && s.Weights.Length == N * 9 * 16 && layer.QkvW.Length == 3 * D * D && layer.OW.Length == D * D
+            && layer.Ff1W.Length == D * FF && layer.Ff2W.Length == FF * D && rows <= N);
+        Project<T>(layer, keyMask, rows, s);
+        AttentionWeights<T>(rows, s);
+        AttentionValues<T>(rows, s);
+        FeedForward<T>(layer, rows, s);
+    }
+
+    /// <summary>LN1, then queries (rows), keys and values (transposed), and the additive key mask.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Project<T>(EncoderLayer layer, float[] keyMask, int rows, ManagedRolesScratch s)
+        where T : struct, IVector16<T>
+    {
+        var (h, a, q, v, kt, keys) = (s.H, s.A, s.B, s.C, s.KeysT, s.Hidden);
+        ref var h0 = ref h[0];
+        ref var a0r = ref a[0];
+        ref var q0 = ref q[0];
+        ref var v0 = ref v[0];
+        ref var keys0 = ref keys[0];
         var blocks = (rows + 15) / 16;
 
         // LN1 for every row, then q, k, v (keys stored transposed).
         var g1 = T.Load(layer.Ln1G, 0);
-        var b1 = T.Load(layer.Ln1B, 0);
+        var beta1 = T.Load(layer.Ln1B, 0);
         for (var i = 0; i < rows; i++)
         {
-            T.Store(LayerNorm(T.Load(h, i * D), g1, b1), a, i * D);
+            T.Store(LayerNorm(T.Load(ref h0, i * D), g1, beta1), ref a0r, i * D);
         }
 
-        var w = layer.QkvW;
+        ref var w = ref layer.QkvW[0];
         var (bq, bk, bv) = (T.Load(layer.QkvB, 0), T.Load(layer.QkvB, D), T.Load(layer.QkvB, 2 * D));
-        for (var i = 0; i < rows; i++)
+        for (var i = 0; i < rows; i += 2)
         {
-            var (qi, ki, vi) = (bq, bk, bv);
-            for (var c = 0; c < D; c++)
-            {
-                var x = T.Splat(a[(i * D) + c]);
-                qi = T.Fma(x, T.Load(w, c * 3 * D), qi);
-                ki = T.Fma(x, T.Load(w, (c * 3 * D) + D), ki);
-                vi = T.Fma(x, T.Load(w, (c * 3 * D) + (2 * D)), vi);
-            }
-
-            T.Store(qi, q, i * D);
-            T.Store(vi, v, i * D);
-            T.Store(ki, row, 0);
-            for (var c = 0; c < D; c++)
-            {
-                kt[(c * N) + i] = row[c];
-            }
+            var j = Math.Min(i + 1, rows - 1);
+            var ai = a.AsSpan(i * D, D);
+            var aj = a.AsSpan(j * D, D);
+            var (qi, qj, ki, kj, vi, vj) = (bq, bq, bk, bk, bv, bv);
+            MatVec2(ai, aj, ref w, 3 * D, 0, ref qi, ref qj);
+            MatVec2(ai, aj, ref w, 3 * D, D, ref ki, ref kj);
+            MatVec2(ai, aj, ref w, 3 * D, 2 * D, ref vi, ref vj);
+            T.Store(qi, ref q0, i * D);
+            T.Store(qj, ref q0, j * D);
+            T.Store(ki, ref keys0, i * D);
+            T.Store(kj, ref keys0, j * D);
+            T.Store(vi, ref v0, i * D);
+            T.Store(vj, ref v0, j * D);
         }
 
-        // Keys past the active rows (inside the last block) get zero keys and a masked score.
+        // Keys and values transposed (dimension-major), so 16 keys load as one vector. Rows past the active ones (inside
+        // the last block) are zero; their scores are PaddingLogit, whose exponential is exactly 0.
+        for (var j = rows; j < blocks * 16; j++)
+        {
+            T.Store(T.Zero, ref keys0, j * D);
+            T.Store(T.Zero, ref v0, j * D);
+        }
+
+        for (var b = 0; b < blocks; b++)
+        {
+            T.Transpose16(keys, b * 16 * D, kt, b * 16, N);
+            T.Transpose16(v, b * 16 * D, s.ValuesT, b * 16, N);
+        }
+
         for (var j = 0; j < blocks * 16; j++)
         {
-            if (j < rows)
-            {
-                s.KeyAdd[j] = keyMask[j];
-            }
-            else
-            {
-                s.KeyAdd[j] = PaddingLogit;
-                for (var c = 0; c < D; c++)
-                {
-                    kt[(c * N) + j] = 0f;
-                }
-            }
+            s.KeyAdd[j] = j < rows ? keyMask[j] : PaddingLogit;
         }
+    }
 
-        // Attention, query by query, over the active keys only; the output of head k lands in lanes [8k, 8k+8).
-        var lastValid = T.LaneMask(rows - ((blocks - 1) * 16));
+    /// <summary>
+    /// Per query: scores over the active keys (at most 4 blocks of 16 per head, in registers), softmax numerators, and
+    /// the reciprocal of each head's sum. Row i of <see cref="ManagedRolesScratch.Weights"/>: head 0's 4 blocks, head 1's
+    /// 4 blocks, then the reciprocals (lanes 0..7 head 0, 8..15 head 1).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AttentionWeights<T>(int rows, ManagedRolesScratch s)
+        where T : struct, IVector16<T>
+    {
+        var q = s.B;
+        var blocks = (rows + 15) / 16;
+        ref var kt0 = ref s.KeysT[0];
+        ref var weights = ref s.Weights[0];
+        ref var keyAdd = ref s.KeyAdd[0];
+        var padding = T.Splat(PaddingLogit);
         var head0 = T.LaneMask(HeadDim);
-        var scores = s.Scores;
-        Span<float> inverse = stackalloc float[ModelArchitecture.Heads];
         for (var i = 0; i < rows; i++)
         {
-            for (var hd = 0; hd < ModelArchitecture.Heads; hd++)
+            var qi = q.AsSpan(i * D, D);
+            T a0 = T.Load(ref keyAdd, 0), a1 = padding, a2 = padding, a3 = padding;
+            if (blocks > 1)
             {
-                var qo = (i * D) + (hd * HeadDim);
-                var so = hd * N;
-                var max = T.Splat(float.NegativeInfinity);
-                for (var b = 0; b < blocks; b++)
-                {
-                    var sc = T.Load(s.KeyAdd, b * 16);
-                    for (var c = 0; c < HeadDim; c++)
-                    {
-                        sc = T.Fma(T.Splat(q[qo + c]), T.Load(kt, (((hd * HeadDim) + c) * N) + (b * 16)), sc);
-                    }
+                a1 = T.Load(ref keyAdd, 16);
+            }
 
-                    T.Store(sc, scores, so + (b * 16));
-                    max = T.Max(max, sc);
+            if (blocks > 2)
+            {
+                a2 = T.Load(ref keyAdd, 32);
+            }
+
+            if (blocks > 3)
+            {
+                a3 = T.Load(ref keyAdd, 48);
+            }
+
+            var (b0, b1, b2, b3) = (a0, a1, a2, a3);
+            for (var c = 0; c < HeadDim; c++)
+            {
+                var x = T.Splat(qi[c]);
+                var y = T.Splat(qi[HeadDim + c]);
+                var k0 = c * N;
+                var k1 = (HeadDim + c) * N;
+                a0 = T.Fma(x, T.Load(ref kt0, k0), a0);
+                b0 = T.Fma(y, T.Load(ref kt0, k1), b0);
+                if (blocks > 1)
+                {
+                    a1 = T.Fma(x, T.Load(ref kt0, k0 + 16), a1);
+                    b1 = T.Fma(y, T.Load(ref kt0, k1 + 16), b1);
                 }
 
-                var top = T.Splat(T.MaxAcross(max));
-                var sum = T.Zero;
-                for (var b = 0; b < blocks; b++)
+                if (blocks > 2)
                 {
-                    var e = T.Exp(T.Subtract(T.Load(scores, so + (b * 16)), top));
-                    if (b == blocks - 1)
-                    {
-                        e = T.Select(lastValid, e, T.Zero);
-                    }
-
-                    T.Store(e, scores, so + (b * 16));
-                    sum = T.Add(sum, e);
+                    a2 = T.Fma(x, T.Load(ref kt0, k0 + 32), a2);
+                    b2 = T.Fma(y, T.Load(ref kt0, k1 + 32), b2);
                 }
 
-                inverse[hd] = 1f / T.Sum(sum);
+                if (blocks > 3)
+                {
+                    a3 = T.Fma(x, T.Load(ref kt0, k0 + 48), a3);
+                    b3 = T.Fma(y, T.Load(ref kt0, k1 + 48), b3);
+                }
             }
 
-            // o_k = sum_j p_k[j] v_j for both heads at once (each keeps its own lanes at the end).
-            T o0 = T.Zero, o1 = T.Zero, o2 = T.Zero, o3 = T.Zero;
-            var j = 0;
-            for (; j + 1 < rows; j += 2)
-            {
-                var vj = T.Load(v, j * D);
-                var vk = T.Load(v, (j + 1) * D);
-                o0 = T.Fma(T.Splat(scores[j]), vj, o0);
-                o1 = T.Fma(T.Splat(scores[N + j]), vj, o1);
-                o2 = T.Fma(T.Splat(scores[j + 1]), vk, o2);
-                o3 = T.Fma(T.Splat(scores[N + j + 1]), vk, o3);
-            }
+            // Softmax numerators (unused blocks are 0; padding lanes give exp(-1e30 - max) = 0).
+            var maxA = T.Splat(T.MaxAcross(T.Max(T.Max(a0, a1), T.Max(a2, a3))));
+            var maxB = T.Splat(T.MaxAcross(T.Max(T.Max(b0, b1), T.Max(b2, b3))));
+            a0 = T.Exp(T.Subtract(a0, maxA));
+            b0 = T.Exp(T.Subtract(b0, maxB));
+            a1 = blocks > 1 ? T.Exp(T.Subtract(a1, maxA)) : T.Zero;
+            b1 = blocks > 1 ? T.Exp(T.Subtract(b1, maxB)) : T.Zero;
+            a2 = blocks > 2 ? T.Exp(T.Subtract(a2, maxA)) : T.Zero;
+            b2 = blocks > 2 ? T.Exp(T.Subtract(b2, maxB)) : T.Zero;
+            a3 = blocks > 3 ? T.Exp(T.Subtract(a3, maxA)) : T.Zero;
+            b3 = blocks > 3 ? T.Exp(T.Subtract(b3, maxB)) : T.Zero;
+            var inverse = T.Select(
+                head0,
+                T.Splat(1f / T.Sum(T.Add(T.Add(a0, a1), T.Add(a2, a3)))),
+                T.Splat(1f / T.Sum(T.Add(T.Add(b0, b1), T.Add(b2, b3)))));
 
-            if (j < rows)
-            {
-                var vj = T.Load(v, j * D);
-                o0 = T.Fma(T.Splat(scores[j]), vj, o0);
-                o1 = T.Fma(T.Splat(scores[N + j]), vj, o1);
-            }
-
-            var oh0 = T.Multiply(T.Add(o0, o2), T.Splat(inverse[0]));
-            var oh1 = T.Multiply(T.Add(o1, o3), T.Splat(inverse[1]));
-            T.Store(T.Select(head0, oh0, oh1), a, i * D);
+            var w = i * 9 * 16;
+            T.Store(a0, ref weights, w);
+            T.Store(a1, ref weights, w + 16);
+            T.Store(a2, ref weights, w + 32);
+            T.Store(a3, ref weights, w + 48);
+            T.Store(b0, ref weights, w + 64);
+            T.Store(b1, ref weights, w + 80);
+            T.Store(b2, ref weights, w + 96);
+            T.Store(b3, ref weights, w + 112);
+            T.Store(inverse, ref weights, w + 128);
         }
+    }
 
-        // h += o·W_o + b_o, then LN2 into a.
-        var ow = layer.OW;
+    /// <summary>
+    /// Per query: <c>o[c] = sum_j p_head(c)[j] * v_j[c]</c>, as 16 weighted rows of the transposed values reduced to one
+    /// vector by a transposing add tree (lane c of the result is the total of row c), times the head's reciprocal sum.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AttentionValues<T>(int rows, ManagedRolesScratch s)
+        where T : struct, IVector16<T>
+    {
+        var blocks = (rows + 15) / 16;
+        ref var vt0 = ref s.ValuesT[0];
+        ref var weights = ref s.Weights[0];
+        ref var out0 = ref s.A[0];
+        for (var i = 0; i < rows; i++)
+        {
+            var w = i * 9 * 16;
+            var (a0, a1, a2, a3) = (T.Load(ref weights, w), T.Load(ref weights, w + 16), T.Load(ref weights, w + 32), T.Load(ref weights, w + 48));
+            var (b0, b1, b2, b3) = (T.Load(ref weights, w + 64), T.Load(ref weights, w + 80), T.Load(ref weights, w + 96), T.Load(ref weights, w + 112));
+            var o = T.HalfSums(
+                T.HalfSums(
+                    T.HalfSums(
+                        T.HalfSums(Weighted(a0, a1, a2, a3, ref vt0, 0, blocks), Weighted(a0, a1, a2, a3, ref vt0, N, blocks)),
+                        T.HalfSums(Weighted(a0, a1, a2, a3, ref vt0, 2 * N, blocks), Weighted(a0, a1, a2, a3, ref vt0, 3 * N, blocks))),
+                    T.HalfSums(
+                        T.HalfSums(Weighted(a0, a1, a2, a3, ref vt0, 4 * N, blocks), Weighted(a0, a1, a2, a3, ref vt0, 5 * N, blocks)),
+                        T.HalfSums(Weighted(a0, a1, a2, a3, ref vt0, 6 * N, blocks), Weighted(a0, a1, a2, a3, ref vt0, 7 * N, blocks)))),
+                T.HalfSums(
+                    T.HalfSums(
+                        T.HalfSums(Weighted(b0, b1, b2, b3, ref vt0, 8 * N, blocks), Weighted(b0, b1, b2, b3, ref vt0, 9 * N, blocks)),
+                        T.HalfSums(Weighted(b0, b1, b2, b3, ref vt0, 10 * N, blocks), Weighted(b0, b1, b2, b3, ref vt0, 11 * N, blocks))),
+                    T.HalfSums(
+                        T.HalfSums(Weighted(b0, b1, b2, b3, ref vt0, 12 * N, blocks), Weighted(b0, b1, b2, b3, ref vt0, 13 * N, blocks)),
+                        T.HalfSums(Weighted(b0, b1, b2, b3, ref vt0, 14 * N, blocks), Weighted(b0, b1, b2, b3, ref vt0, 15 * N, blocks)))));
+            T.Store(T.Multiply(o, T.Load(ref weights, w + 128)), ref out0, i * D);
+        }
+    }
+
+    /// <summary><c>h += o·W_o + b_o</c>, then <c>h += W2·relu(W1·LN2(h) + b1) + b2</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FeedForward<T>(EncoderLayer layer, int rows, ManagedRolesScratch s)
+        where T : struct, IVector16<T>
+    {
+        var (h, a, q) = (s.H, s.A, s.B);
+        ref var h0 = ref h[0];
+        ref var q0 = ref q[0];
+
+        // h += o·W_o + b_o, then LN2 into q.
+        ref var ow = ref layer.OW[0];
         var ob = T.Load(layer.OB, 0);
         var g2 = T.Load(layer.Ln2G, 0);
-        var b2 = T.Load(layer.Ln2B, 0);
-        for (var i = 0; i < rows; i++)
+        var beta2 = T.Load(layer.Ln2B, 0);
+        for (var i = 0; i < rows; i += 2)
         {
-            var acc0 = ob;
-            var acc1 = T.Zero;
-            for (var c = 0; c < D; c += 2)
-            {
-                acc0 = T.Fma(T.Splat(a[(i * D) + c]), T.Load(ow, c * D), acc0);
-                acc1 = T.Fma(T.Splat(a[(i * D) + c + 1]), T.Load(ow, (c + 1) * D), acc1);
-            }
-
-            var hi = T.Add(T.Load(h, i * D), T.Add(acc0, acc1));
-            T.Store(hi, h, i * D);
-            T.Store(LayerNorm(hi, g2, b2), q, i * D);
+            var j = Math.Min(i + 1, rows - 1);
+            var (y0, y1) = (ob, ob);
+            MatVec2(a.AsSpan(i * D, D), a.AsSpan(j * D, D), ref ow, D, 0, ref y0, ref y1);
+            var hi = T.Add(T.Load(ref h0, i * D), y0);
+            var hj = T.Add(T.Load(ref h0, j * D), y1);
+            T.Store(hi, ref h0, i * D);
+            T.Store(hj, ref h0, j * D);
+            T.Store(LayerNorm(hi, g2, beta2), ref q0, i * D);
+            T.Store(LayerNorm(hj, g2, beta2), ref q0, j * D);
         }
 
         // FFN: hidden = relu(LN2(h)·W1 + b1) (32 wide = two vectors), h += hidden·W2 + b2.
-        var w1 = layer.Ff1W;
+        ref var w1 = ref layer.Ff1W[0];
         var hid = s.Hidden;
+        ref var hid0 = ref hid[0];
         var (f1lo, f1hi) = (T.Load(layer.Ff1B, 0), T.Load(layer.Ff1B, D));
-        for (var i = 0; i < rows; i++)
+        for (var i = 0; i < rows; i += 2)
         {
-            var (lo, hi) = (f1lo, f1hi);
-            for (var c = 0; c < D; c++)
-            {
-                var x = T.Splat(q[(i * D) + c]);
-                lo = T.Fma(x, T.Load(w1, c * FF), lo);
-                hi = T.Fma(x, T.Load(w1, (c * FF) + D), hi);
-            }
-
-            T.Store(T.Relu(lo), hid, i * FF);
-            T.Store(T.Relu(hi), hid, (i * FF) + D);
+            var j = Math.Min(i + 1, rows - 1);
+            var xi = q.AsSpan(i * D, D);
+            var xj = q.AsSpan(j * D, D);
+            var (lo0, lo1, hi0, hi1) = (f1lo, f1lo, f1hi, f1hi);
+            MatVec2(xi, xj, ref w1, FF, 0, ref lo0, ref lo1);
+            MatVec2(xi, xj, ref w1, FF, D, ref hi0, ref hi1);
+            T.Store(T.Relu(lo0), ref hid0, i * FF);
+            T.Store(T.Relu(hi0), ref hid0, (i * FF) + D);
+            T.Store(T.Relu(lo1), ref hid0, j * FF);
+            T.Store(T.Relu(hi1), ref hid0, (j * FF) + D);
         }
 
-        var w2 = layer.Ff2W;
+        ref var w2 = ref layer.Ff2W[0];
         var f2b = T.Load(layer.Ff2B, 0);
-        for (var i = 0; i < rows; i++)
+        for (var i = 0; i < rows; i += 2)
         {
-            var acc0 = f2b;
-            var acc1 = T.Zero;
-            for (var c = 0; c < FF; c += 2)
-            {
-                acc0 = T.Fma(T.Splat(hid[(i * FF) + c]), T.Load(w2, c * D), acc0);
-                acc1 = T.Fma(T.Splat(hid[(i * FF) + c + 1]), T.Load(w2, (c + 1) * D), acc1);
-            }
-
-            T.Store(T.Add(T.Load(h, i * D), T.Add(acc0, acc1)), h, i * D);
+            var j = Math.Min(i + 1, rows - 1);
+            var (y0, y1) = (f2b, f2b);
+            MatVec2(hid.AsSpan(i * FF, FF), hid.AsSpan(j * FF, FF), ref w2, D, 0, ref y0, ref y1);
+            var (hi, hj) = (T.Add(T.Load(ref h0, i * D), y0), T.Add(T.Load(ref h0, j * D), y1)); // both loaded before either store (j may be i)
+            T.Store(hi, ref h0, i * D);
+            T.Store(hj, ref h0, j * D);
         }
     }
 
     /// <summary><c>probs = softmax(LN_f(h)·W_head + b_head)</c> for the window's real rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Head<T>(int n, ManagedRolesScratch s, Span<float> probabilities)
         where T : struct, IVector16<T>
     {
         var (h, a, row) = (s.H, s.A, s.Row);
+        Debug.Assert(h.Length == N * D && a.Length == N * D && _headW.Length == D * D && n <= N);
+        ref var h0 = ref h[0];
+        ref var a0 = ref a[0];
+        ref var hw = ref _headW[0];
         var g = T.Load(_lnfG, 0);
         var b = T.Load(_lnfB, 0);
         for (var i = 0; i < n; i++)
         {
-            T.Store(LayerNorm(T.Load(h, i * D), g, b), a, i * D);
+            T.Store(LayerNorm(T.Load(ref h0, i * D), g, b), ref a0, i * D);
         }
 
         var roles = T.LaneMask(ModelArchitecture.Roles);
         var hb = T.Load(_headB, 0);
         for (var i = 0; i < n; i++)
         {
+            var ai = a.AsSpan(i * D, D);
             var acc0 = hb;
             var acc1 = T.Zero;
-            for (var c = 0; c < D; c += 2)
+            for (var c = 0; c < ai.Length - 1; c += 2)
             {
-                acc0 = T.Fma(T.Splat(a[(i * D) + c]), T.Load(_headW, c * D), acc0);
-                acc1 = T.Fma(T.Splat(a[(i * D) + c + 1]), T.Load(_headW, (c + 1) * D), acc1);
+                acc0 = T.Fma(T.Splat(ai[c]), T.Load(ref hw, c * D), acc0);
+                acc1 = T.Fma(T.Splat(ai[c + 1]), T.Load(ref hw, (c + 1) * D), acc1);
             }
 
             var logits = T.Add(acc0, acc1);
             var e = T.Select(roles, T.Exp(T.Subtract(logits, T.Splat(T.MaxAcross(logits)))), T.Zero);
-            T.Store(T.Multiply(e, T.Splat(1f / T.Sum(e))), row, 0);
-            row.AsSpan(0, ModelArchitecture.Roles).CopyTo(probabilities.Slice(i * ModelArchitecture.Roles, ModelArchitecture.Roles));
+            var p = T.Multiply(e, T.Splat(1f / T.Sum(e)));
+            var at = i * ModelArchitecture.Roles;
+            if (at + D <= n * ModelArchitecture.Roles)
+            {
+                // Lanes 5..15 land on the next rows' places, which are written afterwards.
+                T.Store(p, probabilities[at..]);
+            }
+            else
+            {
+                T.Store(p, row, 0);
+                row.AsSpan(0, ModelArchitecture.Roles).CopyTo(probabilities.Slice(at, ModelArchitecture.Roles));
+            }
         }
     }
 }

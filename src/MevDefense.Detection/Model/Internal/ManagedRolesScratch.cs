@@ -24,14 +24,17 @@ internal sealed class ManagedRolesScratch
     /// <summary>Keys transposed: <c>[16,64]</c> (dimension-major, so 16 keys load as one vector).</summary>
     public float[] KeysT { get; } = new float[D * N];
 
+    /// <summary>Attention weights per query: 2 heads × 4 blocks of 16 softmax numerators, then the heads' reciprocal sums <c>[64,144]</c>.</summary>
+    public float[] Weights { get; } = new float[N * 9 * 16];
+
     /// <summary>FFN hidden activations <c>[64,32]</c>.</summary>
     public float[] Hidden { get; } = new float[N * ModelArchitecture.FeedForward];
 
     /// <summary>Additive key mask over the key blocks <c>[64]</c>.</summary>
     public float[] KeyAdd { get; } = new float[N];
 
-    /// <summary>Attention weights of one query, per head <c>[2,64]</c>.</summary>
-    public float[] Scores { get; } = new float[ModelArchitecture.Heads * N];
+    /// <summary>Values transposed: <c>[16,64]</c>.</summary>
+    public float[] ValuesT { get; } = new float[D * N];
 
     /// <summary>One 16-float row (keys before transposition, logits).</summary>
     public float[] Row { get; } = new float[D];

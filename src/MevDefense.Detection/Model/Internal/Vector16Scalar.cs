@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace MevDefense.Detection.Model.Internal;
 
@@ -19,12 +20,36 @@ internal struct Vector16Scalar : IVector16<Vector16Scalar>
     public static void Store(Vector16Scalar value, float[] destination, int offset)
         => ((ReadOnlySpan<float>)value._l).CopyTo(new Span<float>(destination, offset, 16));
 
+    public static Vector16Scalar Load(ref float source, int offset)
+    {
+        // Reads through Vector128 (no Unsafe); the arithmetic below stays one lane at a time.
+        var r = default(Vector16Scalar);
+        Span<float> lanes = r._l;
+        for (var k = 0; k < 16; k += 4)
+        {
+            Vector128.LoadUnsafe(ref source, (nuint)(offset + k)).CopyTo(lanes[k..]);
+        }
+
+        return r;
+    }
+
+    public static void Store(Vector16Scalar value, ref float destination, int offset)
+    {
+        ReadOnlySpan<float> lanes = value._l;
+        for (var k = 0; k < 16; k += 4)
+        {
+            Vector128.Create(lanes[k..]).StoreUnsafe(ref destination, (nuint)(offset + k));
+        }
+    }
+
     public static Vector16Scalar Splat(float value)
     {
         var r = default(Vector16Scalar);
         ((Span<float>)r._l).Fill(value);
         return r;
     }
+
+    public static void Store(Vector16Scalar value, Span<float> destination) => ((ReadOnlySpan<float>)value._l).CopyTo(destination);
 
     public static Vector16Scalar LaneMask(int count)
     {
@@ -129,6 +154,29 @@ internal struct Vector16Scalar : IVector16<Vector16Scalar>
         }
 
         return s;
+    }
+
+    public static Vector16Scalar HalfSums(Vector16Scalar x, Vector16Scalar y)
+    {
+        var r = default(Vector16Scalar);
+        for (var k = 0; k < 8; k++)
+        {
+            r._l[k] = x._l[2 * k] + x._l[(2 * k) + 1];
+            r._l[8 + k] = y._l[2 * k] + y._l[(2 * k) + 1];
+        }
+
+        return r;
+    }
+
+    public static void Transpose16(float[] source, int sourceOffset, float[] destination, int destinationOffset, int destinationStride)
+    {
+        for (var r = 0; r < 16; r++)
+        {
+            for (var c = 0; c < 16; c++)
+            {
+                destination[destinationOffset + (c * destinationStride) + r] = source[sourceOffset + (r * 16) + c];
+            }
+        }
     }
 
     public static float MaxAcross(Vector16Scalar a)

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MevDefense.Detection.Model.Internal;
 
@@ -17,19 +19,33 @@ internal readonly struct Vector16x256 : IVector16<Vector16x256>
 
     public static Vector16x256 Zero => default;
 
+    // Rows are 16-float aligned within arrays whose length is a multiple of 16 (see IVector16): one bounds check per row.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector16x256 Load(float[] source, int offset)
     {
-        var s = new ReadOnlySpan<float>(source, offset, 16);
-        return new(Vector256.Create(s), Vector256.Create(s[8..]));
+        Debug.Assert((offset & 15) == 0 && (source.Length & 15) == 0, "16-float aligned rows");
+        ref var first = ref source[offset];
+        return new(Vector256.LoadUnsafe(ref first), Vector256.LoadUnsafe(ref first, 8));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector16x256 value, float[] destination, int offset)
     {
-        var d = new Span<float>(destination, offset, 16);
-        value._lo.CopyTo(d);
-        value._hi.CopyTo(d[8..]);
+        Debug.Assert((offset & 15) == 0 && (destination.Length & 15) == 0, "16-float aligned rows");
+        ref var first = ref destination[offset];
+        value._lo.StoreUnsafe(ref first);
+        value._hi.StoreUnsafe(ref first, 8);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector16x256 Load(ref float source, int offset)
+        => new(Vector256.LoadUnsafe(ref source, (nuint)offset), Vector256.LoadUnsafe(ref source, (nuint)offset + 8));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector16x256 value, ref float destination, int offset)
+    {
+        value._lo.StoreUnsafe(ref destination, (nuint)offset);
+        value._hi.StoreUnsafe(ref destination, (nuint)offset + 8);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -37,6 +53,13 @@ internal readonly struct Vector16x256 : IVector16<Vector16x256>
     {
         var v = Vector256.Create(value);
         return new(v, v);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector16x256 value, Span<float> destination)
+    {
+        value._lo.CopyTo(destination);
+        value._hi.CopyTo(destination[8..]);
     }
 
     public static Vector16x256 LaneMask(int count)
@@ -64,14 +87,36 @@ internal readonly struct Vector16x256 : IVector16<Vector16x256>
     public static Vector16x256 Relu(Vector16x256 a) => new(Vector256.Max(a._lo, Vector256<float>.Zero), Vector256.Max(a._hi, Vector256<float>.Zero));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector16x256 Exp(Vector16x256 a) => new(Vector256.Exp(a._lo), Vector256.Exp(a._hi));
+    public static Vector16x256 Exp(Vector16x256 a) => new(FastExp.Exp(a._lo), FastExp.Exp(a._hi));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector16x256 Select(Vector16x256 mask, Vector16x256 a, Vector16x256 b)
         => new(Vector256.ConditionalSelect(mask._lo, a._lo, b._lo), Vector256.ConditionalSelect(mask._hi, a._hi, b._hi));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sum(Vector16x256 a) => Vector256.Sum(a._lo + a._hi);
+    public static float Sum(Vector16x256 a)
+    {
+        var s256 = a._lo + a._hi;
+        var s128 = s256.GetLower() + s256.GetUpper();
+        s128 += Vector128.Shuffle(s128, Vector128.Create(2, 3, 0, 1));
+        s128 += Vector128.Shuffle(s128, Vector128.Create(1, 0, 3, 2));
+        return s128.ToScalar();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector16x256 HalfSums(Vector16x256 x, Vector16x256 y) => new(PairSums(x._lo, x._hi), PairSums(y._lo, y._hi));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void Transpose16(float[] source, int sourceOffset, float[] destination, int destinationOffset, int destinationStride)
+    {
+        for (var r = 0; r < 16; r++)
+        {
+            for (var c = 0; c < 16; c++)
+            {
+                destination[destinationOffset + (c * destinationStride) + r] = source[sourceOffset + (r * 16) + c];
+            }
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MaxAcross(Vector16x256 a)
@@ -86,9 +131,36 @@ internal readonly struct Vector16x256 : IVector16<Vector16x256>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint NonZeroBits(float[] source, int offset)
     {
-        var s = new ReadOnlySpan<float>(source, offset, 16);
-        var lo = Vector256.Equals(Vector256.Create(s), Vector256<float>.Zero).ExtractMostSignificantBits();
-        var hi = Vector256.Equals(Vector256.Create(s[8..]), Vector256<float>.Zero).ExtractMostSignificantBits();
+        var v = Load(source, offset);
+        var lo = Vector256.Equals(v._lo, Vector256<float>.Zero).ExtractMostSignificantBits();
+        var hi = Vector256.Equals(v._hi, Vector256<float>.Zero).ExtractMostSignificantBits();
         return ~(lo | (hi << 8)) & 0xFFFF;
+    }
+
+    /// <summary>The 8 pairwise sums of the 16 floats <c>(lo, hi)</c>, in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> PairSums(Vector256<float> lo, Vector256<float> hi)
+    {
+        if (Avx2.IsSupported)
+        {
+            // hadd gives [lo01 lo23 hi01 hi23 | lo45 lo67 hi45 hi67]; reorder the 64-bit pairs.
+            return Avx2.Permute4x64(Avx.HorizontalAdd(lo, hi).AsDouble(), 0b11_01_10_00).AsSingle();
+        }
+
+        return PairSumsSoftware(lo, hi);
+    }
+
+    // Kept out of line: a stackalloc would stop the fast path from being inlined.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector256<float> PairSumsSoftware(Vector256<float> lo, Vector256<float> hi)
+    {
+        Span<float> r = stackalloc float[8];
+        for (var k = 0; k < 4; k++)
+        {
+            r[k] = lo.GetElement(2 * k) + lo.GetElement((2 * k) + 1);
+            r[4 + k] = hi.GetElement(2 * k) + hi.GetElement((2 * k) + 1);
+        }
+
+        return Vector256.Create(r);
     }
 }

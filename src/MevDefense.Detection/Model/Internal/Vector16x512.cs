@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MevDefense.Detection.Model.Internal;
 
@@ -12,14 +14,33 @@ internal readonly struct Vector16x512 : IVector16<Vector16x512>
 
     public static Vector16x512 Zero => default;
 
+    // Rows are 16-float aligned within arrays whose length is a multiple of 16 (see IVector16), so checking the first
+    // element's index bounds the whole row; this keeps one compare per load instead of a span's three.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector16x512 Load(float[] source, int offset) => new(Vector512.Create(new ReadOnlySpan<float>(source, offset, 16)));
+    public static Vector16x512 Load(float[] source, int offset)
+    {
+        Debug.Assert((offset & 15) == 0 && (source.Length & 15) == 0, "16-float aligned rows");
+        return new(Vector512.LoadUnsafe(ref source[offset]));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(Vector16x512 value, float[] destination, int offset) => value._v.CopyTo(new Span<float>(destination, offset, 16));
+    public static void Store(Vector16x512 value, float[] destination, int offset)
+    {
+        Debug.Assert((offset & 15) == 0 && (destination.Length & 15) == 0, "16-float aligned rows");
+        value._v.StoreUnsafe(ref destination[offset]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector16x512 Load(ref float source, int offset) => new(Vector512.LoadUnsafe(ref source, (nuint)offset));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector16x512 value, ref float destination, int offset) => value._v.StoreUnsafe(ref destination, (nuint)offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector16x512 Splat(float value) => new(Vector512.Create(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector16x512 value, Span<float> destination) => value._v.CopyTo(destination);
 
     public static Vector16x512 LaneMask(int count)
         => new(Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle());
@@ -43,13 +64,107 @@ internal readonly struct Vector16x512 : IVector16<Vector16x512>
     public static Vector16x512 Relu(Vector16x512 a) => new(Vector512.Max(a._v, Vector512<float>.Zero));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector16x512 Exp(Vector16x512 a) => new(Vector512.Exp(a._v));
+    public static Vector16x512 Exp(Vector16x512 a) => new(FastExp.Exp(a._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector16x512 Select(Vector16x512 mask, Vector16x512 a, Vector16x512 b) => new(Vector512.ConditionalSelect(mask._v, a._v, b._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sum(Vector16x512 a) => Vector512.Sum(a._v);
+    public static float Sum(Vector16x512 a)
+    {
+        // A plain add tree: Vector512.Sum splits into four 128-bit reductions (about 25 instructions).
+        var s256 = a._v.GetLower() + a._v.GetUpper();
+        var s128 = s256.GetLower() + s256.GetUpper();
+        s128 += Vector128.Shuffle(s128, Vector128.Create(2, 3, 0, 1));
+        s128 += Vector128.Shuffle(s128, Vector128.Create(1, 0, 3, 2));
+        return s128.ToScalar();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector16x512 HalfSums(Vector16x512 x, Vector16x512 y)
+    {
+        if (Avx512F.IsSupported)
+        {
+            var even = Avx512F.PermuteVar16x32x2(x._v, Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), y._v);
+            var odd = Avx512F.PermuteVar16x32x2(x._v, Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), y._v);
+            return new(even + odd);
+        }
+
+        return HalfSumsSoftware(x, y);
+    }
+
+    // Kept out of line: a stackalloc would stop the fast path from being inlined.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector16x512 HalfSumsSoftware(Vector16x512 x, Vector16x512 y)
+    {
+        Span<float> r = stackalloc float[16];
+        for (var k = 0; k < 8; k++)
+        {
+            r[k] = x._v.GetElement(2 * k) + x._v.GetElement((2 * k) + 1);
+            r[8 + k] = y._v.GetElement(2 * k) + y._v.GetElement((2 * k) + 1);
+        }
+
+        return new(Vector512.Create(r));
+    }
+
+    public static void Transpose16(float[] source, int sourceOffset, float[] destination, int destinationOffset, int destinationStride)
+    {
+        Debug.Assert(sourceOffset >= 0 && sourceOffset + 256 <= source.Length && destinationOffset >= 0
+            && destinationOffset + (15 * destinationStride) + 16 <= destination.Length, "16x16 block in bounds");
+        if (!Avx512F.IsSupported)
+        {
+            TransposeSoftware(source, sourceOffset, destination, destinationOffset, destinationStride);
+            return;
+        }
+
+        _ = source[sourceOffset + 255];
+        _ = destination[destinationOffset + (15 * destinationStride) + 15];
+        ref var src = ref source[sourceOffset];
+        ref var dst = ref destination[destinationOffset];
+
+        // 4x4 blocks inside each 128-bit lane (unpack ps, then pd), then the 128-bit lanes across row groups.
+        Span<Vector512<float>> u = stackalloc Vector512<float>[16];
+        for (var g = 0; g < 16; g += 4)
+        {
+            var r0 = Vector512.LoadUnsafe(ref src, (nuint)(g * 16));
+            var r1 = Vector512.LoadUnsafe(ref src, (nuint)((g + 1) * 16));
+            var r2 = Vector512.LoadUnsafe(ref src, (nuint)((g + 2) * 16));
+            var r3 = Vector512.LoadUnsafe(ref src, (nuint)((g + 3) * 16));
+            var t0 = Avx512F.UnpackLow(r0, r1).AsDouble();
+            var t1 = Avx512F.UnpackHigh(r0, r1).AsDouble();
+            var t2 = Avx512F.UnpackLow(r2, r3).AsDouble();
+            var t3 = Avx512F.UnpackHigh(r2, r3).AsDouble();
+            u[g] = Avx512F.UnpackLow(t0, t2).AsSingle();      // column 4k   of rows g..g+3, lane k
+            u[g + 1] = Avx512F.UnpackHigh(t0, t2).AsSingle(); // column 4k+1
+            u[g + 2] = Avx512F.UnpackLow(t1, t3).AsSingle();  // column 4k+2
+            u[g + 3] = Avx512F.UnpackHigh(t1, t3).AsSingle(); // column 4k+3
+        }
+
+        for (var k = 0; k < 4; k++)
+        {
+            // Columns k, k+8 (imm 0x88) and k+4, k+12 (imm 0xDD) of rows 0..7 and 8..15.
+            var lowA = Avx512F.Shuffle4x128(u[k], u[4 + k], 0x88);
+            var lowB = Avx512F.Shuffle4x128(u[8 + k], u[12 + k], 0x88);
+            var highA = Avx512F.Shuffle4x128(u[k], u[4 + k], 0xDD);
+            var highB = Avx512F.Shuffle4x128(u[8 + k], u[12 + k], 0xDD);
+            Avx512F.Shuffle4x128(lowA, lowB, 0x88).StoreUnsafe(ref dst, (nuint)(k * destinationStride));
+            Avx512F.Shuffle4x128(lowA, lowB, 0xDD).StoreUnsafe(ref dst, (nuint)((k + 8) * destinationStride));
+            Avx512F.Shuffle4x128(highA, highB, 0x88).StoreUnsafe(ref dst, (nuint)((k + 4) * destinationStride));
+            Avx512F.Shuffle4x128(highA, highB, 0xDD).StoreUnsafe(ref dst, (nuint)((k + 12) * destinationStride));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void TransposeSoftware(float[] source, int sourceOffset, float[] destination, int destinationOffset, int destinationStride)
+    {
+        for (var r = 0; r < 16; r++)
+        {
+            for (var c = 0; c < 16; c++)
+            {
+                destination[destinationOffset + (c * destinationStride) + r] = source[sourceOffset + (r * 16) + c];
+            }
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MaxAcross(Vector16x512 a)
@@ -63,5 +178,5 @@ internal readonly struct Vector16x512 : IVector16<Vector16x512>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint NonZeroBits(float[] source, int offset)
-        => (uint)~Vector512.Equals(Vector512.Create(new ReadOnlySpan<float>(source, offset, 16)), Vector512<float>.Zero).ExtractMostSignificantBits() & 0xFFFF;
+        => (uint)~Vector512.Equals(Load(source, offset)._v, Vector512<float>.Zero).ExtractMostSignificantBits() & 0xFFFF;
 }
