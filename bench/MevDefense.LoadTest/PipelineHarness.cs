@@ -15,7 +15,7 @@ namespace MevDefense.LoadTest;
 /// per FEC set, Reed-Solomon, deshred) -> StreamingDetector (decode, rules) -> DnaLedger (sign, chain, durable group-committed append).
 /// Decision latency = durable-append completion minus the receive timestamp of the last shred the decision needed.
 /// </summary>
-internal sealed class PipelineHarness : IShredPipelineObserver, IDatagramSink, IDetectionEventSink, IDisposable
+internal sealed class PipelineHarness : IShredPipelineObserver, IDatagramBatchSink, IDetectionEventSink, IDisposable
 {
     private readonly ShredPipeline _pipeline;
     private readonly StreamingDetector _detector;
@@ -65,7 +65,12 @@ internal sealed class PipelineHarness : IShredPipelineObserver, IDatagramSink, I
 
     public void Process(ReadOnlySpan<byte> shred) => _pipeline.Process(shred, Stopwatch.GetTimestamp(), 0);
 
+    /// <summary>Processes a batch the way a ring drain hands it to the pipeline (multi-buffer Merkle hashing per batch).</summary>
+    public void ProcessBatch(in DatagramBatch batch) => _pipeline.ProcessBatch(batch, default);
+
     public void OnDatagram(ReadOnlySpan<byte> datagram, long receiveTimestamp, int sourceId) => _pipeline.Process(datagram, receiveTimestamp, sourceId);
+
+    public void OnDatagrams(in DatagramBatch batch) => _pipeline.ProcessBatch(batch, default);
 
     public void OnEntryBatch(in EntryBatch batch)
     {
