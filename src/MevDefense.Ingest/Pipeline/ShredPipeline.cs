@@ -983,7 +983,7 @@ public sealed class ShredPipeline : IDisposable
     private void AddData(SlotState slot, uint index, byte[] buffer, byte flags, long ts, FecSetState? owner)
     {
         slot.MarkPresent(index);
-        slot.Data[index] = new DataShredRef(buffer, ts, owner);
+        slot.Data.Set(index, new DataShredRef(buffer, ts, owner));
         bool dataComplete = (flags & ShredConstants.DataCompleteFlag) != 0;
         if (dataComplete)
         {
@@ -1243,7 +1243,7 @@ public sealed class ShredPipeline : IDisposable
             _inFlightSets--;
         }
 
-        foreach (var (_, r) in slot.Data)
+        foreach (var r in slot.Data)
         {
             if (r.Owner is null)
             {

@@ -4,7 +4,7 @@ namespace MevDefense.Ingest.Pipeline;
 internal sealed class SlotState
 {
     public readonly Dictionary<uint, FecSetState> Sets = [];
-    public readonly Dictionary<uint, DataShredRef> Data = [];
+    public readonly DataShredTable Data = new();
     public readonly ulong[] Present = new ulong[Shreds.ShredConstants.MaxShredsPerSlot / 64];
     public readonly List<uint> DataComplete = [];
     public readonly HashSet<uint> EmittedEnds = [];
