@@ -44,7 +44,7 @@ internal static class FastExp
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P5));
         p = Vector512.FusedMultiplyAdd(p, r * r, r + Vector512<float>.One);
         var scale = Vector512.ShiftLeft(t.AsInt32() + Vector512.Create(127 - MagicBits), 23).AsSingle();
-        return Vector512.AndNot(p * scale, underflow);
+        return Vector512.ConditionalSelect(underflow, Vector512<float>.Zero, p * scale);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -64,6 +64,6 @@ internal static class FastExp
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P5));
         p = Vector256.FusedMultiplyAdd(p, r * r, r + Vector256<float>.One);
         var scale = Vector256.ShiftLeft(t.AsInt32() + Vector256.Create(127 - MagicBits), 23).AsSingle();
-        return Vector256.AndNot(p * scale, underflow);
+        return Vector256.ConditionalSelect(underflow, Vector256<float>.Zero, p * scale);
     }
 }

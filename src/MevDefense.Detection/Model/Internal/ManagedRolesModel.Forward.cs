@@ -21,13 +21,13 @@ internal sealed partial class ManagedRolesModel
     {
         var n = window.Count;
         var m = ActiveRows(window);
-        if (BuildNeighbours<T>(window.PoolAdjacency, m, s.PoolStart, s.PoolIndex, s.PoolWeight) >= m
-            | BuildNeighbours<T>(window.LinkAdjacency, m, s.LinkStart, s.LinkIndex, s.LinkWeight) >= m)
+        if (BuildNeighbours<T>(window.PoolAdjacency, m, s.PoolStart, s.PoolIndex, s.PoolWeight, s.PoolRowWeight) >= m
+            | BuildNeighbours<T>(window.LinkAdjacency, m, s.LinkStart, s.LinkIndex, s.LinkWeight, s.LinkRowWeight) >= m)
         {
             // A real row aggregates a padded one: compute every row, as the dense graph does.
             m = N;
-            BuildNeighbours<T>(window.PoolAdjacency, m, s.PoolStart, s.PoolIndex, s.PoolWeight);
-            BuildNeighbours<T>(window.LinkAdjacency, m, s.LinkStart, s.LinkIndex, s.LinkWeight);
+            BuildNeighbours<T>(window.PoolAdjacency, m, s.PoolStart, s.PoolIndex, s.PoolWeight, s.PoolRowWeight);
+            BuildNeighbours<T>(window.LinkAdjacency, m, s.LinkStart, s.LinkIndex, s.LinkWeight, s.LinkRowWeight);
         }
 
         InputProjection<T>(window.Features, m, s.H);
@@ -46,7 +46,7 @@ internal sealed partial class ManagedRolesModel
 
     /// <summary>CSR lists of the non-zero entries of rows [0, rows); returns the largest column referenced (-1 if none).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int BuildNeighbours<T>(float[] adjacency, int rows, int[] start, int[] index, float[] weight)
+    private static int BuildNeighbours<T>(float[] adjacency, int rows, int[] start, int[] index, float[] weight, float[] rowWeight)
         where T : struct, IVector16<T>
     {
         var count = 0;
@@ -54,6 +54,8 @@ internal sealed partial class ManagedRolesModel
         for (var i = 0; i < rows; i++)
         {
             start[i] = count;
+            var first = float.NaN;
+            var uniform = true;
             for (var block = 0; block < N; block += 16)
             {
                 var bits = T.NonZeroBits(adjacency, (i * N) + block);
@@ -61,12 +63,18 @@ internal sealed partial class ManagedRolesModel
                 {
                     var j = block + BitOperations.TrailingZeroCount(bits);
                     bits &= bits - 1;
+                    var a = adjacency[(i * N) + j];
                     index[count] = j;
-                    weight[count] = adjacency[(i * N) + j];
+                    weight[count] = a;
                     count++;
                     maxColumn = Math.Max(maxColumn, j);
+                    first = count - start[i] == 1 ? a : first;
+                    uniform &= a == first;
                 }
             }
+
+            // Row-normalised adjacency (mean aggregation) has one weight per row: sum the neighbours, scale once.
+            rowWeight[i] = uniform ? first : float.NaN;
         }
 
         start[rows] = count;
@@ -129,24 +137,12 @@ internal sealed partial class ManagedRolesModel
             T.Store(q1, ref link0, j * D);
         }
 
-        var (poolStart, poolIndex, poolWeight) = (s.PoolStart, s.PoolIndex, s.PoolWeight);
-        var (linkStart, linkIndex, linkWeight) = (s.LinkStart, s.LinkIndex, s.LinkWeight);
         for (var i = 0; i < rows; i++)
         {
-            var z0 = T.Load(ref self0, i * D);
-            var z1 = T.Zero;
-            for (var e = poolStart[i]; e < poolStart[i + 1]; e++)
-            {
-                // Neighbour indices come from BuildNeighbours: always below 64.
-                z0 = T.Fma(T.Splat(poolWeight[e]), T.Load(ref pool0, (int)((uint)poolIndex[e] & (N - 1)) * D), z0);
-            }
-
-            for (var e = linkStart[i]; e < linkStart[i + 1]; e++)
-            {
-                z1 = T.Fma(T.Splat(linkWeight[e]), T.Load(ref link0, (int)((uint)linkIndex[e] & (N - 1)) * D), z1);
-            }
-
-            T.Store(T.Add(T.Load(ref h0, i * D), T.Relu(T.Add(z0, z1))), ref h0, i * D);
+            var z = T.Add(
+                Aggregate<T>(s.PoolStart, s.PoolIndex, s.PoolWeight, s.PoolRowWeight, ref pool0, i),
+                Aggregate<T>(s.LinkStart, s.LinkIndex, s.LinkWeight, s.LinkRowWeight, ref link0, i));
+            T.Store(T.Add(T.Load(ref h0, i * D), T.Relu(T.Add(T.Load(ref self0, i * D), z))), ref h0, i * D);
         }
     }
 
@@ -197,6 +193,40 @@ internal sealed partial class ManagedRolesModel
         }
 
         return t;
+    }
+
+    /// <summary><c>sum_j A[i,j] · x_j</c> over row i's neighbour list (indices below 64 by construction).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Aggregate<T>(int[] start, int[] index, float[] weight, float[] rowWeight, ref float x, int i)
+        where T : struct, IVector16<T>
+    {
+        var (from, to) = (start[i], start[i + 1]);
+        var uniform = rowWeight[i];
+        if (!float.IsNaN(uniform))
+        {
+            T s0 = T.Zero, s1 = T.Zero;
+            var e = from;
+            for (; e + 1 < to; e += 2)
+            {
+                s0 = T.Add(s0, T.Load(ref x, (int)((uint)index[e] & (N - 1)) * D));
+                s1 = T.Add(s1, T.Load(ref x, (int)((uint)index[e + 1] & (N - 1)) * D));
+            }
+
+            if (e < to)
+            {
+                s0 = T.Add(s0, T.Load(ref x, (int)((uint)index[e] & (N - 1)) * D));
+            }
+
+            return T.Multiply(T.Splat(uniform), T.Add(s0, s1));
+        }
+
+        var z = T.Zero;
+        for (var e = from; e < to; e++)
+        {
+            z = T.Fma(T.Splat(weight[e]), T.Load(ref x, (int)((uint)index[e] & (N - 1)) * D), z);
+        }
+
+        return z;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -302,81 +332,134 @@ internal sealed partial class ManagedRolesModel
         ref var weights = ref s.Weights[0];
         ref var keyAdd = ref s.KeyAdd[0];
         var padding = T.Splat(PaddingLogit);
-        var head0 = T.LaneMask(HeadDim);
-        for (var i = 0; i < rows; i++)
+        T m0 = T.Load(ref keyAdd, 0), m1 = padding, m2 = padding, m3 = padding;
+        if (blocks > 1)
         {
+            m1 = T.Load(ref keyAdd, 16);
+        }
+
+        if (blocks > 2)
+        {
+            m2 = T.Load(ref keyAdd, 32);
+        }
+
+        if (blocks > 3)
+        {
+            m3 = T.Load(ref keyAdd, 48);
+        }
+
+        // Two queries at a time share every key load (an odd last query is paired with itself).
+        for (var i = 0; i < rows; i += 2)
+        {
+            var j = Math.Min(i + 1, rows - 1);
             var qi = q.AsSpan(i * D, D);
-            T a0 = T.Load(ref keyAdd, 0), a1 = padding, a2 = padding, a3 = padding;
-            if (blocks > 1)
-            {
-                a1 = T.Load(ref keyAdd, 16);
-            }
-
-            if (blocks > 2)
-            {
-                a2 = T.Load(ref keyAdd, 32);
-            }
-
-            if (blocks > 3)
-            {
-                a3 = T.Load(ref keyAdd, 48);
-            }
-
-            var (b0, b1, b2, b3) = (a0, a1, a2, a3);
+            var qj = q.AsSpan(j * D, D);
+            var (a0, a1, a2, a3, b0, b1, b2, b3) = (m0, m1, m2, m3, m0, m1, m2, m3);
+            var (c0, c1, c2, c3, d0, d1, d2, d3) = (m0, m1, m2, m3, m0, m1, m2, m3);
             for (var c = 0; c < HeadDim; c++)
             {
-                var x = T.Splat(qi[c]);
-                var y = T.Splat(qi[HeadDim + c]);
+                var (xi, yi) = (T.Splat(qi[c]), T.Splat(qi[HeadDim + c]));
+                var (xj, yj) = (T.Splat(qj[c]), T.Splat(qj[HeadDim + c]));
                 var k0 = c * N;
                 var k1 = (HeadDim + c) * N;
-                a0 = T.Fma(x, T.Load(ref kt0, k0), a0);
-                b0 = T.Fma(y, T.Load(ref kt0, k1), b0);
+                var ka = T.Load(ref kt0, k0);
+                var kb = T.Load(ref kt0, k1);
+                (a0, b0, c0, d0) = (T.Fma(xi, ka, a0), T.Fma(yi, kb, b0), T.Fma(xj, ka, c0), T.Fma(yj, kb, d0));
                 if (blocks > 1)
                 {
-                    a1 = T.Fma(x, T.Load(ref kt0, k0 + 16), a1);
-                    b1 = T.Fma(y, T.Load(ref kt0, k1 + 16), b1);
+                    ka = T.Load(ref kt0, k0 + 16);
+                    kb = T.Load(ref kt0, k1 + 16);
+                    (a1, b1, c1, d1) = (T.Fma(xi, ka, a1), T.Fma(yi, kb, b1), T.Fma(xj, ka, c1), T.Fma(yj, kb, d1));
                 }
 
                 if (blocks > 2)
                 {
-                    a2 = T.Fma(x, T.Load(ref kt0, k0 + 32), a2);
-                    b2 = T.Fma(y, T.Load(ref kt0, k1 + 32), b2);
+                    ka = T.Load(ref kt0, k0 + 32);
+                    kb = T.Load(ref kt0, k1 + 32);
+                    (a2, b2, c2, d2) = (T.Fma(xi, ka, a2), T.Fma(yi, kb, b2), T.Fma(xj, ka, c2), T.Fma(yj, kb, d2));
                 }
 
                 if (blocks > 3)
                 {
-                    a3 = T.Fma(x, T.Load(ref kt0, k0 + 48), a3);
-                    b3 = T.Fma(y, T.Load(ref kt0, k1 + 48), b3);
+                    ka = T.Load(ref kt0, k0 + 48);
+                    kb = T.Load(ref kt0, k1 + 48);
+                    (a3, b3, c3, d3) = (T.Fma(xi, ka, a3), T.Fma(yi, kb, b3), T.Fma(xj, ka, c3), T.Fma(yj, kb, d3));
                 }
             }
 
-            // Softmax numerators (unused blocks are 0; padding lanes give exp(-1e30 - max) = 0).
-            var maxA = T.Splat(T.MaxAcross(T.Max(T.Max(a0, a1), T.Max(a2, a3))));
-            var maxB = T.Splat(T.MaxAcross(T.Max(T.Max(b0, b1), T.Max(b2, b3))));
-            a0 = T.Exp(T.Subtract(a0, maxA));
-            b0 = T.Exp(T.Subtract(b0, maxB));
-            a1 = blocks > 1 ? T.Exp(T.Subtract(a1, maxA)) : T.Zero;
-            b1 = blocks > 1 ? T.Exp(T.Subtract(b1, maxB)) : T.Zero;
-            a2 = blocks > 2 ? T.Exp(T.Subtract(a2, maxA)) : T.Zero;
-            b2 = blocks > 2 ? T.Exp(T.Subtract(b2, maxB)) : T.Zero;
-            a3 = blocks > 3 ? T.Exp(T.Subtract(a3, maxA)) : T.Zero;
-            b3 = blocks > 3 ? T.Exp(T.Subtract(b3, maxB)) : T.Zero;
-            var inverse = T.Select(
-                head0,
-                T.Splat(1f / T.Sum(T.Add(T.Add(a0, a1), T.Add(a2, a3)))),
-                T.Splat(1f / T.Sum(T.Add(T.Add(b0, b1), T.Add(b2, b3)))));
-
-            var w = i * 9 * 16;
-            T.Store(a0, ref weights, w);
-            T.Store(a1, ref weights, w + 16);
-            T.Store(a2, ref weights, w + 32);
-            T.Store(a3, ref weights, w + 48);
-            T.Store(b0, ref weights, w + 64);
-            T.Store(b1, ref weights, w + 80);
-            T.Store(b2, ref weights, w + 96);
-            T.Store(b3, ref weights, w + 112);
-            T.Store(inverse, ref weights, w + 128);
+            var (wi, wj) = (i * 9 * 16, j * 9 * 16);
+            T.Store(a0, ref weights, wi);
+            T.Store(a1, ref weights, wi + 16);
+            T.Store(a2, ref weights, wi + 32);
+            T.Store(a3, ref weights, wi + 48);
+            T.Store(b0, ref weights, wi + 64);
+            T.Store(b1, ref weights, wi + 80);
+            T.Store(b2, ref weights, wi + 96);
+            T.Store(b3, ref weights, wi + 112);
+            T.Store(c0, ref weights, wj);
+            T.Store(c1, ref weights, wj + 16);
+            T.Store(c2, ref weights, wj + 32);
+            T.Store(c3, ref weights, wj + 48);
+            T.Store(d0, ref weights, wj + 64);
+            T.Store(d1, ref weights, wj + 80);
+            T.Store(d2, ref weights, wj + 96);
+            T.Store(d3, ref weights, wj + 112);
         }
+
+        AttentionSoftmax<T>(rows, s);
+    }
+
+    /// <summary>Turns each query's stored scores into softmax numerators and reciprocal sums (a separate loop, so the
+    /// exponential's constants do not compete for registers with the score accumulators).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AttentionSoftmax<T>(int rows, ManagedRolesScratch s)
+        where T : struct, IVector16<T>
+    {
+        var blocks = (rows + 15) / 16;
+        var head0 = T.LaneMask(HeadDim);
+        ref var weights = ref s.Weights[0];
+        for (var i = 0; i < rows; i++)
+        {
+            var w = i * 9 * 16;
+            Softmax(
+                T.Load(ref weights, w), T.Load(ref weights, w + 16), T.Load(ref weights, w + 32), T.Load(ref weights, w + 48),
+                T.Load(ref weights, w + 64), T.Load(ref weights, w + 80), T.Load(ref weights, w + 96), T.Load(ref weights, w + 112),
+                blocks, head0, ref weights, w);
+        }
+    }
+
+    /// <summary>
+    /// Softmax numerators of one query's scores (head 0 in <paramref name="a0"/>..<paramref name="a3"/>, head 1 in
+    /// <paramref name="b0"/>..<paramref name="b3"/>; unused blocks become 0 and padding lanes give exp(-1e30 - max) = 0),
+    /// stored with the reciprocal of each head's sum.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Softmax<T>(T a0, T a1, T a2, T a3, T b0, T b1, T b2, T b3, int blocks, T head0, ref float weights, int w)
+        where T : struct, IVector16<T>
+    {
+        var maxA = T.Splat(T.MaxAcross(T.Max(T.Max(a0, a1), T.Max(a2, a3))));
+        var maxB = T.Splat(T.MaxAcross(T.Max(T.Max(b0, b1), T.Max(b2, b3))));
+        a0 = T.Exp(T.Subtract(a0, maxA));
+        b0 = T.Exp(T.Subtract(b0, maxB));
+        a1 = blocks > 1 ? T.Exp(T.Subtract(a1, maxA)) : T.Zero;
+        b1 = blocks > 1 ? T.Exp(T.Subtract(b1, maxB)) : T.Zero;
+        a2 = blocks > 2 ? T.Exp(T.Subtract(a2, maxA)) : T.Zero;
+        b2 = blocks > 2 ? T.Exp(T.Subtract(b2, maxB)) : T.Zero;
+        a3 = blocks > 3 ? T.Exp(T.Subtract(a3, maxA)) : T.Zero;
+        b3 = blocks > 3 ? T.Exp(T.Subtract(b3, maxB)) : T.Zero;
+        var inverse = T.Select(
+            head0,
+            T.Splat(1f / T.Sum(T.Add(T.Add(a0, a1), T.Add(a2, a3)))),
+            T.Splat(1f / T.Sum(T.Add(T.Add(b0, b1), T.Add(b2, b3)))));
+        T.Store(a0, ref weights, w);
+        T.Store(a1, ref weights, w + 16);
+        T.Store(a2, ref weights, w + 32);
+        T.Store(a3, ref weights, w + 48);
+        T.Store(b0, ref weights, w + 64);
+        T.Store(b1, ref weights, w + 80);
+        T.Store(b2, ref weights, w + 96);
+        T.Store(b3, ref weights, w + 112);
+        T.Store(inverse, ref weights, w + 128);
     }
 
     /// <summary>

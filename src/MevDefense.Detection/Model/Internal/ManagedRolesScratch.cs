@@ -46,10 +46,16 @@ internal sealed class ManagedRolesScratch
 
     public float[] PoolWeight { get; } = new float[N * N];
 
+    /// <summary>Per row, the weight shared by all its pool neighbours, or NaN when they differ.</summary>
+    public float[] PoolRowWeight { get; } = new float[N];
+
     /// <summary>CSR neighbour lists of the link graph.</summary>
     public int[] LinkStart { get; } = new int[N + 1];
 
     public int[] LinkIndex { get; } = new int[N * N];
 
     public float[] LinkWeight { get; } = new float[N * N];
+
+    /// <summary>Per row, the weight shared by all its link neighbours, or NaN when they differ.</summary>
+    public float[] LinkRowWeight { get; } = new float[N];
 }
