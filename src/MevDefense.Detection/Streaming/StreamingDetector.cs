@@ -8,8 +8,8 @@ namespace MevDefense.Detection.Streaming;
 /// <summary>
 /// Runs detection continuously over transactions as they arrive in block order: entry batches from the shred pipeline or
 /// Jito ShredStream, or transaction lists from JSON-RPC <c>getBlock</c>. Keeps one window per leader run (up to four
-/// consecutive slots of one leader, so cross-slot sandwiches are seen), re-runs the detectors as the window grows and
-/// forwards every new detection, once, to the sinks with the receive timestamp of the input that completed it.
+/// consecutive slots of one leader, so cross-slot sandwiches are seen), brings detection up to date as the window grows
+/// and forwards every new detection, once, to the sinks with the receive timestamp of the input that completed it.
 /// </summary>
 /// <remarks>
 /// <para>Not thread-safe: feed it from one consumer (the pipeline's processing thread or a channel reader).</para>
