@@ -68,6 +68,7 @@ public sealed class ShredPipeline : IDisposable
     private readonly byte[] _chunkHashes = new byte[ChunkSize * HashStride]; // per shred: leaf, then the node of every proof level
     private byte[] _batch = [];
     private SlotState? _lastSlot;
+    private bool _inBatch;
     private FecSetState? _lastSet;
     private ulong _highestSlot;
     private bool _hasHighest;
@@ -135,6 +136,7 @@ public sealed class ShredPipeline : IDisposable
     /// when the caller does not need them.</param>
     /// <exception cref="ArgumentException"><paramref name="results"/> is neither empty nor large enough.</exception>
     /// <exception cref="ObjectDisposedException">The pipeline was disposed.</exception>
+    /// <exception cref="InvalidOperationException">Called from inside a batch (e.g. from an observer callback).</exception>
     public void ProcessBatch(in DatagramBatch batch, Span<ShredProcessResult> results)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -143,10 +145,23 @@ public sealed class ShredPipeline : IDisposable
             throw new ArgumentException("The results span is shorter than the batch.", nameof(results));
         }
 
-        for (int start = 0; start < batch.Count; start += ChunkSize)
+        if (_inBatch)
         {
-            int n = Math.Min(ChunkSize, batch.Count - start);
-            ProcessChunk(batch.Slice(start, n), results.IsEmpty ? default : results.Slice(start, n));
+            throw new InvalidOperationException("ProcessBatch is not re-entrant: it was called while a batch was being processed.");
+        }
+
+        _inBatch = true;
+        try
+        {
+            for (int start = 0; start < batch.Count; start += ChunkSize)
+            {
+                int n = Math.Min(ChunkSize, batch.Count - start);
+                ProcessChunk(batch.Slice(start, n), results.IsEmpty ? default : results.Slice(start, n));
+            }
+        }
+        finally
+        {
+            _inBatch = false;
         }
     }
 

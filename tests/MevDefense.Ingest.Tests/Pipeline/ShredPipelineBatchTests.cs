@@ -143,6 +143,26 @@ public class ShredPipelineBatchTests
         Assert.Throws<ObjectDisposedException>(() => pipeline.ProcessBatch(new DatagramBatch(buffer, 1232, [10], [0], [0]), []));
     }
 
+    [FixtureFact]
+    public void ProcessBatch_FromAnObserverCallback_Throws()
+    {
+        var demo = ShredFixtures.Demo();
+        var observer = new ReentrantObserver();
+        using var pipeline = new ShredPipeline(DemoOptions(), observer);
+        observer.Pipeline = pipeline;
+        var buffer = new byte[demo.Count * 1232];
+        var lengths = new int[demo.Count];
+        for (int i = 0; i < demo.Count; i++)
+        {
+            demo[i].CopyTo(buffer, i * 1232);
+            lengths[i] = demo[i].Length;
+        }
+
+        pipeline.ProcessBatch(new DatagramBatch(buffer, 1232, lengths, new long[demo.Count], new int[demo.Count]), []);
+        Assert.IsType<InvalidOperationException>(observer.Caught);
+        Assert.Equal(1, pipeline.Stats.Batches);
+    }
+
     [Fact]
     public void DatagramBatch_InconsistentArguments_Throw()
     {
@@ -346,5 +366,36 @@ public class ShredPipelineBatchTests
 
         public void OnShredRecovered(ulong slot, uint index, bool isData, ReadOnlySpan<byte> shred)
             => Events.Add($"recovered {slot} {index} {isData} {Convert.ToHexStringLower(SHA256.HashData(shred))}");
+    }
+
+    private sealed class ReentrantObserver : IShredPipelineObserver
+    {
+        public ShredPipeline? Pipeline { get; set; }
+
+        public Exception? Caught { get; private set; }
+
+        public void OnEntryBatch(in EntryBatch batch)
+        {
+            try
+            {
+                Pipeline!.ProcessBatch(new DatagramBatch(new byte[10], 10, [10], [0], [0]), []);
+            }
+            catch (InvalidOperationException e)
+            {
+                Caught = e;
+            }
+        }
+
+        public void OnFecSet(in FecSetResult result)
+        {
+        }
+
+        public void OnEquivocation(in ShredEquivocation equivocation)
+        {
+        }
+
+        public void OnShredRecovered(ulong slot, uint index, bool isData, ReadOnlySpan<byte> shred)
+        {
+        }
     }
 }
