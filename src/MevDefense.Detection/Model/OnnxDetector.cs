@@ -77,9 +77,16 @@ public sealed class OnnxDetector : ITransactionScorer, IDisposable
         {
             try
             {
-                _managed = ManagedRolesModel.Load(bytes, simdPath);
-                Engine = OnnxModelEngine.Managed;
-                return;
+                var managed = ManagedRolesModel.Load(bytes, simdPath);
+                if (options.Engine == OnnxModelEngine.Managed || managed.Path != SimdPath.Scalar)
+                {
+                    _managed = managed;
+                    Engine = OnnxModelEngine.Managed;
+                    return;
+                }
+
+                // Without Vector256/Vector512 acceleration the scalar engine is slower than ONNX Runtime.
+                ManagedEngineRejection = "no Vector256 or Vector512 hardware acceleration";
             }
             catch (NotSupportedException e) when (options.Engine == OnnxModelEngine.Auto)
             {

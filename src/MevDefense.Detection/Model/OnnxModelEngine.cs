@@ -4,8 +4,8 @@ namespace MevDefense.Detection.Model;
 public enum OnnxModelEngine
 {
     /// <summary>
-    /// The managed SIMD engine when it recognises the model's graph (the architecture shipped in the package, any depth);
-    /// otherwise ONNX Runtime.
+    /// The managed SIMD engine when it recognises the model's graph (the architecture shipped in the package, any depth)
+    /// and the CPU accelerates Vector256 or Vector512; otherwise ONNX Runtime.
     /// </summary>
     Auto = 0,
 

@@ -53,6 +53,15 @@ public sealed class ManagedEngineTests : IDisposable
     }
 
     [Fact]
+    public void Auto_ScalarOnlyMachine_UsesOnnxRuntime_ButManagedHonoursTheRequest()
+    {
+        using var auto = new OnnxDetector(new OnnxDetectorOptions(), SimdPath.Scalar);
+        Assert.Equal(OnnxModelEngine.OnnxRuntime, auto.Engine);
+        Assert.Contains("acceleration", auto.ManagedEngineRejection, StringComparison.Ordinal);
+        Assert.Equal(OnnxModelEngine.Managed, _scalar.Engine);
+    }
+
+    [Fact]
     public void EmbeddedModel_EveryWidth_MatchesOnnxRuntimeAndTorchSharpOnParityVectors()
     {
         var windows = ShippedModelTests.ReadParityFile();
