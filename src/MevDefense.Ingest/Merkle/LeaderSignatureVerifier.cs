@@ -39,6 +39,9 @@ internal sealed class LeaderSignatureVerifier
         return ok;
     }
 
+    /// <summary>Forgets cached results (benchmarks of fresh data; the imported keys stay).</summary>
+    public void ClearResults() => _results.Clear();
+
     public bool VerifyUncached(in Pubkey leader, ReadOnlySpan<byte> signature, ReadOnlySpan<byte> message)
     {
         Verifications++;

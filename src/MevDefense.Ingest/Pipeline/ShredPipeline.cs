@@ -401,6 +401,9 @@ public sealed class ShredPipeline : IDisposable
         _evictScratch.Clear();
     }
 
+    /// <summary>Forgets the cached leader-signature results, so that sets seen before are verified again (benchmarks of fresh data).</summary>
+    internal void ClearSignatureCache() => _verifier.ClearResults();
+
     /// <summary>Releases pooled memory. Does not report held FEC sets (call <see cref="Flush"/> first for that).</summary>
     public void Dispose()
     {
