@@ -18,6 +18,7 @@ public sealed class MerkleTree
 
     private const int ChunkShift = 16;
     private const int ChunkEntries = 1 << ChunkShift;
+    private const ulong StoredCacheEntries = 1 << 14;
 
     private readonly Lock _lock = new();
     private readonly List<Level> _levels = [];
@@ -384,6 +385,8 @@ public sealed class MerkleTree
     {
         private readonly List<byte[]> _chunks = [];
         private readonly byte[] _scratch = new byte[hashSize];
+        private byte[]? _stored; // upper levels (at most StoredCacheEntries stored nodes): every stored node, filled on first read
+        private ulong[]? _storedValid;
         private byte[]? _frontier;
         private ulong _frontierIndex;
         private ulong _count;
@@ -433,13 +436,33 @@ public sealed class MerkleTree
                 return _frontier;
             }
 
-            // The scratch buffer is valid until the next read of this level (callers hold the tree lock and use it at once).
-            if (reader is null || !reader(level, index, _scratch))
+            // Upper levels are small (at 10^7 leaves, levels >= 10 hold ~20k nodes in all) and every proof touches them: keep
+            // each stored node of such a level once read. Lower levels are read through the scratch buffer, which stays valid
+            // until the next read of this level (callers hold the tree lock and use it at once).
+            if (baseIndex <= StoredCacheEntries)
+            {
+                _stored ??= new byte[(int)baseIndex * hashSize];
+                _storedValid ??= new ulong[(int)((baseIndex + 63) / 64)];
+                Span<byte> slot = _stored.AsSpan((int)index * hashSize, hashSize);
+                if ((_storedValid[index >> 6] & (1UL << (int)(index & 63))) == 0)
+                {
+                    ReadStored(index, slot);
+                    _storedValid[index >> 6] |= 1UL << (int)(index & 63);
+                }
+
+                return slot;
+            }
+
+            ReadStored(index, _scratch);
+            return _scratch;
+        }
+
+        private void ReadStored(ulong index, Span<byte> destination)
+        {
+            if (reader is null || !reader(level, index, destination))
             {
                 throw new InvalidDataException($"The stored Merkle tree is missing node (level {level}, index {index}).");
             }
-
-            return _scratch;
         }
     }
 }
