@@ -154,21 +154,30 @@ internal sealed partial class ManagedRolesModel
     private static void MatVec2<T>(ReadOnlySpan<float> x0, ReadOnlySpan<float> x1, ref float w, int stride, int column, ref T y0, ref T y1)
         where T : struct, IVector16<T>
     {
-        Debug.Assert(x0.Length == x1.Length && (x0.Length & 1) == 0);
-        T e0 = y0, e1 = y1, o0 = T.Zero, o1 = T.Zero;
+        Debug.Assert(x0.Length == x1.Length && (x0.Length & 3) == 0);
+        T e0 = y0, e1 = y1, f0 = T.Zero, f1 = T.Zero;
         x1 = x1[..x0.Length];
-        for (var c = 0; c < x0.Length - 1; c += 2)
+
+        // Unrolled by 4 with the offsets relative to one base, so the (constant) stride folds into the addressing.
+        for (var c = 0; c < x0.Length - 3; c += 4)
         {
-            var wa = T.Load(ref w, (c * stride) + column);
-            var wb = T.Load(ref w, ((c + 1) * stride) + column);
+            var at = (c * stride) + column;
+            var wa = T.Load(ref w, at);
+            var wb = T.Load(ref w, at + stride);
             e0 = T.Fma(T.Splat(x0[c]), wa, e0);
             e1 = T.Fma(T.Splat(x1[c]), wa, e1);
-            o0 = T.Fma(T.Splat(x0[c + 1]), wb, o0);
-            o1 = T.Fma(T.Splat(x1[c + 1]), wb, o1);
+            f0 = T.Fma(T.Splat(x0[c + 1]), wb, f0);
+            f1 = T.Fma(T.Splat(x1[c + 1]), wb, f1);
+            wa = T.Load(ref w, at + (2 * stride));
+            wb = T.Load(ref w, at + (3 * stride));
+            e0 = T.Fma(T.Splat(x0[c + 2]), wa, e0);
+            e1 = T.Fma(T.Splat(x1[c + 2]), wa, e1);
+            f0 = T.Fma(T.Splat(x0[c + 3]), wb, f0);
+            f1 = T.Fma(T.Splat(x1[c + 3]), wb, f1);
         }
 
-        y0 = T.Add(e0, o0);
-        y1 = T.Add(e1, o1);
+        y0 = T.Add(e0, f0);
+        y1 = T.Add(e1, f1);
     }
 
     /// <summary>The elementwise products of the 16-key weight blocks with one row of the transposed values, summed over blocks.</summary>
