@@ -7,7 +7,11 @@ namespace MevDefense.Benchmarks.Ingest;
 /// RS(32,32) over 987-byte shards (one current FEC set): encode, decode of 16 lost data shards, and decode of 16 lost data +
 /// 16 lost parity shards (both rebuilt, as the pipeline does and as Firedancer's "even erased" case measures).
 /// </summary>
+/// <remarks>Min and Median columns: on the shared 2-core machine preemption inflates the mean; with short iterations
+/// (<c>--iterationTime 20 --iterationCount 30</c>) the minimum is the figure least affected by other load.</remarks>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class ReedSolomonBenchmarks
 {
     private const int ShardLength = 987;
