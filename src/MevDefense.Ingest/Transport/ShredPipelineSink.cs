@@ -9,12 +9,18 @@ namespace MevDefense.Ingest.Transport;
 /// optionally re-sent by a <see cref="ShredForwarder"/>, and the <see cref="SourceSelector"/> learns which source delivered first
 /// (accepted = a win for its source, duplicate = a loss).
 /// </summary>
-/// <remarks>Single-threaded like the pipeline: use it as the sink of one <see cref="RingConsumer"/>.</remarks>
-public sealed class ShredPipelineSink : IDatagramSink
+/// <remarks>
+/// <para>Single-threaded like the pipeline: use it as the sink of one <see cref="RingConsumer"/>.</para>
+/// <para>Ring drains arrive as whole batches and go through <see cref="ShredPipeline.ProcessBatch"/> (Merkle leaves hashed by the
+/// multi-buffer SHA-256); the accepted shreds of a batch are forwarded and scored once the batch has been processed, so a
+/// forwarded shred waits at most for the rest of its batch (up to 256 datagrams).</para>
+/// </remarks>
+public sealed class ShredPipelineSink : IDatagramBatchSink
 {
     private readonly ShredPipeline _pipeline;
     private readonly ShredForwarder? _forwarder;
     private readonly SourceSelector? _selector;
+    private readonly ShredProcessResult[] _results = new ShredProcessResult[DatagramRing.DefaultBatchSize];
 
     /// <summary>Creates the sink.</summary>
     /// <param name="pipeline">The pipeline that processes every datagram.</param>
@@ -40,8 +46,25 @@ public sealed class ShredPipelineSink : IDatagramSink
 
     /// <inheritdoc/>
     public void OnDatagram(ReadOnlySpan<byte> datagram, long receiveTimestamp, int sourceId)
+        => Record(_pipeline.Process(datagram, receiveTimestamp, sourceId), datagram, sourceId);
+
+    /// <inheritdoc/>
+    public void OnDatagrams(in DatagramBatch batch)
     {
-        switch (_pipeline.Process(datagram, receiveTimestamp, sourceId))
+        for (int start = 0; start < batch.Count; start += _results.Length)
+        {
+            var part = batch.Slice(start, Math.Min(_results.Length, batch.Count - start));
+            _pipeline.ProcessBatch(part, _results);
+            for (int i = 0; i < part.Count; i++)
+            {
+                Record(_results[i], part[i], part.SourceIds[i]);
+            }
+        }
+    }
+
+    private void Record(ShredProcessResult result, ReadOnlySpan<byte> datagram, int sourceId)
+    {
+        switch (result)
         {
             case ShredProcessResult.Accepted:
                 Accepted++;
