@@ -24,15 +24,16 @@ public class ReedSolomonBenchmarks
 
     /// <summary>
     /// Gets or sets the GF(2^8) multiply path: Gfni (register-blocked AVX-512 affine kernel), GfniRows (the previous row-by-row
-    /// affine path, kept as the same-run baseline), Avx2 (nibble PSHUFB), Scalar (table).
+    /// affine path, kept as the same-run baseline), Avx2 (register-blocked nibble PSHUFB kernel), Avx2Rows (row-by-row nibble
+    /// path, its baseline), Scalar (table).
     /// </summary>
-    [Params("Gfni", "GfniRows", "Avx2", "Scalar")]
+    [Params("Gfni", "GfniRows", "Avx2", "Avx2Rows", "Scalar")]
     public string Path { get; set; } = "Gfni";
 
     [GlobalSetup]
     public void Setup()
     {
-        _rs = new ReedSolomon(32, 32) { UseVector = Path != "Scalar", UseGfni = Path is "Gfni" or "GfniRows", UseBlockedKernel = Path == "Gfni" };
+        _rs = new ReedSolomon(32, 32) { UseVector = Path != "Scalar", UseGfni = Path is "Gfni" or "GfniRows", UseBlockedKernel = Path is "Gfni" or "Avx2" };
         var rng = new Random(1);
         var data = Enumerable.Range(0, 32).Select(_ => { var b = new byte[ShardLength]; rng.NextBytes(b); return b; }).ToArray();
         _data = [.. data.Select(b => (ReadOnlyMemory<byte>)b)];

@@ -11,7 +11,8 @@ namespace MevDefense.Ingest.Fec;
 /// </summary>
 /// <remarks>
 /// With AVX-512 GFNI and array-backed shards of at least 64 bytes, encode and reconstruct run the register-blocked
-/// <see cref="GfniMatrixKernel"/> (parity matrices packed once at construction); otherwise, or with <see cref="UseBlockedKernel"/>
+/// <see cref="GfniMatrixKernel"/> (parity matrices packed once at construction); without AVX-512 GFNI (or with <see cref="UseGfni"/>
+/// off) and with AVX2, the register-blocked split-nibble <see cref="Avx2MatrixKernel"/>; otherwise, or with <see cref="UseBlockedKernel"/>
 /// off, each output row is accumulated coefficient by coefficient through <see cref="GfSimd"/> (GFNI, AVX2 nibble or scalar).
 /// Every path is byte-identical (property-tested).
 /// </remarks>
@@ -23,6 +24,8 @@ internal sealed class ReedSolomon
     private readonly int[] _rows;
     private readonly ulong[] _encodePacked; // parity rows packed for GfniMatrixKernel (empty when unsupported)
     private readonly ulong[] _packScratch;
+    private readonly byte[] _encodeBytes; // parity rows packed for Avx2MatrixKernel (empty when unsupported)
+    private readonly byte[] _packScratchBytes;
     private readonly int[] _rowScratch;
     private readonly byte[][] _srcArrays;
     private readonly int[] _srcOffsets;
@@ -62,6 +65,24 @@ internal sealed class ReedSolomon
             _packScratch = [];
             _encodePacked = [];
         }
+
+        if (Avx2MatrixKernel.IsSupported)
+        {
+            _packScratchBytes = new byte[Math.Max(dataShards, parityShards) * dataShards];
+            _encodeBytes = new byte[parityShards * dataShards];
+            var parityRows = new int[parityShards];
+            for (int p = 0; p < parityShards; p++)
+            {
+                parityRows[p] = dataShards + p;
+            }
+
+            Avx2MatrixKernel.Pack(_matrix, dataShards, parityRows, _encodeBytes);
+        }
+        else
+        {
+            _packScratchBytes = [];
+            _encodeBytes = [];
+        }
     }
 
     public int DataShards { get; }
@@ -82,7 +103,10 @@ internal sealed class ReedSolomon
     /// </summary>
     public bool UseBlockedKernel { get; set; } = true;
 
-    private bool Blocked => UseVector && UseGfni && UseBlockedKernel && GfniMatrixKernel.IsSupported;
+    private BlockedKernel Kernel => !UseVector || !UseBlockedKernel ? BlockedKernel.None
+        : UseGfni && GfniMatrixKernel.IsSupported ? BlockedKernel.Gfni
+        : Avx2MatrixKernel.IsSupported ? BlockedKernel.Avx2
+        : BlockedKernel.None;
 
     /// <summary>Number of decode matrices computed (cache misses).</summary>
     public long MatrixInversions { get; private set; }
@@ -98,11 +122,12 @@ internal sealed class ReedSolomon
             throw new ArgumentException("Shard count mismatch.");
         }
 
-        if (Blocked && shardLength >= GfniMatrixKernel.MinLength && TryCollect(data, _srcArrays, _srcOffsets, shardLength) && TryCollect(parity, _dstArrays, _dstOffsets, shardLength))
+        var kernel = Kernel;
+        if (kernel != BlockedKernel.None && shardLength >= MinLength(kernel) && TryCollect(data, _srcArrays, _srcOffsets, shardLength) && TryCollect(parity, _dstArrays, _dstOffsets, shardLength))
         {
             try
             {
-                GfniMatrixKernel.Multiply(_encodePacked, DataShards, _srcArrays.AsSpan(0, DataShards), _srcOffsets, _dstArrays.AsSpan(0, ParityShards), _dstOffsets, shardLength);
+                Multiply(kernel, null, default, DataShards, ParityShards, shardLength);
             }
             finally
             {
@@ -172,7 +197,8 @@ internal sealed class ReedSolomon
             dataMissing |= !present[i];
         }
 
-        if (Blocked && shardLength >= GfniMatrixKernel.MinLength && ReconstructBlocked(shards, present, shardLength, recoverParity, dataMissing, mask))
+        var kernel = Kernel;
+        if (kernel != BlockedKernel.None && shardLength >= MinLength(kernel) && ReconstructBlocked(kernel, shards, present, shardLength, recoverParity, dataMissing, mask))
         {
             return true;
         }
@@ -225,7 +251,7 @@ internal sealed class ReedSolomon
     }
 
     /// <summary>The blocked-kernel reconstruction; false (nothing written) when a shard is not array-backed or too short.</summary>
-    private bool ReconstructBlocked(ReadOnlySpan<Memory<byte>> shards, ReadOnlySpan<bool> present, int shardLength, bool recoverParity, bool dataMissing, UInt128 mask)
+    private bool ReconstructBlocked(BlockedKernel kernel, ReadOnlySpan<Memory<byte>> shards, ReadOnlySpan<bool> present, int shardLength, bool recoverParity, bool dataMissing, UInt128 mask)
     {
         int k = DataShards;
         int n = TotalShards;
@@ -258,8 +284,7 @@ internal sealed class ReedSolomon
                 }
 
                 byte[] inverse = GetDecodeMatrix(mask, n <= 128);
-                GfniMatrixKernel.Pack(inverse, k, _rowScratch.AsSpan(0, missing), _packScratch);
-                GfniMatrixKernel.Multiply(_packScratch, k, _srcArrays.AsSpan(0, k), _srcOffsets, _dstArrays.AsSpan(0, missing), _dstOffsets, shardLength);
+                Multiply(kernel, inverse, _rowScratch.AsSpan(0, missing), k, missing, shardLength);
             }
 
             if (recoverParity)
@@ -281,18 +306,15 @@ internal sealed class ReedSolomon
                         Collect(shards[d], d, _srcArrays, _srcOffsets);
                     }
 
-                    ReadOnlySpan<ulong> packed;
+                    // All parity missing: the encode matrix packed at construction; otherwise pack the missing rows.
                     if (missing == ParityShards)
                     {
-                        packed = _encodePacked;
+                        Multiply(kernel, null, default, k, missing, shardLength);
                     }
                     else
                     {
-                        GfniMatrixKernel.Pack(_matrix, k, _rowScratch.AsSpan(0, missing), _packScratch);
-                        packed = _packScratch;
+                        Multiply(kernel, _matrix, _rowScratch.AsSpan(0, missing), k, missing, shardLength);
                     }
-
-                    GfniMatrixKernel.Multiply(packed, k, _srcArrays.AsSpan(0, k), _srcOffsets, _dstArrays.AsSpan(0, missing), _dstOffsets, shardLength);
                 }
             }
 
@@ -301,6 +323,38 @@ internal sealed class ReedSolomon
         finally
         {
             ClearTables();
+        }
+    }
+
+    private static int MinLength(BlockedKernel kernel) => kernel == BlockedKernel.Gfni ? GfniMatrixKernel.MinLength : Avx2MatrixKernel.MinLength;
+
+    /// <summary>
+    /// Runs a blocked kernel over the collected source/destination tables: with <paramref name="coefficients"/> null, the parity rows
+    /// packed at construction; otherwise the rows <paramref name="rows"/> of <paramref name="coefficients"/> (k columns), packed now.
+    /// </summary>
+    private void Multiply(BlockedKernel kernel, byte[]? coefficients, ReadOnlySpan<int> rows, int k, int outputs, int shardLength)
+    {
+        if (kernel == BlockedKernel.Gfni)
+        {
+            ReadOnlySpan<ulong> packed = _encodePacked;
+            if (coefficients is not null)
+            {
+                GfniMatrixKernel.Pack(coefficients, k, rows, _packScratch);
+                packed = _packScratch;
+            }
+
+            GfniMatrixKernel.Multiply(packed, k, _srcArrays.AsSpan(0, k), _srcOffsets, _dstArrays.AsSpan(0, outputs), _dstOffsets, shardLength);
+        }
+        else
+        {
+            ReadOnlySpan<byte> packed = _encodeBytes;
+            if (coefficients is not null)
+            {
+                Avx2MatrixKernel.Pack(coefficients, k, rows, _packScratchBytes);
+                packed = _packScratchBytes;
+            }
+
+            Avx2MatrixKernel.Multiply(packed, k, _srcArrays.AsSpan(0, k), _srcOffsets, _dstArrays.AsSpan(0, outputs), _dstOffsets, shardLength);
         }
     }
 
@@ -387,5 +441,12 @@ internal sealed class ReedSolomon
         }
 
         return sub;
+    }
+
+    private enum BlockedKernel
+    {
+        None,
+        Gfni,
+        Avx2,
     }
 }

@@ -4,13 +4,14 @@ using MevDefense.Ingest.Fec.Internal;
 
 namespace MevDefense.Ingest.Tests.Fec;
 
-/// <summary>The register-blocked GFNI kernel against the row-by-row GFNI, AVX2 nibble and scalar paths.</summary>
+/// <summary>The register-blocked GFNI and AVX2 kernels against the row-by-row GFNI, AVX2 nibble and scalar paths.</summary>
 public class ReedSolomonBlockedKernelTests
 {
     private enum Path
     {
         Blocked,
         RowGfni,
+        BlockedNibble,
         Nibble,
         Scalar,
     }
@@ -141,12 +142,12 @@ public class ReedSolomonBlockedKernelTests
     {
         UseVector = path != Path.Scalar,
         UseGfni = path is Path.Blocked or Path.RowGfni,
-        UseBlockedKernel = path == Path.Blocked,
+        UseBlockedKernel = path is Path.Blocked or Path.BlockedNibble,
     };
 
     private static int PickLength(Random rng) => rng.Next(4) switch
     {
-        0 => rng.Next(1, 64),
+        0 => rng.Next(1, 70),
         1 => 64 * rng.Next(1, 5),
         2 => rng.Next(65, 400),
         _ => rng.Next(900, 1100),
