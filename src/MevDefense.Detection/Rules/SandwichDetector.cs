@@ -76,6 +76,7 @@ public sealed class SandwichDetector : IDetector
         for (var k = state.Queued; k < legs.Length; k++)
         {
             state.Used[k] = false;
+            state.End[k] = -1;
             if (!legs[k].RepeatedInTx)
             {
                 state.OpenFront[state.OpenCount] = k;
@@ -93,7 +94,7 @@ public sealed class SandwichDetector : IDetector
                 continue; // taken as the back-run of an earlier front
             }
 
-            if (TryFront(window, index, legs, i, state.OpenNext[o], state.Used, detections))
+            if (TryFront(window, index, legs, i, state.OpenNext[o], state, detections))
             {
                 state.OpenFront[kept] = i;
                 state.OpenNext[kept++] = legs.Length;
@@ -104,8 +105,10 @@ public sealed class SandwichDetector : IDetector
     }
 
     /// <summary>Searches a back-run for the front at leg <paramref name="i"/> from leg <paramref name="from"/>; returns whether the search is still open (ran out of legs).</summary>
-    private bool TryFront(DetectionWindow window, WindowIndex index, ReadOnlySpan<Leg> legs, int i, int from, bool[] used, ICollection<DetectionEvent> detections)
+    private bool TryFront(DetectionWindow window, WindowIndex index, ReadOnlySpan<Leg> legs, int i, int from, SandwichPoolState state, ICollection<DetectionEvent> detections)
     {
+        var used = state.Used;
+        state.End[i] = legs.Length - 1; // the last leg this front's verdict read so far
         var f = legs[i];
         var ftx = window[f.Tx];
         ref readonly var fs = ref ftx.Swaps[f.Swap];
@@ -119,6 +122,7 @@ public sealed class SandwichDetector : IDetector
 
             if (b.Tx - f.Tx > _options.MaxDistance)
             {
+                state.End[i] = j;
                 return false;
             }
 
@@ -127,6 +131,7 @@ public sealed class SandwichDetector : IDetector
             {
                 if (btx.Slot > ftx.Slot + 1)
                 {
+                    state.End[i] = j;
                     return false;
                 }
 
@@ -150,6 +155,7 @@ public sealed class SandwichDetector : IDetector
             // A self-contained cycle (atomic arbitrage) is not a sandwich leg, even when its bot trades the pool twice.
             if (index.Cycle(f.Tx) > 0)
             {
+                state.End[i] = j;
                 return false;
             }
 
@@ -210,6 +216,7 @@ public sealed class SandwichDetector : IDetector
 
             if (victimCount == 0)
             {
+                state.End[i] = j;
                 return false;
             }
 
@@ -218,9 +225,11 @@ public sealed class SandwichDetector : IDetector
             {
                 used[i] = true;
                 used[j] = true;
+                state.AddDetection(i, j);
                 detections.Add(Event(window, ftx, btx, fs, victimCount, confidence, loss));
             }
 
+            state.End[i] = j;
             return false;
         }
 

@@ -143,12 +143,12 @@ internal sealed class IncrementalRuleRunner
 
         if (_sandwich is not null)
         {
-            // Pools whose evidence changed start over (their legs, old and new, are examined again); the others resume.
+            // Pools whose evidence changed rewind to the first front that could have read the changed legs and redo the
+            // fronts from there (old and new legs); the others resume.
             foreach (var p in _index.RevisedPools)
             {
                 var state = Pool(p);
-                state.Reset();
-                _poolFound[p]!.Clear();
+                state.Rewind(_index.RevisedFrom(p), _index.PoolLegs(p), _poolFound[p]!);
                 _poolMark[p] = _generation;
                 Advance(window, p, state, produced);
             }

@@ -45,6 +45,7 @@ internal sealed class WindowIndex
     private int _revisedTxCount;
     private int[] _txMark = new int[64];
     private int[] _revisedPools = new int[16];
+    private int[] _revisedPoolFirst = new int[64]; // per pool: earliest position in its leg list whose evidence changed
     private int _revisedPoolCount;
     private int[] _poolMintChanged = new int[64]; // generation mark: the pool's mints changed in this append
     private Pubkey[] _pools = new Pubkey[64];
@@ -75,6 +76,10 @@ internal sealed class WindowIndex
     /// <summary>Pools whose earlier legs changed direction, or whose transactions' cycle verdict changed, in the last
     /// <see cref="Append"/>: detectors must re-examine them from scratch.</summary>
     public ReadOnlySpan<int> RevisedPools => _revisedPools.AsSpan(0, _revisedPoolCount);
+
+    /// <summary>The earliest position in <paramref name="pool"/>'s leg list whose direction or transaction cycle verdict
+    /// changed in the last <see cref="Append"/> (valid for pools in <see cref="RevisedPools"/>).</summary>
+    public int RevisedFrom(int pool) => _revisedPoolFirst[pool];
 
     /// <summary>Earlier transactions (before the last <see cref="Append"/>'s new ones) with a leg that changed direction or a
     /// changed cycle verdict, in the last <see cref="Append"/>.</summary>
@@ -341,7 +346,7 @@ internal sealed class WindowIndex
             {
                 foreach (var leg in legs)
                 {
-                    MarkPool(leg.Pool);
+                    MarkPool(leg.Pool, _legPoolPos[leg.Index]);
                 }
             }
         }
@@ -356,7 +361,7 @@ internal sealed class WindowIndex
         {
             leg.Direction = direction;
             _poolLegs[leg.Pool][_legPoolPos[l]].Direction = direction;
-            MarkPool(leg.Pool);
+            MarkPool(leg.Pool, _legPoolPos[l]);
             MarkTx(leg.Tx);
         }
     }
@@ -371,18 +376,21 @@ internal sealed class WindowIndex
         }
     }
 
-    private void MarkPool(int p)
+    private void MarkPool(int p, int position)
     {
+        Grow(ref _revisedPoolFirst, PoolCount);
         for (var i = 0; i < _revisedPoolCount; i++)
         {
             if (_revisedPools[i] == p)
             {
+                _revisedPoolFirst[p] = Math.Min(_revisedPoolFirst[p], position);
                 return;
             }
         }
 
         Grow(ref _revisedPools, _revisedPoolCount + 1);
         _revisedPools[_revisedPoolCount++] = p;
+        _revisedPoolFirst[p] = position;
     }
 
     private void SetMint(DetectionWindow window, in Pubkey account, in Pubkey mint)
