@@ -21,8 +21,8 @@ namespace MevDefense.Detection.Streaming;
 /// the swaps sharing their pools within the sandwich distance, not to the window, and the total per leader run is about
 /// one detection pass over the final window (the previous full re-detection per batch cost batches × window size). When a
 /// new transaction reveals a token-account mint (or a pool's mints) that earlier swaps' directions or cycle checks had
-/// looked up, those swaps are re-resolved and only the pools whose evidence changed are re-examined from scratch (counted
-/// in <see cref="Revisions"/>). After every call the detections held for the window are exactly those of
+/// looked up, those swaps are re-resolved and only the pools whose evidence changed are re-examined, from the first
+/// front-run candidate that could have read a changed swap (counted in <see cref="Revisions"/>). After every call the detections held for the window are exactly those of
 /// <see cref="DetectionPipeline.Detect(DetectionWindow)"/> over it, and the forwarded detections (and their timestamps) are
 /// exactly those the full re-detection per batch forwarded. A detection forwarded before such a revelation is not
 /// forwarded again, so a batch run over the finished window can report that pattern with another confidence (an
@@ -93,7 +93,7 @@ public sealed class StreamingDetector
     public long WindowOverflow { get; private set; }
 
     /// <summary>Gets the number of calls in which a new transaction revealed a mint that earlier swaps' directions or cycle
-    /// checks had looked up, so the pools concerned were re-examined from scratch (0 when detection is not incremental).</summary>
+    /// checks had looked up, so the pools concerned were partly re-examined (0 when detection is not incremental).</summary>
     public long Revisions => _incremental?.Revisions ?? 0;
 
     /// <summary>Gets or sets whether every call re-detects over the whole window even when it could run incrementally (the

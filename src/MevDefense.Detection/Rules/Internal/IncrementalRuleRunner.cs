@@ -5,7 +5,8 @@ namespace MevDefense.Detection.Rules.Internal;
 /// window): each run indexes only the transactions appended since the last one, resumes the sandwich rule only on the pools
 /// they touched, resumes open JIT adds, and judges arbitrage and back-runs only for the new transactions. When a new
 /// transaction reveals a mint that earlier legs had looked up, the index re-resolves exactly those legs and the runner
-/// re-examines from scratch the pools (and re-judges the transactions) whose evidence changed. After every run
+/// re-examines the pools whose evidence changed from the first front that could have read a changed leg (and re-judges the
+/// transactions concerned). After every run
 /// <see cref="Current"/> is exactly what one batch run over the window reports. When something other than an append changed
 /// the window (it was cleared, a leader or the account state changed, a transaction was removed or replaced) it rebuilds
 /// from scratch. Runs report every detection they (re)create; callers de-duplicate. Not thread-safe.
@@ -43,7 +44,7 @@ internal sealed class IncrementalRuleRunner
     /// <summary>Gets the number of runs in which a new transaction revised earlier evidence (pools re-examined from scratch).</summary>
     public long Revisions { get; private set; }
 
-    /// <summary>Gets the number of pools re-examined from scratch because of revisions.</summary>
+    /// <summary>Gets the number of pools re-examined (from their first affected front) because of revisions.</summary>
     public long RevisedPools { get; private set; }
 
     /// <summary>Gets the number of runs that rebuilt from scratch (first run, cleared or changed window).</summary>
