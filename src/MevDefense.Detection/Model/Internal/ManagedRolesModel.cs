@@ -126,7 +126,13 @@ internal sealed partial class ManagedRolesModel
             throw new NotSupportedException($"The managed engine does not support this model graph: {reason}. Use OnnxModelEngine.OnnxRuntime (or Auto).");
         }
 
-        return new ManagedRolesModel(weights, gnn, enc, path);
+        var engine = new ManagedRolesModel(weights, gnn, enc, path);
+
+        // Compile the forward pass now (its methods skip tiering), so the first window scored is not the slow one.
+        var warmUp = new WindowTensors();
+        warmUp.LoadFeatures(new float[TransactionFeatures.Count], 1);
+        engine.Run(warmUp, engine.CreateScratch(), stackalloc float[ModelArchitecture.Roles]);
+        return engine;
     }
 
     /// <summary>Creates the per-caller working memory.</summary>
