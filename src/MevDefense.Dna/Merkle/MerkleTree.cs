@@ -18,7 +18,13 @@ public sealed class MerkleTree
 
     private const int ChunkShift = 16;
     private const int ChunkEntries = 1 << ChunkShift;
-    private const ulong StoredCacheEntries = 1 << 14;
+    private const int StoredChunkShift = 8;
+    private const int StoredChunkEntries = 1 << StoredChunkShift;
+    private const int MaxBlockLevels = 5;
+
+    /// <summary>The default memory budget for the resident upper levels of a reopened tree: 64 MiB (at 10^7 leaves, levels ≥ 4,
+    /// about 1.25 million nodes or 40 MB once all are read).</summary>
+    internal const long DefaultResidentBytes = 64L << 20;
 
     private readonly Lock _lock = new();
     private readonly List<Level> _levels = [];
@@ -29,6 +35,8 @@ public sealed class MerkleTree
     private ulong _borderValid;
     private readonly ulong _persistedSize;
     private readonly MerkleFrontier.NodeReader? _reader;
+    private readonly IMerkleNodeRangeReader? _range;
+    private readonly int _residentFrom = 64;
 
     /// <summary>Initializes a new, empty SHA-256 tree (<see cref="Rfc6962Hasher.Sha256"/>).</summary>
     public MerkleTree()
@@ -51,23 +59,55 @@ public sealed class MerkleTree
 
     /// <summary>Initializes a tree of <paramref name="persistedSize"/> leaves whose nodes are stored elsewhere (an
     /// <see cref="IDnaMerkleNodeStore"/>): only the right border is read now (O(log n)); proofs read older nodes on demand, and
-    /// nodes appended later are kept in memory.</summary>
+    /// nodes appended later are kept in memory. When the reader's target is an <see cref="IMerkleNodeRangeReader"/> (the RocksDB
+    /// store), runs of nodes are read with one seek; levels from <see cref="ResidentLevel"/> up are kept in memory once read
+    /// (<see cref="DefaultResidentBytes"/>).</summary>
     /// <param name="hasher">The hasher (32-byte hashes).</param>
     /// <param name="persistedSize">The number of stored leaves.</param>
     /// <param name="reader">Reads a stored node.</param>
     /// <exception cref="InvalidDataException">A node of the right border is not stored.</exception>
     internal MerkleTree(IMerkleHasher hasher, ulong persistedSize, MerkleFrontier.NodeReader reader)
+        : this(hasher, persistedSize, reader, reader?.Target as IMerkleNodeRangeReader, DefaultResidentBytes)
+    {
+    }
+
+    /// <summary>Initializes a tree of <paramref name="persistedSize"/> stored leaves (see the other constructor).</summary>
+    /// <param name="hasher">The hasher (32-byte hashes).</param>
+    /// <param name="persistedSize">The number of stored leaves.</param>
+    /// <param name="reader">Reads a stored node.</param>
+    /// <param name="range">Reads runs of stored nodes with one seek, or <see langword="null"/> (point reads only).</param>
+    /// <param name="residentBytes">Memory budget for the stored nodes kept once read: levels ≥ L where 2 × (size ≫ L) × 32 ≤ budget.</param>
+    /// <exception cref="InvalidDataException">A node of the right border is not stored.</exception>
+    internal MerkleTree(IMerkleHasher hasher, ulong persistedSize, MerkleFrontier.NodeReader reader, IMerkleNodeRangeReader? range, long residentBytes)
         : this(hasher)
     {
         ArgumentNullException.ThrowIfNull(reader);
+        ArgumentOutOfRangeException.ThrowIfNegative(residentBytes);
         _reader = reader;
+        _range = range;
         _persistedSize = persistedSize;
         _size = persistedSize;
+        _residentFrom = ResidentLevelFor(persistedSize, _hs, residentBytes);
         LevelAt(64 - BitOperations.LeadingZeroCount(persistedSize));
         foreach ((int level, ulong index) in MerkleFrontier.Coordinates(persistedSize))
         {
             _levels[level].SetFrontier(index);
         }
+    }
+
+    /// <summary>Gets the lowest level whose stored nodes are kept in memory once read (64 for a tree built in memory).</summary>
+    internal int ResidentLevel => _residentFrom;
+
+    /// <summary>The lowest level L such that the stored nodes of levels ≥ L (about 2 × (size ≫ L) hashes) fit the budget.</summary>
+    internal static int ResidentLevelFor(ulong persistedSize, int hashSize, long residentBytes)
+    {
+        int l = 0;
+        while (l < 64 && (persistedSize >> l) > (ulong)residentBytes / (2UL * (ulong)hashSize))
+        {
+            l++;
+        }
+
+        return l;
     }
 
     /// <summary>Gets the hasher.</summary>
@@ -269,7 +309,7 @@ public sealed class MerkleTree
         while (_levels.Count <= level)
         {
             int l = _levels.Count;
-            _levels.Add(new Level(_hs, l, l < 64 ? _persistedSize >> l : 0, _reader));
+            _levels.Add(new Level(_hs, l, l < 64 ? _persistedSize >> l : 0, _reader, _range, l >= _residentFrom));
         }
 
         return _levels[level];
@@ -289,6 +329,12 @@ public sealed class MerkleTree
     /// <summary>Writes the audit path of node (level, index) in the tree of <paramref name="size"/> leaves.</summary>
     private int PathCore(int level, ulong index, ulong size, Span<byte> destination)
     {
+        // Inclusion proofs of stored leaves: the siblings on the lowest levels that are not resident in memory all lie under one
+        // aligned block of at most 2^MaxBlockLevels leaves, which a range reader returns with one seek; they are hashed from it.
+        int blockLevels = level == 0 && _range is not null && index < _persistedSize ? Math.Min(_residentFrom, MaxBlockLevels) : 0;
+        Span<byte> block = blockLevels > 0 ? stackalloc byte[(1 << MaxBlockLevels) * 32] : default;
+        bool blockLoaded = false;
+        ulong blockStart = blockLevels > 0 ? index >> blockLevels << blockLevels : 0;
         int count = 0;
         int l = level;
         ulong i = index;
@@ -296,27 +342,31 @@ public sealed class MerkleTree
         {
             ulong sibling = i ^ 1;
             Span<byte> slot = destination.Slice(count * _hs, _hs);
-            if ((i & 1) == 1)
+            ulong start = sibling << l;
+            bool complete = (i & 1) == 1 || (start < size && start + (1UL << l) <= size);
+            if (complete)
             {
-                _levels[l].Get(sibling).CopyTo(slot);
-                count++;
-            }
-            else
-            {
-                ulong start = sibling << l;
-                if (start < size)
+                if (l < blockLevels && sibling < (_persistedSize >> l))
                 {
-                    if (start + (1UL << l) <= size)
+                    if (!blockLoaded)
                     {
-                        _levels[l].Get(sibling).CopyTo(slot);
-                    }
-                    else
-                    {
-                        CachedBorderHash(l, start, size, slot);
+                        LoadBlock(blockStart, blockLevels, block);
+                        blockLoaded = true;
                     }
 
-                    count++;
+                    SubtreeFromBlock(block[(int)((start - blockStart) * (ulong)_hs)..], 1 << l, slot);
                 }
+                else
+                {
+                    _levels[l].Get(sibling).CopyTo(slot);
+                }
+
+                count++;
+            }
+            else if ((i & 1) == 0 && start < size)
+            {
+                CachedBorderHash(l, start, size, slot);
+                count++;
             }
 
             l++;
@@ -324,6 +374,40 @@ public sealed class MerkleTree
         }
 
         return count;
+    }
+
+    private void LoadBlock(ulong blockStart, int blockLevels, Span<byte> block)
+    {
+        int wanted = (int)Math.Min(1UL << blockLevels, _persistedSize - blockStart);
+        int read = _range!.ReadMerkleNodeRange(0, blockStart, wanted, block[..(wanted * _hs)]);
+        if (read != wanted)
+        {
+            throw new InvalidDataException($"The stored Merkle tree is missing node (level 0, index {blockStart + (ulong)Math.Max(read, 0)}).");
+        }
+    }
+
+    /// <summary>Computes the root of a perfect subtree from its <paramref name="leaves"/> leaf hashes (a power of two).</summary>
+    private void SubtreeFromBlock(ReadOnlySpan<byte> block, int leaves, Span<byte> destination)
+    {
+        if (leaves == 1)
+        {
+            block[.._hs].CopyTo(destination);
+            return;
+        }
+
+        Span<byte> work = stackalloc byte[(1 << (MaxBlockLevels - 1)) * 32];
+        Span<byte> tmp = stackalloc byte[_hs];
+        block[..(leaves * _hs)].CopyTo(work);
+        for (int width = leaves; width > 1; width >>= 1)
+        {
+            for (int j = 0; j < width / 2; j++)
+            {
+                Hasher.HashChildren(work.Slice(2 * j * _hs, _hs), work.Slice((2 * j + 1) * _hs, _hs), tmp);
+                tmp.CopyTo(work.Slice(j * _hs, _hs));
+            }
+        }
+
+        work[.._hs].CopyTo(destination);
     }
 
     /// <summary>Right-border subtree hashes are the same for every proof at the current size: cache one per level.</summary>
@@ -380,13 +464,15 @@ public sealed class MerkleTree
     }
 
     /// <summary>One level of node hashes, in chunks of <see cref="ChunkEntries"/> entries. Nodes below <c>baseIndex</c> are
-    /// stored elsewhere (read through <c>reader</c>; the right-border one is cached); nodes from <c>baseIndex</c> on are in memory.</summary>
-    private sealed class Level(int hashSize, int level, ulong baseIndex, MerkleFrontier.NodeReader? reader)
+    /// stored elsewhere (read through <c>reader</c>, or <c>range</c> a chunk of <see cref="StoredChunkEntries"/> at a time; the
+    /// right-border one is cached; on a <c>resident</c> level every stored node is kept once read); nodes from <c>baseIndex</c> on
+    /// are in memory.</summary>
+    private sealed class Level(int hashSize, int level, ulong baseIndex, MerkleFrontier.NodeReader? reader, IMerkleNodeRangeReader? range, bool resident)
     {
         private readonly List<byte[]> _chunks = [];
         private readonly byte[] _scratch = new byte[hashSize];
-        private byte[]? _stored; // upper levels (at most StoredCacheEntries stored nodes): every stored node, filled on first read
-        private ulong[]? _storedValid;
+        private byte[]?[]? _stored; // resident levels: stored nodes, StoredChunkEntries per chunk, allocated on first read
+        private ulong[]?[]? _storedValid; // resident levels without a range reader: which nodes of a chunk are read
         private byte[]? _frontier;
         private ulong _frontierIndex;
         private ulong _count;
@@ -436,25 +522,61 @@ public sealed class MerkleTree
                 return _frontier;
             }
 
-            // Upper levels are small (at 10^7 leaves, levels >= 10 hold ~20k nodes in all) and every proof touches them: keep
-            // each stored node of such a level once read. Lower levels are read through the scratch buffer, which stays valid
-            // until the next read of this level (callers hold the tree lock and use it at once).
-            if (baseIndex <= StoredCacheEntries)
+            // Resident (upper) levels are bounded by the tree's memory budget and every proof touches them: keep each stored node
+            // once read. Lower levels are read through the scratch buffer, which stays valid until the next read of this level
+            // (callers hold the tree lock and use it at once).
+            if (resident)
             {
-                _stored ??= new byte[(int)baseIndex * hashSize];
-                _storedValid ??= new ulong[(int)((baseIndex + 63) / 64)];
-                Span<byte> slot = _stored.AsSpan((int)index * hashSize, hashSize);
-                if ((_storedValid[index >> 6] & (1UL << (int)(index & 63))) == 0)
-                {
-                    ReadStored(index, slot);
-                    _storedValid[index >> 6] |= 1UL << (int)(index & 63);
-                }
-
-                return slot;
+                return GetResident(index);
             }
 
             ReadStored(index, _scratch);
             return _scratch;
+        }
+
+        private ReadOnlySpan<byte> GetResident(ulong index)
+        {
+            _stored ??= new byte[(int)((baseIndex + StoredChunkEntries - 1) >> StoredChunkShift)][];
+            int c = (int)(index >> StoredChunkShift);
+            int offset = (int)(index & (StoredChunkEntries - 1)) * hashSize;
+            byte[]? chunk = _stored[c];
+            if (range is not null)
+            {
+                if (chunk is null)
+                {
+                    // One seek reads the whole chunk (consecutive keys); later proofs through it cost nothing.
+                    ulong first = (ulong)c << StoredChunkShift;
+                    int wanted = (int)Math.Min(StoredChunkEntries, baseIndex - first);
+                    chunk = new byte[wanted * hashSize];
+                    int read = range.ReadMerkleNodeRange(level, first, wanted, chunk);
+                    if (read != wanted)
+                    {
+                        throw new InvalidDataException($"The stored Merkle tree is missing node (level {level}, index {first + (ulong)Math.Max(read, 0)}).");
+                    }
+
+                    _stored[c] = chunk;
+                }
+
+                return chunk.AsSpan(offset, hashSize);
+            }
+
+            _storedValid ??= new ulong[_stored.Length][];
+            if (chunk is null)
+            {
+                chunk = _stored[c] = new byte[StoredChunkEntries * hashSize];
+                _storedValid[c] = new ulong[StoredChunkEntries / 64];
+            }
+
+            ulong[] valid = _storedValid[c]!;
+            int bit = (int)(index & (StoredChunkEntries - 1));
+            Span<byte> slot = chunk.AsSpan(offset, hashSize);
+            if ((valid[bit >> 6] & (1UL << (bit & 63))) == 0)
+            {
+                ReadStored(index, slot);
+                valid[bit >> 6] |= 1UL << (bit & 63);
+            }
+
+            return slot;
         }
 
         private void ReadStored(ulong index, Span<byte> destination)

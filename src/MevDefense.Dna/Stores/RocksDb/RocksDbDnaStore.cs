@@ -22,9 +22,10 @@ namespace MevDefense.Dna.Stores;
 /// store becomes faulted: later writes fail too (as PostgreSQL does after a failed fsync, a failed sync is never retried). Dispose it
 /// and open it again; RocksDB recovers the WAL to a consistent prefix of batches.</para>
 /// </remarks>
-public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore
+public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNodeRangeReader
 {
     private const string NodesCf = "nodes";
+    private const ulong NodesBlockCacheBytes = 64UL << 20;
     private const int RebuildBatch = 16384;
     private const string RecordsCf = "records";
     private const string IdsCf = "ids";
@@ -123,6 +124,13 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore
             // Point lookups (the duplicate-id probe on every append, records and Merkle nodes for proofs) skip SST files
             // through a 10-bit-per-key Bloom filter.
             var table = new BlockBasedTableOptions().SetFilterPolicy(BloomFilterPolicy.Create(10, false)).SetWholeKeyFiltering(true);
+            if (name == NodesCf)
+            {
+                // Merkle nodes get their own 64 MiB block cache, so proof reads do not compete with record reads. Index and
+                // filter blocks stay outside the cache (the default), held by the open table readers and never evicted.
+                table.SetBlockCache(Cache.CreateLru(NodesBlockCacheBytes));
+            }
+
             cfs.Add(name, new ColumnFamilyOptions().SetBlockBasedTableFactory(table));
         }
 
@@ -312,6 +320,36 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         return TryReadMerkleNodeCore(level, index, destination);
+    }
+
+    /// <summary>Reads a run of consecutive nodes of one level with one iterator seek (keys are level ‖ big-endian index, so the run
+    /// is adjacent in the nodes column family).</summary>
+    int IMerkleNodeRangeReader.ReadMerkleNodeRange(int level, ulong start, int count, Span<byte> destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (count <= 0)
+        {
+            return 0;
+        }
+
+        using Iterator it = _db.NewIterator(_nodes);
+        it.Seek(NodeKey(level, start));
+        int read = 0;
+        while (read < count && it.Valid())
+        {
+            ReadOnlySpan<byte> key = it.GetKeySpan();
+            ReadOnlySpan<byte> value = it.GetValueSpan();
+            if (key.Length != 9 || key[0] != level || BinaryPrimitives.ReadUInt64BigEndian(key[1..]) != start + (ulong)read || value.Length != Hash.Size)
+            {
+                break;
+            }
+
+            value.CopyTo(destination.Slice(read * Hash.Size, Hash.Size));
+            read++;
+            it.Next();
+        }
+
+        return read;
     }
 
     /// <inheritdoc/>
