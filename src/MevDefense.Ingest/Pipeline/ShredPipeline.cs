@@ -23,7 +23,7 @@ namespace MevDefense.Ingest.Pipeline;
 /// computes the Merkle leaf hashes (SHA-256 over ~1 KB per shred, the largest cost of verification) of the whole batch at
 /// once with a multi-buffer SHA-256 (16 lanes with AVX-512, 8 with AVX2). Prefer it whenever datagrams arrive in batches.
 /// </remarks>
-public sealed class ShredPipeline : IDisposable
+public sealed partial class ShredPipeline : IDisposable
 {
     private const int BufferSize = ShredConstants.PacketDataSize;
     private const int ChunkSize = DatagramRing.DefaultBatchSize;
@@ -375,6 +375,7 @@ public sealed class ShredPipeline : IDisposable
         {
             ShredKind.MerkleData or ShredKind.MerkleCode => ProcessMerkle(shred, h, receiveTimestamp, leaf, out reason),
             ShredKind.LegacyData => ProcessLegacyData(shred, h, receiveTimestamp, out reason),
+            ShredKind.LegacyCode => ProcessLegacyCode(shred, h, receiveTimestamp, out reason),
             _ => Reject(reason = ShredRejectReason.Unsupported),
         };
 
@@ -435,63 +436,6 @@ public sealed class ShredPipeline : IDisposable
         Stats._duplicates++;
         _metrics?.Duplicate();
         return ShredProcessResult.Duplicate;
-    }
-
-    private ShredProcessResult ProcessLegacyData(ReadOnlySpan<byte> shred, in ShredHeader h, long ts, out ShredRejectReason reason)
-    {
-        reason = ShredRejectReason.None;
-        _slots.TryGetValue(h.Slot, out var existing);
-        if (existing is not null && existing.IsPresent(h.Index))
-        {
-            return Duplicate();
-        }
-
-        if (_options.VerifySignatures)
-        {
-            if (_options.LeaderSchedule is null || !_options.LeaderSchedule.TryGetLeader(h.Slot, out var leader))
-            {
-                if (_options.RejectInvalidSignatures)
-                {
-                    return Reject(reason = ShredRejectReason.UnknownLeader);
-                }
-            }
-            else
-            {
-                // Legacy: Ed25519 over payload[64..1228] (zero padded when stored trimmed).
-                Array.Clear(_legacyScratch);
-                shred[Signature.Size..].CopyTo(_legacyScratch);
-                Stats._signatureVerifications++;
-                bool ok = _verifier.VerifyUncached(leader, shred[..Signature.Size], _legacyScratch.AsSpan(0, ShredConstants.CodePayloadSize - Signature.Size));
-                if (!ok && _options.RejectInvalidSignatures)
-                {
-                    return Reject(reason = ShredRejectReason.InvalidSignature);
-                }
-            }
-        }
-
-        var slot = existing ?? GetSlot(h.Slot); // created only for shreds that passed verification
-        if (!slot.Sets.TryGetValue(h.FecSetIndex, out var set))
-        {
-            set = RentSet(slot, h);
-            set.Family = ShredKind.LegacyData;
-        }
-        else if (set.Family != ShredKind.LegacyData)
-        {
-            return Reject(reason = ShredRejectReason.InconsistentWithFecSet);
-        }
-
-        int pos = (int)(h.Index - h.FecSetIndex);
-        if (pos < FecSetState.MaxShardsPerKind && !set.DataPresent[pos])
-        {
-            set.DataPresent[pos] = true;
-            set.DataReceived++;
-            set.DataKnown++;
-        }
-
-        var buf = RentBuffer();
-        shred.CopyTo(buf);
-        AddData(slot, h.Index, buf, h.Flags, ts, owner: null);
-        return ShredProcessResult.Accepted;
     }
 
     private ShredProcessResult ProcessMerkle(ReadOnlySpan<byte> shred, in ShredHeader h, long ts, ReadOnlySpan<byte> precomputed, out ShredRejectReason reason)
@@ -759,7 +703,14 @@ public sealed class ShredPipeline : IDisposable
 
         if (!set.RecoveryFailed && set.PresentCount >= set.NumData && set.CodeReceived > 0)
         {
-            Recover(slot, set, ts);
+            if (set.Family == ShredKind.LegacyData)
+            {
+                RecoverLegacy(slot, set, ts);
+            }
+            else
+            {
+                Recover(slot, set, ts);
+            }
         }
     }
 
