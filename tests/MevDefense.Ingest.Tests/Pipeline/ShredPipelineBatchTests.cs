@@ -50,8 +50,9 @@ public class ShredPipelineBatchTests
         FsCheck.Check.One(FsCheck.Config.QuickThrowOnFailure.WithMaxTest(20), property);
     }
 
-    /// <summary>Several generated slots (MerkleShredder, random payloads, resigned tail sets), a second validly signed version of some
-    /// sets (equivocation), drops/duplicates/corruption, a small slot window so that slots are evicted in the middle of batches.</summary>
+    /// <summary>Several generated slots (MerkleShredder, random payloads, resigned tail sets, then one legacy slot), a second validly
+    /// signed version of some sets (equivocation), drops/duplicates/corruption, a small slot window so that slots are evicted in the
+    /// middle of batches.</summary>
     [Property(MaxTest = 12)]
     public void ProcessBatch_GeneratedSlots_EqualsPerShredProcess(int seed) => RunGeneratedScenario(seed);
 
@@ -106,6 +107,15 @@ public class ShredPipelineBatchTests
                 shredder.Shred(new ShredderSlotState(slot, slot - 1), payload, lastInSlot: false, referenceTick: 0, other);
                 shreds.AddRange(other.Take(rng.Next(1, 8)));
             }
+        }
+
+        // A legacy (pre-Merkle) slot after them: individually signed data and coding shreds with LegacyErasure parity.
+        ulong legacySlot = firstSlot + (ulong)slots + 2 + (ulong)rng.Next(0, 2);
+        var legacyBatches = Enumerable.Range(0, rng.Next(1, 3)).Select(_ => LegacyTestShredder.EntryBatch(rng, rng.Next(1, 700))).ToList();
+        foreach (var set in new LegacyTestShredder(leader, 4242).ShredSlot(legacySlot, legacySlot - 1, legacyBatches, rng))
+        {
+            shreds.AddRange(set.Data.Select(d => rng.Next(4) == 0 ? LegacyTestShredder.Trimmed(d) : d));
+            shreds.AddRange(set.Code);
         }
 
         var stream = Mangle(shreds, rng);
