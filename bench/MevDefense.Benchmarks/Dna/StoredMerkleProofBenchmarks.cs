@@ -8,81 +8,78 @@ namespace MevDefense.Benchmarks.Dna;
 
 /// <summary>
 /// Inclusion and consistency proofs on a tree reopened from persisted Merkle nodes (what <c>DnaLedger.OpenAsync</c> does over
-/// RocksDB / PostgreSQL): only the right border is in memory; every other proof node is a RocksDB point lookup (same key layout as
-/// <c>RocksDbDnaStore</c>: level byte ‖ big-endian index). Setup writes the complete nodes of a <see cref="Leaves"/>-leaf tree once
-/// (about 41 bytes × 2 per leaf on disk) and measures the reopen itself as <see cref="ReopenFromStoredNodes"/>.
+/// RocksDB / PostgreSQL), with the same key layout as <c>RocksDbDnaStore</c> (level byte ‖ big-endian index) and the same nodes
+/// column-family options (Bloom filter, own 64 MiB block cache). Setup writes the complete nodes of a <see cref="Leaves"/>-leaf
+/// tree once per process (about 41 bytes × 2 per leaf on disk; shared by every <see cref="Mode"/>) and measures the reopen itself
+/// as <see cref="ReopenFromStoredNodes"/>. Proof figures are steady state: the resident levels fill while BDN warms up.
 /// </summary>
 [MemoryDiagnoser]
 public class StoredMerkleProofBenchmarks
 {
     private const int Probes = 1024;
+    private static readonly Lock SharedLock = new();
+    private static SharedDb? _shared;
     private readonly byte[] _proof = new byte[MerkleTree.MaxProofHashes * 32];
-    private readonly byte[] _root = new byte[32];
     private readonly byte[] _key = new byte[9];
     private readonly byte[] _value = new byte[32];
-    private string _dir = string.Empty;
-    private RocksDb _db = null!;
+    private SharedDb _db = null!;
+    private RangeReader _range = null!;
     private MerkleTree _tree = null!;
     private ulong[] _indices = [];
     private byte[][] _leafHashes = [];
     private int _next;
 
+    /// <summary>How the reopened tree reads stored nodes.</summary>
+    public enum ReadMode
+    {
+        /// <summary>The previous code: levels with at most 16,384 nodes kept once read (1 MiB budget), one point read per other node.</summary>
+        PointReadsUpperCache,
+
+        /// <summary>64 MiB resident budget, point reads only (a store without a range reader, e.g. PostgreSQL).</summary>
+        Resident64MiBPointReads,
+
+        /// <summary>64 MiB resident budget with range reads (RocksDB now): resident levels loaded 256 nodes per seek.</summary>
+        Resident64MiBRangeReads,
+    }
+
     /// <summary>Gets or sets the number of leaves.</summary>
     [Params(10_000_000)]
     public int Leaves { get; set; }
 
+    /// <summary>Gets or sets the read mode.</summary>
+    [ParamsAllValues]
+    public ReadMode Mode { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        _dir = Path.Combine(Path.GetTempPath(), "mevdefense-bench-nodes-" + Guid.NewGuid().ToString("N"));
-        var table = new BlockBasedTableOptions().SetFilterPolicy(BloomFilterPolicy.Create(10, false)).SetWholeKeyFiltering(true);
-        _db = RocksDb.Open(new DbOptions().SetCreateIfMissing(true).SetBlockBasedTableFactory(table), _dir);
-        var frontier = new MerkleFrontier(Rfc6962Hasher.Sha256);
-        var batch = new WriteBatch();
-        var writeOptions = new WriteOptions().SetSync(false).DisableWal(1);
-        MerkleFrontier.NodeSink sink = (level, index, hash) =>
+        lock (SharedLock)
         {
-            Span<byte> key = stackalloc byte[9];
-            key[0] = (byte)level;
-            BinaryPrimitives.WriteUInt64BigEndian(key[1..], index);
-            batch.Put(key, hash, null);
-        };
-        Span<byte> input = stackalloc byte[8];
-        Span<byte> leaf = stackalloc byte[32];
-        for (int i = 0; i < Leaves; i++)
-        {
-            BitConverter.TryWriteBytes(input, (long)i);
-            SHA256.HashData(input, leaf);
-            frontier.AppendLeafHash(leaf, sink);
-            if (batch.Count() >= 100_000)
+            if (_shared is null || _shared.Leaves != Leaves)
             {
-                _db.Write(batch, writeOptions);
-                batch.Dispose();
-                batch = new WriteBatch();
+                _shared?.Dispose();
+                _shared = SharedDb.Build(Leaves);
             }
+
+            _db = _shared;
         }
 
-        _db.Write(batch, writeOptions);
-        batch.Dispose();
-        _db.Flush(new FlushOptions().SetWaitForFlush(true));
-        frontier.GetRoot(_root);
+        _range = new RangeReader(_db.Db);
         _tree = ReopenFromStoredNodes();
         var random = new Random(42);
         _indices = [.. Enumerable.Range(0, Probes).Select(_ => (ulong)random.NextInt64(Leaves))];
         _leafHashes = [.. _indices.Select(_tree.GetLeafHash)];
     }
 
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        _db.Dispose();
-        Directory.Delete(_dir, recursive: true);
-    }
-
     /// <summary>Reopen: reads the right border (≤ 64 nodes) and nothing else.</summary>
     /// <returns>The tree.</returns>
     [Benchmark]
-    public MerkleTree ReopenFromStoredNodes() => new(Rfc6962Hasher.Sha256, (ulong)Leaves, ReadNode);
+    public MerkleTree ReopenFromStoredNodes() => Mode switch
+    {
+        ReadMode.PointReadsUpperCache => new(Rfc6962Hasher.Sha256, (ulong)Leaves, ReadNode, null, 16_384 * 64),
+        ReadMode.Resident64MiBPointReads => new(Rfc6962Hasher.Sha256, (ulong)Leaves, ReadNode, null, MerkleTree.DefaultResidentBytes),
+        _ => new(Rfc6962Hasher.Sha256, (ulong)Leaves, ReadNode, _range, MerkleTree.DefaultResidentBytes),
+    };
 
     [Benchmark]
     public int GenerateInclusionProof()
@@ -96,7 +93,7 @@ public class StoredMerkleProofBenchmarks
     {
         int i = _next++ & (Probes - 1);
         int n = _tree.GetInclusionProof(_indices[i], (ulong)Leaves, _proof);
-        return MerkleVerifier.VerifyInclusion(Rfc6962Hasher.Sha256, _indices[i], (ulong)Leaves, _leafHashes[i], _proof.AsSpan(0, n * 32), _root);
+        return MerkleVerifier.VerifyInclusion(Rfc6962Hasher.Sha256, _indices[i], (ulong)Leaves, _leafHashes[i], _proof.AsSpan(0, n * 32), _db.Root);
     }
 
     [Benchmark]
@@ -110,12 +107,111 @@ public class StoredMerkleProofBenchmarks
     {
         _key[0] = (byte)level;
         BinaryPrimitives.WriteUInt64BigEndian(_key.AsSpan(1), index);
-        if (_db.Get(_key, _value, 0, 32) != 32)
+        if (_db.Db.Get(_key, _value, 0, 32) != 32)
         {
             return false;
         }
 
         _value.CopyTo(destination);
         return true;
+    }
+
+    /// <summary>The same range read as <c>RocksDbDnaStore</c>: one iterator seek, consecutive keys.</summary>
+    private sealed class RangeReader(RocksDb db) : IMerkleNodeRangeReader
+    {
+        public int ReadMerkleNodeRange(int level, ulong start, int count, Span<byte> destination)
+        {
+            byte[] key = new byte[9];
+            key[0] = (byte)level;
+            BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(1), start);
+            using Iterator it = db.NewIterator();
+            it.Seek(key);
+            int read = 0;
+            while (read < count && it.Valid())
+            {
+                ReadOnlySpan<byte> k = it.GetKeySpan();
+                ReadOnlySpan<byte> v = it.GetValueSpan();
+                if (k.Length != 9 || k[0] != level || BinaryPrimitives.ReadUInt64BigEndian(k[1..]) != start + (ulong)read || v.Length != 32)
+                {
+                    break;
+                }
+
+                v.CopyTo(destination.Slice(read * 32, 32));
+                read++;
+                it.Next();
+            }
+
+            return read;
+        }
+    }
+
+    /// <summary>The node database, built once per process and deleted at exit.</summary>
+    private sealed class SharedDb : IDisposable
+    {
+        private SharedDb(int leaves, string dir, RocksDb db, byte[] root)
+        {
+            Leaves = leaves;
+            Dir = dir;
+            Db = db;
+            Root = root;
+        }
+
+        public int Leaves { get; }
+
+        public string Dir { get; }
+
+        public RocksDb Db { get; }
+
+        public byte[] Root { get; }
+
+        public static SharedDb Build(int leaves)
+        {
+            string dir = Path.Combine(Path.GetTempPath(), "mevdefense-bench-nodes-" + Guid.NewGuid().ToString("N"));
+            var table = new BlockBasedTableOptions().SetFilterPolicy(BloomFilterPolicy.Create(10, false)).SetWholeKeyFiltering(true)
+                .SetBlockCache(Cache.CreateLru(64UL << 20));
+            RocksDb db = RocksDb.Open(new DbOptions().SetCreateIfMissing(true).SetBlockBasedTableFactory(table), dir);
+            var frontier = new MerkleFrontier(Rfc6962Hasher.Sha256);
+            var batch = new WriteBatch();
+            var writeOptions = new WriteOptions().SetSync(false).DisableWal(1);
+            MerkleFrontier.NodeSink sink = (level, index, hash) =>
+            {
+                Span<byte> key = stackalloc byte[9];
+                key[0] = (byte)level;
+                BinaryPrimitives.WriteUInt64BigEndian(key[1..], index);
+                batch.Put(key, hash, null);
+            };
+            Span<byte> input = stackalloc byte[8];
+            Span<byte> leaf = stackalloc byte[32];
+            for (int i = 0; i < leaves; i++)
+            {
+                BitConverter.TryWriteBytes(input, (long)i);
+                SHA256.HashData(input, leaf);
+                frontier.AppendLeafHash(leaf, sink);
+                if (batch.Count() >= 100_000)
+                {
+                    db.Write(batch, writeOptions);
+                    batch.Dispose();
+                    batch = new WriteBatch();
+                }
+            }
+
+            db.Write(batch, writeOptions);
+            batch.Dispose();
+            db.Flush(new FlushOptions().SetWaitForFlush(true));
+            byte[] root = new byte[32];
+            frontier.GetRoot(root);
+            var shared = new SharedDb(leaves, dir, db, root);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => shared.Dispose();
+            return shared;
+        }
+
+        public void Dispose()
+        {
+            Db.Dispose();
+            if (Directory.Exists(Dir))
+            {
+                Directory.Delete(Dir, recursive: true);
+            }
+        }
     }
 }

@@ -20,7 +20,6 @@ public sealed class MerkleTree
     private const int ChunkEntries = 1 << ChunkShift;
     private const int StoredChunkShift = 8;
     private const int StoredChunkEntries = 1 << StoredChunkShift;
-    private const int MaxBlockLevels = 5;
 
     /// <summary>The default memory budget for the resident upper levels of a reopened tree: 64 MiB (at 10^7 leaves, levels ≥ 4,
     /// about 1.25 million nodes or 40 MB once all are read).</summary>
@@ -59,9 +58,9 @@ public sealed class MerkleTree
 
     /// <summary>Initializes a tree of <paramref name="persistedSize"/> leaves whose nodes are stored elsewhere (an
     /// <see cref="IDnaMerkleNodeStore"/>): only the right border is read now (O(log n)); proofs read older nodes on demand, and
-    /// nodes appended later are kept in memory. When the reader's target is an <see cref="IMerkleNodeRangeReader"/> (the RocksDB
-    /// store), runs of nodes are read with one seek; levels from <see cref="ResidentLevel"/> up are kept in memory once read
-    /// (<see cref="DefaultResidentBytes"/>).</summary>
+    /// nodes appended later are kept in memory. Levels from <see cref="ResidentLevel"/> up are kept in memory once read
+    /// (<see cref="DefaultResidentBytes"/>); when the reader's target is an <see cref="IMerkleNodeRangeReader"/> (the RocksDB
+    /// store) they are loaded a chunk of consecutive nodes per seek. Lower levels are one point read per proof node.</summary>
     /// <param name="hasher">The hasher (32-byte hashes).</param>
     /// <param name="persistedSize">The number of stored leaves.</param>
     /// <param name="reader">Reads a stored node.</param>
@@ -329,12 +328,6 @@ public sealed class MerkleTree
     /// <summary>Writes the audit path of node (level, index) in the tree of <paramref name="size"/> leaves.</summary>
     private int PathCore(int level, ulong index, ulong size, Span<byte> destination)
     {
-        // Inclusion proofs of stored leaves: the siblings on the lowest levels that are not resident in memory all lie under one
-        // aligned block of at most 2^MaxBlockLevels leaves, which a range reader returns with one seek; they are hashed from it.
-        int blockLevels = level == 0 && _range is not null && index < _persistedSize ? Math.Min(_residentFrom, MaxBlockLevels) : 0;
-        Span<byte> block = blockLevels > 0 ? stackalloc byte[(1 << MaxBlockLevels) * 32] : default;
-        bool blockLoaded = false;
-        ulong blockStart = blockLevels > 0 ? index >> blockLevels << blockLevels : 0;
         int count = 0;
         int l = level;
         ulong i = index;
@@ -346,21 +339,7 @@ public sealed class MerkleTree
             bool complete = (i & 1) == 1 || (start < size && start + (1UL << l) <= size);
             if (complete)
             {
-                if (l < blockLevels && sibling < (_persistedSize >> l))
-                {
-                    if (!blockLoaded)
-                    {
-                        LoadBlock(blockStart, blockLevels, block);
-                        blockLoaded = true;
-                    }
-
-                    SubtreeFromBlock(block[(int)((start - blockStart) * (ulong)_hs)..], 1 << l, slot);
-                }
-                else
-                {
-                    _levels[l].Get(sibling).CopyTo(slot);
-                }
-
+                _levels[l].Get(sibling).CopyTo(slot);
                 count++;
             }
             else if ((i & 1) == 0 && start < size)
@@ -374,40 +353,6 @@ public sealed class MerkleTree
         }
 
         return count;
-    }
-
-    private void LoadBlock(ulong blockStart, int blockLevels, Span<byte> block)
-    {
-        int wanted = (int)Math.Min(1UL << blockLevels, _persistedSize - blockStart);
-        int read = _range!.ReadMerkleNodeRange(0, blockStart, wanted, block[..(wanted * _hs)]);
-        if (read != wanted)
-        {
-            throw new InvalidDataException($"The stored Merkle tree is missing node (level 0, index {blockStart + (ulong)Math.Max(read, 0)}).");
-        }
-    }
-
-    /// <summary>Computes the root of a perfect subtree from its <paramref name="leaves"/> leaf hashes (a power of two).</summary>
-    private void SubtreeFromBlock(ReadOnlySpan<byte> block, int leaves, Span<byte> destination)
-    {
-        if (leaves == 1)
-        {
-            block[.._hs].CopyTo(destination);
-            return;
-        }
-
-        Span<byte> work = stackalloc byte[(1 << (MaxBlockLevels - 1)) * 32];
-        Span<byte> tmp = stackalloc byte[_hs];
-        block[..(leaves * _hs)].CopyTo(work);
-        for (int width = leaves; width > 1; width >>= 1)
-        {
-            for (int j = 0; j < width / 2; j++)
-            {
-                Hasher.HashChildren(work.Slice(2 * j * _hs, _hs), work.Slice((2 * j + 1) * _hs, _hs), tmp);
-                tmp.CopyTo(work.Slice(j * _hs, _hs));
-            }
-        }
-
-        work[.._hs].CopyTo(destination);
     }
 
     /// <summary>Right-border subtree hashes are the same for every proof at the current size: cache one per level.</summary>

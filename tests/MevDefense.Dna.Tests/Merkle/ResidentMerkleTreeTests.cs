@@ -7,7 +7,7 @@ namespace MevDefense.Dna.Tests.Merkle;
 
 /// <summary>
 /// A tree reopened from stored nodes with a small memory budget (several upper levels resident, loaded a chunk at a time through a
-/// range reader; the lowest levels of inclusion proofs hashed from one read of the leaves) answers exactly like a freshly built tree.
+/// range reader, or node by node without one; lower levels read per proof) answers exactly like a freshly built tree.
 /// </summary>
 public sealed class ResidentMerkleTreeTests
 {
@@ -17,7 +17,7 @@ public sealed class ResidentMerkleTreeTests
         int leaves = 1 + (n.Get % 5_000);
         long budget = (budgetPick.Get % 6) switch
         {
-            0 => 0, // nothing resident: every stored node is a point read (or a leaf block)
+            0 => 0, // nothing resident: every stored node is a point read
             1 => 64,
             2 => 32 * 64,
             3 => 32 * 256,
@@ -94,9 +94,9 @@ public sealed class ResidentMerkleTreeTests
     }
 
     [Theory]
-    [InlineData(0, 1_001UL, 32 * 600, 4)] // a leaf under a proof's lowest levels (read as one block)
+    [InlineData(0, 1_001UL, 32 * 600, 4)] // a leaf (non-resident level: point read)
     [InlineData(5, 30UL, 32 * 600, 4)] // a node of a resident level (read a chunk at a time)
-    [InlineData(7, 10UL, 0, 12)] // a node of a non-resident level above the leaf block (point read)
+    [InlineData(7, 10UL, 0, 12)] // a node of a non-resident level in a tree with nothing resident
     public void MissingStoredNode_ThrowsInvalidData(int level, ulong index, long budget, int residentLevel)
     {
         (_, NodeStore store) = Build(4_000, 3);
