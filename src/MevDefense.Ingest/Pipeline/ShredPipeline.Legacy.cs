@@ -18,8 +18,7 @@ public sealed partial class ShredPipeline
     private ShredProcessResult ProcessLegacyData(ReadOnlySpan<byte> shred, in ShredHeader h, long ts, out ShredRejectReason reason)
     {
         reason = ShredRejectReason.None;
-        FindSet(h.Slot, h.FecSetIndex, out var slot, out var set);
-        slot ??= _slots.GetValueOrDefault(h.Slot);
+        FindSet(h.Slot, h.FecSetIndex, out var slot, out var set); // slot is found even when the set is not held
         if (slot is not null && slot.IsPresent(h.Index))
         {
             // Same (slot, index, data) again: a duplicate, or — different signed bytes — an equivocation.
@@ -156,12 +155,14 @@ public sealed partial class ShredPipeline
 
         for (int j = 0; j < m; j++)
         {
-            _legacyCode[j] = set.CodePresent[j] && set.Code[j] is { } c ? c : ReadOnlyMemory<byte>.Empty;
+            bool held = set.CodePresent[j] && set.Code[j] is not null; // a coding shred's buffer is kept until the set completes
+            _shardPresent[j] = held;
+            _legacyCode[j] = held ? set.Code[j] : ReadOnlyMemory<byte>.Empty;
         }
 
         bool ok = LegacyErasure.TryRecoverData(
             _codecs.Get(k, m), set.Slot, set.Version, set.FecSetIndex,
-            _legacyData.AsSpan(0, k), set.DataPresent.AsSpan(0, k), _legacyCode.AsSpan(0, m), set.CodePresent.AsSpan(0, m));
+            _legacyData.AsSpan(0, k), set.DataPresent.AsSpan(0, k), _legacyCode.AsSpan(0, m), _shardPresent.AsSpan(0, m));
         Array.Clear(_legacyData, 0, k);
         Array.Clear(_legacyCode, 0, m);
         for (int i = 0; ok && i < k; i++)

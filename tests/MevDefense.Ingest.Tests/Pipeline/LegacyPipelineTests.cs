@@ -24,7 +24,7 @@ public class LegacyPipelineTests
         Assert.Equal(batchCount, baseline.Count);
         Assert.Equal(sets.Sum(s => s.Data.Count + s.Code.Count), baseStats.SignatureVerifications); // one Ed25519 per legacy shred
         Assert.Equal(0, baseStats.Recovered);
-        Assert.All(baseSets, r => Assert.True(r.Complete && r.SignatureValid == true));
+        Assert.All(baseSets, r => Assert.True(r.Complete && r.SignatureValid == true, r.ToString()));
 
         // Keep any >= num_data of each set's shreds, some data stored trimmed, duplicate some, shuffle everything.
         var stream = new List<byte[]>();
@@ -59,7 +59,7 @@ public class LegacyPipelineTests
             foreach (var r in fecSets)
             {
                 var set = sets.Single(s => s.Slot == r.Slot && s.FecSetIndex == r.FecSetIndex);
-                Assert.True(r.Complete);
+                Assert.True(r.Complete || r.CodeShreds == 0, r.ToString()); // without a coding shred num_data is unknown mid-batch
                 Assert.Equal(set.Data.Count, r.DataShreds + r.Recovered);
                 Assert.Equal(options.VerifySignatures ? true : null, r.SignatureValid);
             }
@@ -274,7 +274,7 @@ public class LegacyPipelineTests
         }
 
         pipeline.Flush();
-        Assert.All(observer.Batches, b => Assert.True(b.Decoded));
+        Assert.All(observer.Batches, b => Assert.True(b.Decoded, $"batch {b.Slot} {b.First}-{b.Last} not decoded"));
         return ([.. observer.Batches.Select(Describe).Order(StringComparer.Ordinal)], pipeline.Stats, observer.FecSets);
     }
 
