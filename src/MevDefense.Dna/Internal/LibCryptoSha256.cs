@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
@@ -24,6 +25,43 @@ internal static class LibCryptoSha256
             || SHA256_Final(ref destination[0], ref context[0]) != 1)
         {
             throw new CryptographicException("OpenSSL SHA256 failed.");
+        }
+    }
+
+    /// <summary>Gets a value indicating whether <see cref="HashNode"/> (two <c>SHA256_Transform</c> calls) passed its self test.</summary>
+    public static bool IsNodeAvailable { get; } = IsAvailable && ProbeNode();
+
+    /// <summary>Computes an RFC 6962 interior node, SHA-256(0x01 ‖ left ‖ right) for 32-byte children, as exactly two compressions
+    /// of a pre-padded 128-byte message (65 bytes, 0x80, zeros, bit length 520): no buffering, no length bookkeeping, no final
+    /// padding pass. <c>SHA256_Transform</c> runs OpenSSL's block function (SHA-NI where the CPU has it).</summary>
+    /// <param name="left">The 32-byte left child.</param>
+    /// <param name="right">The 32-byte right child.</param>
+    /// <param name="destination">Receives 32 bytes.</param>
+    public static void HashNode(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination)
+    {
+        Span<byte> context = stackalloc byte[ContextSize];
+        Span<uint> h = MemoryMarshal.Cast<byte, uint>(context[..32]); // SHA256_CTX starts with SHA_LONG h[8]
+        h[0] = 0x6a09e667;
+        h[1] = 0xbb67ae85;
+        h[2] = 0x3c6ef372;
+        h[3] = 0xa54ff53a;
+        h[4] = 0x510e527f;
+        h[5] = 0x9b05688c;
+        h[6] = 0x1f83d9ab;
+        h[7] = 0x5be0cd19;
+        Span<byte> block = stackalloc byte[128];
+        block[0] = 1;
+        left[..32].CopyTo(block[1..]);
+        right[..32].CopyTo(block[33..]);
+        block[65] = 0x80;
+        block[66..126].Clear();
+        block[126] = 0x02; // 65 × 8 = 520 bits, big-endian
+        block[127] = 0x08;
+        SHA256_Transform(ref context[0], in block[0]);
+        SHA256_Transform(ref context[0], in block[64]);
+        for (int i = 0; i < 8; i++)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(destination.Slice(i * 4, 4), h[i]);
         }
     }
 
@@ -73,6 +111,29 @@ internal static class LibCryptoSha256
         }
     }
 
+    private static bool ProbeNode()
+    {
+        try
+        {
+            Span<byte> input = stackalloc byte[65];
+            input[0] = 1;
+            for (int i = 1; i < input.Length; i++)
+            {
+                input[i] = (byte)(i * 57 + 3);
+            }
+
+            Span<byte> a = stackalloc byte[32];
+            Span<byte> b = stackalloc byte[32];
+            HashNode(input[1..33], input[33..], a);
+            SHA256.HashData(input, b);
+            return a.SequenceEqual(b);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
+        {
+            return false;
+        }
+    }
+
     // Classic DllImport with blittable by-ref arguments: pinned for the call, no unsafe code needed.
     [DllImport(Library, ExactSpelling = true)]
     [SuppressGCTransition]
@@ -85,4 +146,8 @@ internal static class LibCryptoSha256
     [DllImport(Library, ExactSpelling = true)]
     [SuppressGCTransition]
     private static extern int SHA256_Final(ref byte md, ref byte c);
+
+    [DllImport(Library, ExactSpelling = true)]
+    [SuppressGCTransition]
+    private static extern void SHA256_Transform(ref byte c, in byte data);
 }

@@ -62,6 +62,12 @@ public sealed class Rfc6962Hasher : IMerkleHasher
     /// <inheritdoc/>
     public void HashChildren(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination)
     {
+        if (!_blake3 && left.Length == 32 && right.Length == 32 && LibCryptoSha256.IsNodeAvailable)
+        {
+            LibCryptoSha256.HashNode(left, right, destination);
+            return;
+        }
+
         if (left.Length + right.Length <= 128)
         {
             Span<byte> buffer = stackalloc byte[129];
