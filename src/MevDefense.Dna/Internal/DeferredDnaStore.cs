@@ -57,7 +57,9 @@ internal sealed class DeferredDnaStore(Func<CancellationToken, Task<IDnaStore>> 
         {
             lock (_lock)
             {
+#pragma warning disable RS0030 // Task<T>.Result is banned, but here the task has already completed successfully: no blocking.
                 return _store is { IsCompletedSuccessfully: true } t ? t.Result : null;
+#pragma warning restore RS0030
             }
         }
     }

@@ -3,6 +3,10 @@ using MevDefense.Ingest.Shreds;
 
 namespace MevDefense.Ingest.Fec;
 
+// Banned-API exception (eng/BannedSymbols.txt): this hot-path kernel reads and writes shard/message memory through
+// Unsafe/MemoryMarshal to avoid bounds checks in its inner loops; its outputs are property-tested against the scalar path.
+#pragma warning disable RS0030
+
 /// <summary>
 /// Erasure coding of legacy (pre-Merkle, variants 0xA5 / 0x5A) FEC sets, as in agave <c>ledger/src/shred/legacy.rs</c>: every legacy
 /// payload is 1,228 bytes; a data shred's erasure shard is its first 1,139 bytes (signature and headers included, the last 89 bytes

@@ -4,6 +4,10 @@ using MevDefense.Ingest.Internal;
 
 namespace MevDefense.Ingest.Fec;
 
+// Banned-API exception (eng/BannedSymbols.txt): this hot-path kernel reads and writes shard/message memory through
+// Unsafe/MemoryMarshal to avoid bounds checks in its inner loops; its outputs are property-tested against the scalar path.
+#pragma warning disable RS0030
+
 /// <summary>
 /// Systematic Reed–Solomon erasure code over GF(2^8), byte-compatible with reed-solomon-erasure 6.0 <c>galois_8</c>
 /// (SHREDS.md 1.10): encoding matrix V·inv(V_top) with V[r][c] = r^c. Decoding picks the first k present shards in

@@ -6,6 +6,10 @@ using MevDefense.Ingest.Fec;
 
 namespace MevDefense.Ingest.Internal;
 
+// Banned-API exception (eng/BannedSymbols.txt): this hot-path kernel reads and writes shard/message memory through
+// Unsafe/MemoryMarshal to avoid bounds checks in its inner loops; its outputs are property-tested against the scalar path.
+#pragma warning disable RS0030
+
 /// <summary>
 /// dst ^= c·src (and dst = c·src) over GF(2^8), 0x11D. The vector path uses the split-nibble PSHUFB technique
 /// (AVX2 / SSSE3): c·x = LO[c][x &amp; 15] ^ HI[c][x &gt;&gt; 4]. The scalar path uses the full multiplication table.

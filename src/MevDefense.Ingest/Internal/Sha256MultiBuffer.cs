@@ -8,6 +8,10 @@ using System.Security.Cryptography;
 
 namespace MevDefense.Ingest.Internal;
 
+// Banned-API exception (eng/BannedSymbols.txt): this hot-path kernel reads and writes shard/message memory through
+// Unsafe/MemoryMarshal to avoid bounds checks in its inner loops; its outputs are property-tested against the scalar path.
+#pragma warning disable RS0030
+
 /// <summary>Which implementation <see cref="Sha256MultiBuffer"/> uses.</summary>
 internal enum Sha256Path : byte
 {

@@ -5,6 +5,10 @@ using System.Runtime.Intrinsics.X86;
 
 namespace MevDefense.Ingest.Fec.Internal;
 
+// Banned-API exception (eng/BannedSymbols.txt): this hot-path kernel reads and writes shard/message memory through
+// Unsafe/MemoryMarshal to avoid bounds checks in its inner loops; its outputs are property-tested against the scalar path.
+#pragma warning disable RS0030
+
 /// <summary>
 /// Register-blocked GF(2^8) matrix × shards product with AVX2 split-nibble lookups (<c>VPSHUFB</c>), for CPUs without AVX-512
 /// GFNI: <c>out[r] = Σ_j coef[r][j] · in[j]</c>, c·x = LO[c][x &amp; 15] ^ HI[c][x &gt;&gt; 4].
