@@ -40,7 +40,9 @@ internal static class LibCryptoSha256
     public static void HashNode(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination)
     {
         Span<byte> context = stackalloc byte[ContextSize];
+#pragma warning disable RS0030 // MemoryMarshal.Cast: views the native SHA256_CTX state words; no unsafe pointer arithmetic
         Span<uint> h = MemoryMarshal.Cast<byte, uint>(context[..32]); // SHA256_CTX starts with SHA_LONG h[8]
+#pragma warning restore RS0030
         h[0] = 0x6a09e667;
         h[1] = 0xbb67ae85;
         h[2] = 0x3c6ef372;
