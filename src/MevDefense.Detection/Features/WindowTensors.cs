@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using MevDefense.Detection.Features.Internal;
 
 namespace MevDefense.Detection.Features;
@@ -53,12 +54,9 @@ public sealed class WindowTensors
             throw new ArgumentException($"Expected {count * TransactionFeatures.Count} floats ({count} x {TransactionFeatures.Count}), got {features.Length}.", nameof(features));
         }
 
-        foreach (var value in features)
+        if (!AllFinite(features))
         {
-            if (!float.IsFinite(value))
-            {
-                throw new ArgumentException("Features must be finite numbers.", nameof(features));
-            }
+            throw new ArgumentException("Features must be finite numbers.", nameof(features));
         }
 
         features.CopyTo(Features);
@@ -88,6 +86,36 @@ public sealed class WindowTensors
 
     /// <summary>Gets the symmetric shared-token-account relation <c>[64,64]</c>.</summary>
     internal bool[] SharedAccount { get; } = new bool[TransactionFeatures.WindowSize * TransactionFeatures.WindowSize];
+
+    /// <summary>Whether every value is finite: <c>x - x</c> is 0 for finite <c>x</c> and NaN for infinities and NaN.</summary>
+    internal static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var nonFinite = Vector256<float>.Zero;
+            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var v = Vector256.Create(values.Slice(i, Vector256<float>.Count));
+                nonFinite |= ~Vector256.Equals(v - v, Vector256<float>.Zero);
+            }
+
+            if (nonFinite.ExtractMostSignificantBits() != 0)
+            {
+                return false;
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     internal Span<float> Row(int index) => Features.AsSpan(index * TransactionFeatures.Count, TransactionFeatures.Count);
 

@@ -1,13 +1,22 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+
 namespace MevDefense.Detection.Features.Internal;
 
 /// <summary>
 /// Builds the two adjacency matrices and the key mask of a window from the identity slots of its features, and keeps
 /// the pairwise relations (same pool, linked, shared token account) for the relational features.
+/// <para/>
+/// The identity slots are copied once into six column vectors; each row then compares its ids against 8 other
+/// transactions per <see cref="Vector256{T}"/> compare and gets a 64-bit neighbour mask per relation, so only the
+/// (few) edges are written. All three relations are symmetric ("the two transactions share a non-zero id in these
+/// slots"), so every row is computed on its own, without mirrored writes.
 /// </summary>
 internal static class WindowGraph
 {
     private const int N = TransactionFeatures.WindowSize;
     private const int F = TransactionFeatures.Count;
+    private const int Lanes = 8;
 
     public static void Build(WindowTensors w)
     {
@@ -23,97 +32,116 @@ internal static class WindowGraph
         Array.Clear(samePool);
         Array.Clear(linked);
         Array.Clear(shared);
-        for (var i = 0; i < N; i++)
-        {
-            w.KeyMask[i] = i < n ? 0f : WindowTensors.MaskedValue;
-        }
+        var mask = w.KeyMask;
+        mask.AsSpan(0, n).Clear();
+        mask.AsSpan(n).Fill(WindowTensors.MaskedValue);
 
-        Span<int> ids = stackalloc int[N * 6];
+        // Columns of ids, padded with zeros (an absent id never matches).
+        Span<int> pool1 = stackalloc int[N];
+        Span<int> pool2 = stackalloc int[N];
+        Span<int> signer = stackalloc int[N];
+        Span<int> transfer = stackalloc int[N];
+        Span<int> source = stackalloc int[N];
+        Span<int> destination = stackalloc int[N];
+        pool1.Clear();
+        pool2.Clear();
+        signer.Clear();
+        transfer.Clear();
+        source.Clear();
+        destination.Clear();
         for (var i = 0; i < n; i++)
         {
-            for (var s = 0; s < 6; s++)
+            var r = i * F;
+            pool1[i] = (int)features[r + FeatureLayout.PoolId];
+            pool2[i] = (int)features[r + FeatureLayout.LastPoolId];
+            signer[i] = (int)features[r + FeatureLayout.SignerId];
+            transfer[i] = (int)features[r + FeatureLayout.TransferDestinationId];
+            source[i] = (int)features[r + FeatureLayout.SourceAccountId];
+            destination[i] = (int)features[r + FeatureLayout.DestinationAccountId];
+        }
+
+        var blocks = (n + Lanes - 1) / Lanes;
+        var valid = n == N ? ulong.MaxValue : (1UL << n) - 1;
+        for (var i = 0; i < n; i++)
+        {
+            // A zero (absent) id on the row side matches nothing: its terms are masked off.
+            var a1 = Vector256.Create(pool1[i]);
+            var a2 = Vector256.Create(pool2[i]);
+            var si = Vector256.Create(signer[i]);
+            var ti = Vector256.Create(transfer[i]);
+            var ai = Vector256.Create(source[i]);
+            var bi = Vector256.Create(destination[i]);
+            var a1On = pool1[i] != 0 ? Vector256<int>.AllBitsSet : Vector256<int>.Zero;
+            var a2On = pool2[i] != 0 ? Vector256<int>.AllBitsSet : Vector256<int>.Zero;
+            var siOn = signer[i] != 0 ? Vector256<int>.AllBitsSet : Vector256<int>.Zero;
+            var tiOn = transfer[i] != 0 ? Vector256<int>.AllBitsSet : Vector256<int>.Zero;
+            var aiOn = source[i] != 0 ? Vector256<int>.AllBitsSet : Vector256<int>.Zero;
+            var biOn = destination[i] != 0 ? Vector256<int>.AllBitsSet : Vector256<int>.Zero;
+            ulong poolBits = 0, linkBits = 0, sharedBits = 0;
+            for (var b = 0; b < blocks; b++)
             {
-                ids[(i * 6) + s] = (int)features[(i * F) + s];
-            }
-        }
+                var at = b * Lanes;
+                var b1 = Vector256.Create(pool1.Slice(at, Lanes));
+                var b2 = Vector256.Create(pool2.Slice(at, Lanes));
+                var sj = Vector256.Create(signer.Slice(at, Lanes));
+                var tj = Vector256.Create(transfer.Slice(at, Lanes));
+                var aj = Vector256.Create(source.Slice(at, Lanes));
+                var bj = Vector256.Create(destination.Slice(at, Lanes));
 
-        Span<int> poolCount = stackalloc int[N];
-        Span<int> linkCount = stackalloc int[N];
-        poolCount.Clear();
-        linkCount.Clear();
-        for (var i = 0; i < n; i++)
-        {
-            var a = ids.Slice(i * 6, 6);
-            for (var j = i + 1; j < n; j++)
+                // SharePool: (a1 != 0 && (a1 == b1 || a1 == b2)) || (a2 != 0 && (a2 == b1 || a2 == b2)).
+                var sp = (a1On & (Vector256.Equals(a1, b1) | Vector256.Equals(a1, b2)))
+                    | (a2On & (Vector256.Equals(a2, b1) | Vector256.Equals(a2, b2)));
+
+                // SharesAccount: (ai != 0 && (ai == aj || ai == bj)) || (bi != 0 && (bi == aj || bi == bj)).
+                var sa = (aiOn & (Vector256.Equals(ai, aj) | Vector256.Equals(ai, bj)))
+                    | (biOn & (Vector256.Equals(bi, aj) | Vector256.Equals(bi, bj)));
+
+                // Linked: shares an account, same signer, or a transfer from one's signer to the other's
+                // ((si != 0 && si == sj) || (ti != 0 && ti == sj) || (tj != 0 && tj == si); tj == si with si != 0 implies tj != 0).
+                var lk = sa
+                    | (siOn & (Vector256.Equals(si, sj) | Vector256.Equals(si, tj)))
+                    | (tiOn & Vector256.Equals(ti, sj));
+                poolBits |= (ulong)sp.ExtractMostSignificantBits() << at;
+                linkBits |= (ulong)lk.ExtractMostSignificantBits() << at;
+                sharedBits |= (ulong)sa.ExtractMostSignificantBits() << at;
+            }
+
+            // No self pairs, and only real transactions.
+            var others = valid & ~(1UL << i);
+            poolBits &= others;
+            linkBits &= others;
+            sharedBits &= others;
+            Write(pool, samePool, i, poolBits);
+            Write(link, linked, i, linkBits);
+            for (var bits = sharedBits; bits != 0; bits &= bits - 1)
             {
-                var b = ids.Slice(j * 6, 6);
-                var sp = SharePool(a, b);
-                var sa = SharesAccount(a, b);
-                var lk = sa || Linked(a, b);
-                if (sp)
-                {
-                    samePool[(i * N) + j] = samePool[(j * N) + i] = true;
-                    pool[(i * N) + j] = pool[(j * N) + i] = 1f;
-                    poolCount[i]++;
-                    poolCount[j]++;
-                }
-
-                if (lk)
-                {
-                    linked[(i * N) + j] = linked[(j * N) + i] = true;
-                    link[(i * N) + j] = link[(j * N) + i] = 1f;
-                    linkCount[i]++;
-                    linkCount[j]++;
-                }
-
-                if (sa)
-                {
-                    shared[(i * N) + j] = shared[(j * N) + i] = true;
-                }
+                shared[(i * N) + BitOperations.TrailingZeroCount(bits)] = true;
             }
-        }
-
-        for (var i = 0; i < n; i++)
-        {
-            Normalize(pool.AsSpan(i * N, N), poolCount[i]);
-            Normalize(link.AsSpan(i * N, N), linkCount[i]);
         }
     }
 
     /// <summary>Whether two transactions swap on a common pool (first or last pool of each).</summary>
     public static bool SharePool(float[] f, int ri, int rj)
     {
-        Span<int> a = [(int)f[ri + FeatureLayout.PoolId], 0, 0, 0, (int)f[ri + FeatureLayout.LastPoolId], 0];
-        Span<int> b = [(int)f[rj + FeatureLayout.PoolId], 0, 0, 0, (int)f[rj + FeatureLayout.LastPoolId], 0];
-        return SharePool(a, b);
-    }
-
-    private static bool SharePool(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
-    {
-        int a1 = a[FeatureLayout.PoolId], a2 = a[FeatureLayout.LastPoolId], b1 = b[FeatureLayout.PoolId], b2 = b[FeatureLayout.LastPoolId];
+        int a1 = (int)f[ri + FeatureLayout.PoolId], a2 = (int)f[ri + FeatureLayout.LastPoolId];
+        int b1 = (int)f[rj + FeatureLayout.PoolId], b2 = (int)f[rj + FeatureLayout.LastPoolId];
         return (a1 != 0 && (a1 == b1 || a1 == b2)) || (a2 != 0 && (a2 == b1 || a2 == b2));
     }
 
-    /// <summary>Same signer, or a SOL transfer from one's signer to the other's (shared token accounts are checked separately).</summary>
-    private static bool Linked(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
+    /// <summary>Row <paramref name="i"/> of a row-normalised adjacency (mean over the neighbours) and of its relation.</summary>
+    private static void Write(float[] adjacency, bool[] relation, int i, ulong bits)
     {
-        int si = a[FeatureLayout.SignerId], sj = b[FeatureLayout.SignerId];
-        int ti = a[FeatureLayout.TransferDestinationId], tj = b[FeatureLayout.TransferDestinationId];
-        return (si != 0 && si == sj) || (ti != 0 && ti == sj) || (tj != 0 && tj == si);
-    }
-
-    private static bool SharesAccount(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
-    {
-        int ai = a[FeatureLayout.SourceAccountId], bi = a[FeatureLayout.DestinationAccountId];
-        int aj = b[FeatureLayout.SourceAccountId], bj = b[FeatureLayout.DestinationAccountId];
-        return (ai != 0 && (ai == aj || ai == bj)) || (bi != 0 && (bi == aj || bi == bj));
-    }
-
-    private static void Normalize(Span<float> row, int count)
-    {
-        if (count > 1)
+        if (bits == 0)
         {
-            System.Numerics.Tensors.TensorPrimitives.Multiply(row, 1f / count, row);
+            return;
+        }
+
+        var weight = 1f / BitOperations.PopCount(bits);
+        for (; bits != 0; bits &= bits - 1)
+        {
+            var ij = (i * N) + BitOperations.TrailingZeroCount(bits);
+            adjacency[ij] = weight;
+            relation[ij] = true;
         }
     }
 }
