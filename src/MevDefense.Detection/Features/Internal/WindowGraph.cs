@@ -10,7 +10,7 @@ namespace MevDefense.Detection.Features.Internal;
 /// The identity slots are copied once into six column vectors; each row then compares its ids against 8 other
 /// transactions per <see cref="Vector256{T}"/> compare and gets a 64-bit neighbour mask per relation, so only the
 /// (few) edges are written. All three relations are symmetric ("the two transactions share a non-zero id in these
-/// slots"), so every row is computed on its own, without mirrored writes.
+/// slots"), so only the later transactions are compared and the masks are mirrored.
 /// </summary>
 internal static class WindowGraph
 {
@@ -60,6 +60,10 @@ internal static class WindowGraph
             destination[i] = (int)features[r + FeatureLayout.DestinationAccountId];
         }
 
+        // Upper triangle first (j > i, from the block holding i + 1 on), then mirrored: the relations are symmetric.
+        Span<ulong> poolRows = stackalloc ulong[N];
+        Span<ulong> linkRows = stackalloc ulong[N];
+        Span<ulong> sharedRows = stackalloc ulong[N];
         var blocks = (n + Lanes - 1) / Lanes;
         var valid = n == N ? ulong.MaxValue : (1UL << n) - 1;
         for (var i = 0; i < n; i++)
@@ -78,7 +82,7 @@ internal static class WindowGraph
             var aiOn = source[i] != 0 ? Vector256<int>.AllBitsSet : Vector256<int>.Zero;
             var biOn = destination[i] != 0 ? Vector256<int>.AllBitsSet : Vector256<int>.Zero;
             ulong poolBits = 0, linkBits = 0, sharedBits = 0;
-            for (var b = 0; b < blocks; b++)
+            for (var b = (i + 1) / Lanes; b < blocks; b++)
             {
                 var at = b * Lanes;
                 var b1 = Vector256.Create(pool1.Slice(at, Lanes));
@@ -106,16 +110,35 @@ internal static class WindowGraph
                 sharedBits |= (ulong)sa.ExtractMostSignificantBits() << at;
             }
 
-            // No self pairs, and only real transactions.
-            var others = valid & ~(1UL << i);
-            poolBits &= others;
-            linkBits &= others;
-            sharedBits &= others;
-            Write(pool, samePool, i, poolBits);
-            Write(link, linked, i, linkBits);
-            for (var bits = sharedBits; bits != 0; bits &= bits - 1)
+            // Only later, real transactions (no self pairs).
+            var later = i == N - 1 ? 0 : valid & (ulong.MaxValue << (i + 1));
+            poolRows[i] = poolBits & later;
+            linkRows[i] = linkBits & later;
+            sharedRows[i] = sharedBits & later;
+        }
+
+        Mirror(poolRows[..n]);
+        Mirror(linkRows[..n]);
+        Mirror(sharedRows[..n]);
+        for (var i = 0; i < n; i++)
+        {
+            Write(pool, samePool, i, poolRows[i]);
+            Write(link, linked, i, linkRows[i]);
+            for (var bits = sharedRows[i]; bits != 0; bits &= bits - 1)
             {
                 shared[(i * N) + BitOperations.TrailingZeroCount(bits)] = true;
+            }
+        }
+    }
+
+    /// <summary>Completes upper-triangular neighbour masks (bits j &gt; i of row i) to the symmetric relation.</summary>
+    private static void Mirror(Span<ulong> rows)
+    {
+        for (var i = 0; i < rows.Length; i++)
+        {
+            for (var bits = rows[i] & ~((2UL << i) - 1); bits != 0; bits &= bits - 1)
+            {
+                rows[BitOperations.TrailingZeroCount(bits)] |= 1UL << i;
             }
         }
     }
