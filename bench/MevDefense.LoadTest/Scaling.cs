@@ -136,7 +136,7 @@ internal static class Scaling
         int rate = Program.Int(args, "--rate", 20_000);
         int seed = Program.Int(args, "--seed", 20261124);
         using var workload = Workload.Create(seed, slots, txPerSlot, transactionsPerEntry: 16, entriesPerBatch: 8);
-        var (shredsPerSecond, _, _, _) = await Program.RunDirectAsync(workload, 2).ConfigureAwait(false);
+        var (shredsPerSecond, _, _, _) = await Program.RunDirectAsync(workload, 5).ConfigureAwait(false);
         var (latency, delivered, sent, _, _, _) = await Program.RunUdpAsync(workload, rate).ConfigureAwait(false);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT cpus={Environment.ProcessorCount} shredsPerSecond={shredsPerSecond:F0} p50={latency.Percentile(50) / 1e6:F3} p99={latency.Percentile(99) / 1e6:F3} p999={latency.Percentile(99.9) / 1e6:F3} delivered={delivered} sent={sent}"));
@@ -268,8 +268,8 @@ internal static class Scaling
         {
             var p = new StageProfile();
 
-            // Warm-up (JIT, tiering) of every stage on the same input, then the measured run.
-            for (int pass = 0; pass < 2; pass++)
+            // Five warm-up passes (JIT tiering reaches steady state; one pass of 64 slots is too short for it), then the measured run.
+            for (int pass = 0; pass < 6; pass++)
             {
                 p.Rows.Clear();
                 p.Events.Clear();
