@@ -146,32 +146,10 @@ internal static class Program
                 using var harness = new PipelineHarness(workload, ledger);
                 var shreds = workload.Shreds;
 
-                // The datagrams laid out the way the receive ring holds them (one every SlotSize bytes), handed to the pipeline in
-                // ring-drain batches of 256 with their receive timestamps taken when the batch is handed over.
-                const int BatchSize = DatagramRing.DefaultBatchSize;
-                byte[] slab = new byte[shreds.Count * DatagramRing.SlotSize];
-                int[] lengths = new int[shreds.Count];
-                for (int i = 0; i < shreds.Count; i++)
-                {
-                    shreds[i].CopyTo(slab, i * DatagramRing.SlotSize);
-                    lengths[i] = shreds[i].Length;
-                }
-
-                long[] timestamps = new long[BatchSize];
-                int[] sources = new int[BatchSize];
+                var feed = new RingFeed(shreds);
                 long allocBefore = GC.GetAllocatedBytesForCurrentThread();
                 long start = Stopwatch.GetTimestamp();
-                for (int i = 0; i < shreds.Count; i += BatchSize)
-                {
-                    int count = Math.Min(BatchSize, shreds.Count - i);
-                    timestamps.AsSpan(0, count).Fill(Stopwatch.GetTimestamp());
-                    harness.ProcessBatch(new DatagramBatch(
-                        slab.AsSpan(i * DatagramRing.SlotSize, ((count - 1) * DatagramRing.SlotSize) + lengths[i + count - 1]),
-                        DatagramRing.SlotSize,
-                        lengths.AsSpan(i, count),
-                        timestamps.AsSpan(0, count),
-                        sources.AsSpan(0, count)));
-                }
+                feed.Feed(harness.ProcessBatch);
 
                 double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
                 long allocated = GC.GetAllocatedBytesForCurrentThread() - allocBefore;

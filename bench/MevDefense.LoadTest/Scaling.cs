@@ -288,33 +288,10 @@ internal static class Scaling
         {
             using var pipeline = new ShredPipeline(new ShredPipelineOptions { LeaderSchedule = new StaticLeaderScheduleProvider(workload.Leader.PublicKey), VerifySignatures = verify, VerifyMerkleProofs = verify }, this);
             var shreds = workload.Shreds;
+            var feed = new RingFeed(shreds); // ring layout and ring-drain batches, as the UDP receive path delivers them
             long alloc = GC.GetTotalAllocatedBytes(precise: true);
             long start = Stopwatch.GetTimestamp();
-            // Ring layout and ring-drain batches of 256 through ProcessBatch, as the UDP receive path delivers them.
-            const int BatchSize = DatagramRing.DefaultBatchSize;
-            byte[] slab = new byte[shreds.Count * DatagramRing.SlotSize];
-            int[] lengths = new int[shreds.Count];
-            for (int i = 0; i < shreds.Count; i++)
-            {
-                shreds[i].CopyTo(slab, i * DatagramRing.SlotSize);
-                lengths[i] = shreds[i].Length;
-            }
-
-            long[] timestamps = new long[BatchSize];
-            int[] sources = new int[BatchSize];
-            long alloc0 = GC.GetTotalAllocatedBytes(precise: true);
-            long start0 = Stopwatch.GetTimestamp();
-            for (int i = 0; i < shreds.Count; i += BatchSize)
-            {
-                int count = Math.Min(BatchSize, shreds.Count - i);
-                timestamps.AsSpan(0, count).Fill(start0);
-                pipeline.ProcessBatch(
-                    new DatagramBatch(slab.AsSpan(i * DatagramRing.SlotSize, ((count - 1) * DatagramRing.SlotSize) + lengths[i + count - 1]), DatagramRing.SlotSize, lengths.AsSpan(i, count), timestamps.AsSpan(0, count), sources.AsSpan(0, count)),
-                    default);
-            }
-
-            alloc = alloc0;
-            start = start0;
+            feed.Feed((in DatagramBatch batch) => pipeline.ProcessBatch(batch, default));
             pipeline.Flush();
             Rows.Add((name, Stopwatch.GetElapsedTime(start).TotalSeconds, GC.GetTotalAllocatedBytes(precise: true) - alloc - _batches.Sum(b => (long)b.Payload.Length)));
         }

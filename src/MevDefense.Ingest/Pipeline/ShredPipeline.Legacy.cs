@@ -197,28 +197,7 @@ public sealed partial class ShredPipeline
             }
         }
 
-        int recovered = 0;
-        for (int i = 0; i < k; i++)
-        {
-            if (set.DataPresent[i])
-            {
-                continue;
-            }
-
-            var buf = set.Data[i]!;
-            set.DataPresent[i] = true;
-            set.DataKnown++;
-            recovered++;
-            AddData(slot, set.FecSetIndex + (uint)i, buf, buf[0x55], ts, set);
-        }
-
-        set.Recovered += recovered;
-        Stats._recovered += recovered;
-        _metrics?.Recovered(recovered);
-        if (!set.Complete)
-        {
-            MarkComplete(slot, set, ts);
-        }
+        CommitRecoveredData(slot, set, k, ts);
     }
 
     private bool IsValidRecoveredLegacy(FecSetState set, ReadOnlySpan<byte> payload)

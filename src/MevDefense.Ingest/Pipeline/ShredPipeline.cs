@@ -818,6 +818,12 @@ public sealed partial class ShredPipeline : IDisposable
             }
         }
 
+        CommitRecoveredData(slot, set, k, ts);
+    }
+
+    /// <summary>Feeds the recovered (previously missing) data shreds 0..k-1 of a set to the deshredder and completes the set.</summary>
+    private void CommitRecoveredData(SlotState slot, FecSetState set, int k, long ts)
+    {
         int recovered = 0;
         for (int i = 0; i < k; i++)
         {

@@ -1,13 +1,6 @@
-using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using MevDefense.Ingest.Tests.Transport;
 
 namespace MevDefense.Ingest.Tests.Selection;
 
@@ -19,14 +12,12 @@ internal sealed class FakeSolanaNode : IAsyncDisposable
 {
     public const ulong SlotsPerEpoch = 64;
 
-    private readonly WebApplication _app;
     private readonly Queue<Fault> _faults = new();
     private readonly List<(string Method, JsonNode? Params)> _requests = [];
+    private RpcServer _server = null!;
 
-    private FakeSolanaNode(WebApplication app, Uri address)
+    private FakeSolanaNode()
     {
-        _app = app;
-        Address = address;
     }
 
     public enum Fault
@@ -40,7 +31,7 @@ internal sealed class FakeSolanaNode : IAsyncDisposable
 
     public static Pubkey[] Leaders { get; } = [Key(1), Key(2), Key(3)];
 
-    public Uri Address { get; }
+    public Uri Address => _server.Address;
 
     /// <summary>Gets or sets the node's current (confirmed) slot.</summary>
     public ulong Slot { get; set; }
@@ -55,23 +46,9 @@ internal sealed class FakeSolanaNode : IAsyncDisposable
 
     public static async Task<FakeSolanaNode> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        FakeSolanaNode? self = null;
-        app.MapPost("/", async (HttpContext ctx) =>
-        {
-            var body = (await JsonNode.ParseAsync(ctx.Request.Body))!;
-            var (status, text) = self!.Answer((string)body["method"]!, body["params"], (long)body["id"]!);
-            ctx.Response.StatusCode = status;
-            ctx.Response.ContentType = "application/json";
-            await ctx.Response.WriteAsync(text);
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        self = new FakeSolanaNode(app, new Uri(address + "/"));
-        return self;
+        var node = new FakeSolanaNode();
+        node._server = await RpcServer.StartAsync(body => node.Answer((string)body["method"]!, body["params"], (long)body["id"]!));
+        return node;
     }
 
     public void Enqueue(params Fault[] faults)
@@ -93,11 +70,7 @@ internal sealed class FakeSolanaNode : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private static Pubkey Key(byte b)
     {

@@ -25,7 +25,12 @@ internal sealed class RpcServer : IAsyncDisposable
 
     public List<JsonNode> Requests { get; } = [];
 
-    public static async Task<RpcServer> StartAsync(Func<string, JsonNode?, string> respond)
+    /// <summary>Starts a server whose handler maps (method, params) to a 200 response body.</summary>
+    public static Task<RpcServer> StartAsync(Func<string, JsonNode?, string> respond)
+        => StartAsync(body => (StatusCodes.Status200OK, respond((string)body["method"]!, body["params"])));
+
+    /// <summary>Starts a server whose handler maps the whole request to an HTTP status and a response body.</summary>
+    public static async Task<RpcServer> StartAsync(Func<JsonNode, (int Status, string Body)> answer)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -40,8 +45,10 @@ internal sealed class RpcServer : IAsyncDisposable
                 self.Requests.Add(body);
             }
 
+            var (status, text) = answer(body);
+            ctx.Response.StatusCode = status;
             ctx.Response.ContentType = "application/json";
-            await ctx.Response.WriteAsync(respond((string)body["method"]!, body["params"]));
+            await ctx.Response.WriteAsync(text);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
