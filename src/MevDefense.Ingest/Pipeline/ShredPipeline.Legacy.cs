@@ -174,14 +174,7 @@ public sealed partial class ShredPipeline
         {
             Stats._recoveryFailures++;
             set.RecoveryFailed = true;
-            for (int i = 0; i < k; i++)
-            {
-                if (!set.DataPresent[i] && set.Data[i] is { } b)
-                {
-                    ReturnBuffer(b);
-                    set.Data[i] = null;
-                }
-            }
+            ReleaseUnrecoveredData(set, k);
 
             return;
         }

@@ -778,14 +778,7 @@ public sealed partial class ShredPipeline : IDisposable
         {
             Stats._recoveryFailures++;
             set.RecoveryFailed = true;
-            for (int i = 0; i < k; i++)
-            {
-                if (!set.DataPresent[i] && set.Data[i] is { } b)
-                {
-                    ReturnBuffer(b);
-                    set.Data[i] = null;
-                }
-            }
+            ReleaseUnrecoveredData(set, k);
 
             for (int j = 0; j < m; j++)
             {
@@ -819,6 +812,19 @@ public sealed partial class ShredPipeline : IDisposable
         }
 
         CommitRecoveredData(slot, set, k, ts);
+    }
+
+    /// <summary>After a failed recovery, returns the scratch buffers of the data shreds 0..k-1 that were never received.</summary>
+    private void ReleaseUnrecoveredData(FecSetState set, int k)
+    {
+        for (int i = 0; i < k; i++)
+        {
+            if (!set.DataPresent[i] && set.Data[i] is { } b)
+            {
+                ReturnBuffer(b);
+                set.Data[i] = null;
+            }
+        }
     }
 
     /// <summary>Feeds the recovered (previously missing) data shreds 0..k-1 of a set to the deshredder and completes the set.</summary>

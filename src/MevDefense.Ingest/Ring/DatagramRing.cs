@@ -119,22 +119,9 @@ public sealed class DatagramRing
         where TSink : IDatagramSink
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
-        long head;
-        int n;
-        while (true)
+        if (!TryClaim(maxBatch, out long head, out int n))
         {
-            head = Volatile.Read(ref _ix.Head);
-            var available = Volatile.Read(ref _ix.Tail) - head;
-            if (available <= 0)
-            {
-                return 0;
-            }
-
-            n = (int)Math.Min(available, maxBatch);
-            if (Interlocked.CompareExchange(ref _ix.Head, head + n, head) == head)
-            {
-                break; // claimed [head, head + n); the producer cannot reuse these slots until Released passes them
-            }
+            return 0;
         }
 
         try
@@ -164,6 +151,28 @@ public sealed class DatagramRing
         return Drain(ref sink, maxBatch);
     }
 
+    /// <summary>Claims up to <paramref name="maxBatch"/> queued entries [head, head + n) for the caller; the producer cannot reuse
+    /// these slots until <c>Released</c> passes them.</summary>
+    private bool TryClaim(int maxBatch, out long head, out int n)
+    {
+        while (true)
+        {
+            head = Volatile.Read(ref _ix.Head);
+            var available = Volatile.Read(ref _ix.Tail) - head;
+            if (available <= 0)
+            {
+                n = 0;
+                return false;
+            }
+
+            n = (int)Math.Min(available, maxBatch);
+            if (Interlocked.CompareExchange(ref _ix.Head, head + n, head) == head)
+            {
+                return true;
+            }
+        }
+    }
+
     /// <summary>Hands up to <paramref name="maxBatch"/> queued datagrams to <paramref name="sink"/> as one batch (two when the claimed
     /// entries wrap around the end of the ring), oldest first (consumer thread only).</summary>
     /// <param name="sink">Receives the datagrams; the batch memory is valid only during the call.</param>
@@ -175,22 +184,9 @@ public sealed class DatagramRing
     {
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
-        long head;
-        int n;
-        while (true)
+        if (!TryClaim(maxBatch, out long head, out int n))
         {
-            head = Volatile.Read(ref _ix.Head);
-            var available = Volatile.Read(ref _ix.Tail) - head;
-            if (available <= 0)
-            {
-                return 0;
-            }
-
-            n = (int)Math.Min(available, maxBatch);
-            if (Interlocked.CompareExchange(ref _ix.Head, head + n, head) == head)
-            {
-                break;
-            }
+            return 0;
         }
 
         try
