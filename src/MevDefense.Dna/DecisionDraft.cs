@@ -82,4 +82,26 @@ public sealed record DecisionDraft
             InputFingerprint = detection.InputFingerprint,
         };
     }
+
+    /// <summary>The unsealed record for this draft at a given position of a chain.</summary>
+    internal DecisionRecord ToUnsealedRecord(Guid id, ulong sequence, DateTimeOffset timestamp, Hash parent, string keyId) => new()
+    {
+        Id = id,
+        Sequence = sequence,
+        EventType = EventType,
+        Slot = Slot,
+        Transactions = Transactions,
+        Attacker = Attacker,
+        Victims = Victims,
+        Pool = Pool,
+        Amounts = Amounts,
+        Confidence = Confidence,
+        Detector = Detector,
+        ModelVersion = ModelVersion,
+        InputFingerprint = InputFingerprint,
+        Timestamp = timestamp,
+        Payload = Payload,
+        ParentHash = parent,
+        KeyId = keyId,
+    };
 }

@@ -565,26 +565,12 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
     private DecisionRecord Seal(DecisionDraft d, ulong sequence, Hash parent, Span<byte> sig)
     {
         DateTimeOffset now = _time.GetUtcNow();
-        var unsealed = new DecisionRecord
-        {
-            Id = Guid.CreateVersion7(now),
-            Sequence = sequence,
-            EventType = d.EventType,
-            Slot = d.Slot,
-            Transactions = d.Transactions,
-            Attacker = d.Attacker,
-            Victims = d.Victims,
-            Pool = d.Pool,
-            Amounts = d.Amounts,
-            Confidence = d.Confidence,
-            Detector = d.Detector,
-            ModelVersion = d.ModelVersion,
-            InputFingerprint = d.InputFingerprint,
-            Timestamp = now,
-            Payload = d.Payload,
-            ParentHash = parent,
-            KeyId = _signer.KeyId,
-        };
+        return Seal(d.ToUnsealedRecord(Guid.CreateVersion7(now), sequence, now, parent, _signer.KeyId), parent, _signer, sig);
+    }
+
+    /// <summary>Seals a record (shared by the ledger's writer and the seal benchmark, which therefore measures this code).</summary>
+    internal static DecisionRecord Seal(DecisionRecord unsealed, Hash parent, DnaSigner signer, Span<byte> sig)
+    {
         // One allocation for the bytes: the body is written straight into the final canonical array, hashed in place, and the
         // seal fields are appended after it (fields 30 and 31 come last in the canonical encoding).
         int bodyLength = unsealed.ComputeBodySize();
@@ -592,7 +578,7 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
         int written = unsealed.WriteBody(canonical);
         Debug.Assert(written == bodyLength, "body size mismatch");
         Hash chain = DnaChain.ComputeChainHash(parent, canonical.AsSpan(0, bodyLength));
-        _signer.Sign(chain.AsSpan(), sig);
+        signer.Sign(chain.AsSpan(), sig);
         DecisionRecord.WriteSealFields(canonical.AsSpan(bodyLength), chain.AsSpan(), sig);
         unsealed.SealInPlace(chain, new Signature(sig), canonical);
         return unsealed;

@@ -91,41 +91,16 @@ public class DnaSealBenchmarks
     [Benchmark(Baseline = true)]
     public byte SealDirect()
     {
-        DecisionRecord unsealed = Unsealed(_drafts[_next++ & (Batch - 1)]);
-        int bodyLength = unsealed.ComputeBodySize();
-        byte[] canonical = new byte[bodyLength + DecisionRecord.SealFieldsSize];
-        unsealed.WriteBody(canonical);
-        Hash chain = DnaChain.ComputeChainHash(default, canonical.AsSpan(0, bodyLength));
         Span<byte> sig = stackalloc byte[64];
-        _signer.Sign(chain.AsSpan(), sig);
-        DecisionRecord.WriteSealFields(canonical.AsSpan(bodyLength), chain.AsSpan(), sig);
-        unsealed.SealInPlace(chain, new Signature(sig), canonical);
-        return unsealed.GetLeafHashCached()[0];
+        DecisionRecord sealedRecord = DnaLedger.Seal(Unsealed(_drafts[_next++ & (Batch - 1)]), default, _signer, sig);
+        return sealedRecord.GetLeafHashCached()[0];
     }
 
     [Benchmark]
     public string SignCheckpoint() => SignedNote.Sign(_checkpointBody, _noteSigner);
 
-    private DecisionRecord Unsealed(DecisionDraft d) => new()
-    {
-        Id = Guid.CreateVersion7(),
-        Sequence = 12345,
-        EventType = d.EventType,
-        Slot = d.Slot,
-        Transactions = d.Transactions,
-        Attacker = d.Attacker,
-        Victims = d.Victims,
-        Pool = d.Pool,
-        Amounts = d.Amounts,
-        Confidence = d.Confidence,
-        Detector = d.Detector,
-        ModelVersion = d.ModelVersion,
-        InputFingerprint = d.InputFingerprint,
-        Timestamp = DateTimeOffset.UnixEpoch.AddYears(56),
-        Payload = d.Payload,
-        ParentHash = default,
-        KeyId = _signer.KeyId,
-    };
+    private DecisionRecord Unsealed(DecisionDraft d) =>
+        d.ToUnsealedRecord(Guid.CreateVersion7(), 12345, DateTimeOffset.UnixEpoch.AddYears(56), default, _signer.KeyId);
 
     [Benchmark]
     public ulong OpenAndVerifyCheckpoint() => TlogCheckpoint.Open(_signedCheckpoint, [_noteSigner.Verifier]).Size;
