@@ -288,8 +288,11 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
         {
             await pending.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !pending.Completion.Task.IsCompleted)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            // Only a record still queued may be withdrawn. One a committer already took is written (or failing) and must be
+            // acknowledged: TryCancel fails for it, so fall through and wait for its outcome. (Testing IsCompleted here instead
+            // raced: a commit finishing between WaitAsync's throw and the filter let the cancellation escape for a durable record.)
             if (pending.TryCancel())
             {
                 throw;
