@@ -172,6 +172,26 @@ public sealed class DnaSigner : IDisposable
         return new Signature(sig);
     }
 
+    /// <summary>
+    /// Signs <c>n</c> 32-byte messages (record chain hashes) laid out back to back, writing <c>n</c> 64-byte signatures. Gives
+    /// the same bytes as <c>n</c> calls of <see cref="Sign(ReadOnlySpan{byte}, Span{byte})"/> (Ed25519 is deterministic); the
+    /// ledger's writer calls it once per group-commit batch so that a batched signer can amortise its work.
+    /// </summary>
+    /// <param name="messages">The messages, a multiple of 32 bytes.</param>
+    /// <param name="signatures">Receives the signatures, 64 bytes per message.</param>
+    internal void SignHashes(ReadOnlySpan<byte> messages, Span<byte> signatures)
+    {
+        if (messages.Length % 32 != 0 || signatures.Length < messages.Length * 2)
+        {
+            throw new ArgumentException("SignHashes takes 32-byte messages and 64 bytes of signature space per message.");
+        }
+
+        for (int i = 0; i < messages.Length / 32; i++)
+        {
+            Sign(messages.Slice(i * 32, 32), signatures.Slice(i * 64, 64));
+        }
+    }
+
     /// <summary>Exports the private key as PKCS#8 PEM (only for keys that were generated or imported by this type).</summary>
     /// <returns>The PEM text bytes; clear them after use.</returns>
     public byte[] ExportPkcs8Pem() => _key.Export(KeyBlobFormat.PkixPrivateKeyText);
