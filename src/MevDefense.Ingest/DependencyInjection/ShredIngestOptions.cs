@@ -66,6 +66,16 @@ public sealed class ShredIngestOptions
     /// <value>The default value is empty.</value>
     public IList<string> ForwardDestinations { get; } = [];
 
+    /// <summary>
+    /// Gets or sets whether the UDP pipeline verifies coding shreds only when it needs them
+    /// (<see cref="Pipeline.ShredPipelineOptions.LazyCodingShredVerification"/>: held unverified, hashed only for Reed–Solomon recovery,
+    /// released unhashed when their FEC set completes from data shreds; never forwarded unverified).
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: on when no <see cref="ForwardDestinations"/> are configured (nothing needs the
+    /// coding shreds then); with forward destinations the pipeline options' own setting applies (off unless configured), so that the
+    /// forwarder re-sends coding shreds too. True or false overrides both.</value>
+    public bool? LazyCodingShredVerification { get; set; }
+
     /// <summary>Gets or sets whether forwarded packets are scheduled with SO_TXTIME.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool ForwardUseTxTime { get; set; }

@@ -3,8 +3,9 @@ namespace MevDefense.Ingest.Merkle;
 /// <summary>
 /// Verified nodes of one FEC set's Merkle tree (20-byte truncated, the part parents hash), so that a shred's proof
 /// is folded only until it meets a node already proven to lead to the signed root: typically the leaf itself or its
-/// parent, instead of all proof levels. Nodes are cached only after a fold reached a verified node or the root, so a
-/// cache hit proves inclusion exactly as a full fold does (parents only ever hash 20-byte children).
+/// parent, instead of all proof levels. Nodes are cached only after a fold reached a verified node or the root, and a cache
+/// hit also requires the shred's remaining proof entries to equal the verified siblings above it, so a hit accepts exactly
+/// the shreds a full fold accepts (parents only ever hash 20-byte children), whatever order the set's shreds arrive in.
 /// </summary>
 internal sealed class MerkleNodeCache
 {
@@ -53,7 +54,7 @@ internal sealed class MerkleNodeCache
             int off = Offset(level) + idx;
             if (_known[off])
             {
-                ok = node[..Entry].SequenceEqual(_nodes.AsSpan(off * Entry, Entry));
+                ok = node[..Entry].SequenceEqual(_nodes.AsSpan(off * Entry, Entry)) && UpperProofMatches(level, idx, proof, root);
                 reached = level;
                 break;
             }
@@ -78,6 +79,48 @@ internal sealed class MerkleNodeCache
         }
 
         return ok;
+    }
+
+    /// <summary>
+    /// After a fold met a verified node at (<paramref name="level"/>, <paramref name="idx"/>): whether the shred's remaining proof
+    /// entries are the verified siblings of that node's path, i.e. whether a full fold of this proof would also reach the root.
+    /// Without this check a shred with authentic leaf bytes but garbage upper proof entries would be accepted or rejected depending
+    /// on which nodes earlier shreds had verified; with it, the outcome is a function of the shred and the root only (the order in
+    /// which a set's shreds are verified cannot change which of them pass). Every verified node's path siblings up to the root are
+    /// themselves verified (the set's first fold reaches the root; later folds store only below a verified node), so this costs a
+    /// few 20-byte compares and no hashing.
+    /// </summary>
+    private bool UpperProofMatches(int level, int idx, ReadOnlySpan<byte> proof, ReadOnlySpan<byte> root)
+    {
+        int p = _proofSize;
+        for (int l = level, i = idx; l < p; l++, i >>= 1)
+        {
+            int sibling = Offset(l) + (i ^ 1);
+            if (!_known[sibling])
+            {
+                return FoldFrom(l, i, proof, root); // not expected (see above); a full fold of the rest decides
+            }
+
+            if (!proof.Slice(l * Entry, Entry).SequenceEqual(_nodes.AsSpan(sibling * Entry, Entry)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Folds the proof from the verified node at (<paramref name="level"/>, <paramref name="idx"/>) up to the root.</summary>
+    private bool FoldFrom(int level, int idx, ReadOnlySpan<byte> proof, ReadOnlySpan<byte> root)
+    {
+        Span<byte> node = stackalloc byte[32];
+        _nodes.AsSpan((Offset(level) + idx) * Entry, Entry).CopyTo(node);
+        for (int l = level; l < _proofSize; l++, idx >>= 1)
+        {
+            ShredMerkle.FoldLevel(node, idx, proof.Slice(l * Entry, Entry), default, l, node);
+        }
+
+        return idx == 0 && node.SequenceEqual(root);
     }
 
     private void Store(int position, ReadOnlySpan<byte> value)

@@ -15,6 +15,10 @@ internal sealed class FecSetState
     public readonly byte[]?[] Code = new byte[MaxShardsPerKind][];
     public readonly bool[] DataPresent = new bool[MaxShardsPerKind];
     public readonly bool[] CodePresent = new bool[MaxShardsPerKind];
+
+    /// <summary>Coding shreds received but not Merkle-verified (lazy coding verification): held in <see cref="Code"/> until the set
+    /// completes (then released), or without a buffer when they arrived after completion.</summary>
+    public readonly bool[] CodeUnverified = new bool[MaxShardsPerKind];
     public readonly byte[] Leaves = new byte[2 * MaxShardsPerKind * 32];
     public readonly Merkle.MerkleNodeCache Nodes = new();
 
@@ -35,6 +39,7 @@ internal sealed class FecSetState
     public bool? SignatureValid;
     public int DataReceived;
     public int CodeReceived;
+    public int CodeDeferred; // positions with CodeUnverified set
     public int Recovered;
     public int DataKnown;
     public int Consumed;
@@ -59,12 +64,13 @@ internal sealed class FecSetState
         ShardLength = NumData = NumCode = 0;
         FirstCodeIndex = 0;
         SignatureValid = null;
-        DataReceived = CodeReceived = Recovered = DataKnown = Consumed = 0;
+        DataReceived = CodeReceived = CodeDeferred = Recovered = DataKnown = Consumed = 0;
         HighestDataPosition = -1;
         HighestIsDataComplete = Complete = RecoveryFailed = Equivocated = DataReleased = false;
         CompletedTimestamp = 0;
         Array.Clear(DataPresent);
         Array.Clear(CodePresent);
+        Array.Clear(CodeUnverified);
         Array.Clear(Root);
         Array.Clear(ChainedRoot);
         Array.Clear(RetransmitterSignature);

@@ -32,6 +32,7 @@ public sealed partial class ShredPipeline : IDisposable
     private const int JoinTableBits = 9;
 
     private readonly ShredPipelineOptions _options;
+    private readonly bool _lazyCoding;
     private readonly ShredParseRules _rules;
     private readonly IShredPipelineObserver? _observer;
     private readonly ShredPipelineMetrics? _metrics;
@@ -66,6 +67,11 @@ public sealed partial class ShredPipeline : IDisposable
     private readonly byte[] _leafDigests = new byte[ChunkSize * 32];
     private readonly byte[] _nodeInputs = new byte[ChunkSize * 2 * ShredMerkle.EntrySize];
     private readonly byte[] _chunkHashes = new byte[ChunkSize * HashStride]; // per shred: leaf, then the node of every proof level
+    private readonly int[] _heldPositions = new int[FecSetState.MaxShardsPerKind];
+    private readonly int[] _heldOffsets = new int[FecSetState.MaxShardsPerKind];
+    private readonly int[] _heldLengths = new int[FecSetState.MaxShardsPerKind];
+    private readonly byte[] _heldDigests = new byte[FecSetState.MaxShardsPerKind * 32];
+    private byte[] _heldSlab = [];
     private byte[] _batch = [];
     private SlotState? _lastSlot;
     private bool _inBatch;
@@ -88,6 +94,7 @@ public sealed partial class ShredPipeline : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxSlotsAhead, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxInFlightFecSets, 1);
         _options = options;
+        _lazyCoding = options.LazyCodingShredVerification && options.VerifyMerkleProofs;
         _rules = options.Rules;
         _observer = observer;
         _metrics = meterFactory is null ? null : new ShredPipelineMetrics(meterFactory);
@@ -178,6 +185,9 @@ public sealed partial class ShredPipeline : IDisposable
         ulong lastSlot = 0;
         uint lastSet = 0;
         bool haveLast = false;
+        ulong codeSlot = 0;
+        uint codeSet = 0;
+        bool haveCode = false;
         for (int i = 0; i < n; i++)
         {
             var datagram = batch[i];
@@ -191,7 +201,25 @@ public sealed partial class ShredPipeline : IDisposable
             }
 
             bool wanted;
-            if (hashAll)
+            if (hashAll && _lazyCoding && !h.IsData)
+            {
+                // Lazy coding verification: only a coding shred that must be verified on arrival needs its leaf — one with another
+                // signature (possible equivocation), or the first of a set whose geometry is not verified yet (one per set and chunk:
+                // should it fail, the next one is hashed on demand). The others are deferred without hashing.
+                wanted = CodingLeafNeeded(datagram, h, out bool conflicting);
+                if (wanted && !conflicting)
+                {
+                    if (haveCode && h.Slot == codeSlot && h.FecSetIndex == codeSet)
+                    {
+                        wanted = false;
+                    }
+                    else
+                    {
+                        (haveCode, codeSlot, codeSet) = (true, h.Slot, h.FecSetIndex);
+                    }
+                }
+            }
+            else if (hashAll)
             {
                 wanted = !IsHeldDuplicate(datagram, h);
             }
@@ -354,6 +382,15 @@ public sealed partial class ShredPipeline : IDisposable
             && datagram[..Signature.Size].SequenceEqual(set.Signature);
     }
 
+    /// <summary>With lazy coding verification: whether a coding shred may be verified on arrival (false when it will be deferred or
+    /// dropped as a duplicate: its set is held, its geometry verified and its signature is the set's).</summary>
+    private bool CodingLeafNeeded(ReadOnlySpan<byte> datagram, in ShredHeader h, out bool conflicting)
+    {
+        FindSet(h.Slot, h.FecSetIndex, out _, out var set);
+        conflicting = set is not null && set.Family == ShredKind.MerkleData && !datagram[..Signature.Size].SequenceEqual(set.Signature);
+        return set is null || set.Family != ShredKind.MerkleData || set.NumData == 0 || conflicting;
+    }
+
     private ShredProcessResult ProcessParsed(
         ReadOnlySpan<byte> datagram, long receiveTimestamp, bool parsed, in ShredHeader h, ShredRejectReason parseReason, ReadOnlySpan<byte> leaf, out ShredRejectReason reason)
     {
@@ -383,6 +420,10 @@ public sealed partial class ShredPipeline : IDisposable
         {
             Stats._accepted++;
             AdvanceWindow(h.Slot);
+        }
+        else if (result == ShredProcessResult.Deferred)
+        {
+            AdvanceWindow(h.Slot); // as for the accepted shred it stands for (a no-op: its slot is held, so not newer than the newest)
         }
 
         return result;
@@ -467,9 +508,19 @@ public sealed partial class ShredPipeline : IDisposable
                 return Duplicate();
             }
 
+            if (!isData && set.CodeUnverified[pos] && IsCopyOfUnverified(shred, h, set, pos))
+            {
+                return Duplicate();
+            }
+
             if (!ConsistentWithSet(h, set, pos))
             {
                 return Reject(reason = ShredRejectReason.InconsistentWithFecSet);
+            }
+
+            if (!isData && _lazyCoding && set.NumData != 0)
+            {
+                return Defer(shred, slot!, set, pos, ts);
             }
         }
 
@@ -538,10 +589,10 @@ public sealed partial class ShredPipeline : IDisposable
             set.HasRetransmitterSignature = true;
         }
 
-        var buf = RentBuffer();
-        shred.CopyTo(buf);
         if (isData)
         {
+            var buf = RentBuffer();
+            shred.CopyTo(buf);
             leaf.CopyTo(set.Leaves.AsSpan(pos * 32, 32));
             set.Data[pos] = buf;
             set.DataPresent[pos] = true;
@@ -562,8 +613,14 @@ public sealed partial class ShredPipeline : IDisposable
         }
         else
         {
-            leaf.CopyTo(set.Leaves.AsSpan((FecSetState.MaxShardsPerKind + pos) * 32, 32));
-            set.Code[pos] = buf;
+            if (!set.Complete) // a complete set never recovers: its coding shreds are only counted, not copied
+            {
+                var buf = RentBuffer();
+                shred.CopyTo(buf);
+                leaf.CopyTo(set.Leaves.AsSpan((FecSetState.MaxShardsPerKind + pos) * 32, 32));
+                set.Code[pos] = buf;
+            }
+
             set.CodePresent[pos] = true;
             set.CodeReceived++;
             if (set.NumData == 0)
@@ -701,8 +758,19 @@ public sealed partial class ShredPipeline : IDisposable
             return;
         }
 
-        if (!set.RecoveryFailed && set.PresentCount >= set.NumData && set.CodeReceived > 0)
+        if (!set.RecoveryFailed && set.PresentCount + set.CodeDeferred >= set.NumData && set.CodeReceived > 0)
         {
+            if (set.CodeDeferred > 0)
+            {
+                // Enough shreds if the held coding shreds are valid: verify them now (rejecting the bad ones as on arrival), then
+                // decide exactly as eager verification would have with the same shreds.
+                VerifyHeldCoding(set);
+                if (set.PresentCount < set.NumData)
+                {
+                    return;
+                }
+            }
+
             if (set.Family == ShredKind.LegacyData)
             {
                 RecoverLegacy(slot, set, ts);
@@ -720,14 +788,7 @@ public sealed partial class ShredPipeline : IDisposable
         set.CompletedTimestamp = ts;
         Stats._fecSetsCompleted++;
         _metrics?.FecSetCompleted();
-        for (int j = 0; j < FecSetState.MaxShardsPerKind; j++)
-        {
-            if (set.Code[j] is { } c)
-            {
-                ReturnBuffer(c);
-                set.Code[j] = null;
-            }
-        }
+        ReleaseCode(set);
 
         MaybeReleaseData(slot, set);
     }
@@ -1099,6 +1160,155 @@ public sealed partial class ShredPipeline : IDisposable
         }
     }
 
+    /// <summary>Returns a set's coding shred buffers (it completed or is retired); held unverified ones are counted as never needed.</summary>
+    private void ReleaseCode(FecSetState set)
+    {
+        int unverified = 0;
+        for (int j = 0; j < FecSetState.MaxShardsPerKind; j++)
+        {
+            if (set.Code[j] is { } c)
+            {
+                ReturnBuffer(c);
+                set.Code[j] = null;
+                if (set.CodeUnverified[j])
+                {
+                    unverified++;
+                }
+            }
+        }
+
+        CountNotVerified(unverified);
+    }
+
+    private void CountNotVerified(int n)
+    {
+        if (n > 0)
+        {
+            Stats._codingShredsNotVerified += n;
+            _metrics?.CodingNotVerified(n);
+        }
+    }
+
+    /// <summary>Holds a coding shred of a set whose geometry is verified without verifying it (lazy coding verification). A set that is
+    /// already complete never needs it: it is only counted.</summary>
+    private ShredProcessResult Defer(ReadOnlySpan<byte> shred, SlotState slot, FecSetState set, int pos, long ts)
+    {
+        set.CodeUnverified[pos] = true;
+        set.CodeDeferred++;
+        if (set.Complete)
+        {
+            CountNotVerified(1);
+            return ShredProcessResult.Deferred;
+        }
+
+        var buf = RentBuffer();
+        shred.CopyTo(buf);
+        set.Code[pos] = buf;
+        TryComplete(slot, set, ts);
+        return ShredProcessResult.Deferred;
+    }
+
+    /// <summary>
+    /// A coding shred arrived at a position holding an unverified one (same signature). Identical Merkle-covered bytes (everything but
+    /// the signature and a retransmitter signature) verify identically: a duplicate. Otherwise at most one of them is valid: the held
+    /// one is verified now; if valid the new one is a duplicate (as with eager verification), if not it is rejected and released and
+    /// the new one is processed as a first arrival. After the set completed no bytes are kept: any copy is a duplicate.
+    /// </summary>
+    private bool IsCopyOfUnverified(ReadOnlySpan<byte> shred, in ShredHeader h, FecSetState set, int pos)
+    {
+        if (set.Code[pos] is not { } held)
+        {
+            return true;
+        }
+
+        int end = h.ProofOffset + (h.ProofSize * ShredMerkle.EntrySize);
+        if (end <= held.Length && shred[Signature.Size..end].SequenceEqual(held.AsSpan(Signature.Size, end - Signature.Size)))
+        {
+            return true;
+        }
+
+        _heldPositions[0] = pos;
+        VerifyHeld(set, 1);
+        return set.CodePresent[pos];
+    }
+
+    /// <summary>Verifies every held coding shred of a set (their leaves hashed together by the multi-buffer SHA-256).</summary>
+    private void VerifyHeldCoding(FecSetState set)
+    {
+        int count = 0;
+        for (int j = 0; j < FecSetState.MaxShardsPerKind && count < set.CodeDeferred; j++)
+        {
+            if (set.CodeUnverified[j] && set.Code[j] is not null)
+            {
+                _heldPositions[count++] = j;
+            }
+        }
+
+        VerifyHeld(set, count);
+    }
+
+    /// <summary>Verifies the held coding shreds at <see cref="_heldPositions"/>[..count]: each one becomes accepted (present, its leaf kept for
+    /// recovery) or rejected as <see cref="ShredRejectReason.InvalidMerkleProof"/> and released, exactly as it would have been on arrival.</summary>
+    private void VerifyHeld(FecSetState set, int count)
+    {
+        if (_heldSlab.Length == 0)
+        {
+            _heldSlab = new byte[FecSetState.MaxShardsPerKind * BufferSize];
+        }
+
+        int n = 0;
+        for (int i = 0; i < count; i++)
+        {
+            int pos = _heldPositions[i];
+            var held = set.Code[pos]!;
+            if (!ShredParser.TryRead(held.AsSpan(0, ShredConstants.CodePayloadSize), _rules, out var h, out _))
+            {
+                RejectHeld(set, pos); // cannot happen: the bytes parsed on arrival
+                continue;
+            }
+
+            _heldPositions[n] = pos;
+            _heldOffsets[n] = n * BufferSize;
+            _heldLengths[n] = h.ProofOffset - Signature.Size;
+            held.AsSpan(Signature.Size, h.ProofOffset + (h.ProofSize * ShredMerkle.EntrySize) - Signature.Size).CopyTo(_heldSlab.AsSpan(n * BufferSize));
+            n++;
+        }
+
+        if (n == 0)
+        {
+            return;
+        }
+
+        _hasher.Hash(ShredMerkle.LeafPrefix, _heldSlab, _heldOffsets.AsSpan(0, n), _heldLengths.AsSpan(0, n), _heldDigests.AsSpan(0, n * 32));
+        for (int i = 0; i < n; i++)
+        {
+            int pos = _heldPositions[i];
+            var leaf = _heldDigests.AsSpan(i * 32, 32);
+            var proof = _heldSlab.AsSpan((i * BufferSize) + _heldLengths[i], set.ProofSize * ShredMerkle.EntrySize);
+            if (!set.Nodes.TryVerify(leaf, set.NumData + pos, proof, set.Root))
+            {
+                RejectHeld(set, pos);
+                continue;
+            }
+
+            set.CodeUnverified[pos] = false;
+            set.CodeDeferred--;
+            set.CodePresent[pos] = true;
+            set.CodeReceived++;
+            Stats._accepted++;
+            leaf.CopyTo(set.Leaves.AsSpan((FecSetState.MaxShardsPerKind + pos) * 32, 32));
+        }
+    }
+
+    private void RejectHeld(FecSetState set, int pos)
+    {
+        set.CodeUnverified[pos] = false;
+        set.CodeDeferred--;
+        ReturnBuffer(set.Code[pos]!);
+        set.Code[pos] = null;
+        Reject(ShredRejectReason.InvalidMerkleProof);
+    }
+
     private SlotState GetSlot(ulong slotNumber)
     {
         if (!_slots.TryGetValue(slotNumber, out var slot))
@@ -1201,21 +1411,19 @@ public sealed partial class ShredPipeline : IDisposable
                 Stats._evictedIncompleteFecSets++;
             }
 
+            ReleaseCode(set);
             _observer?.OnFecSet(new FecSetResult(
                 set.Slot, set.FecSetIndex, new Signature(set.Signature), new Hash(set.Root), set.SignatureValid,
-                set.DataReceived, set.CodeReceived, set.Recovered, set.Complete, set.Equivocated, set.CompletedTimestamp));
+                set.DataReceived, set.CodeReceived, set.Recovered, set.Complete, set.Equivocated, set.CompletedTimestamp)
+            {
+                UnverifiedCodeShreds = set.CodeDeferred,
+            });
             for (int i = 0; i < FecSetState.MaxShardsPerKind; i++)
             {
                 if (set.Data[i] is { } d)
                 {
                     ReturnBuffer(d);
                     set.Data[i] = null;
-                }
-
-                if (set.Code[i] is { } c)
-                {
-                    ReturnBuffer(c);
-                    set.Code[i] = null;
                 }
             }
 

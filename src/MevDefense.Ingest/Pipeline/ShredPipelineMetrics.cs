@@ -16,6 +16,7 @@ internal sealed class ShredPipelineMetrics
     private readonly Counter<long> _evictions;
     private readonly Counter<long> _batches;
     private readonly Counter<long> _transactions;
+    private readonly Counter<long> _notVerified;
     private readonly KeyValuePair<string, object?>[] _reasonTags;
 
     public ShredPipelineMetrics(IMeterFactory meterFactory)
@@ -30,6 +31,8 @@ internal sealed class ShredPipelineMetrics
         _evictions = meter.CreateCounter<long>("defensive.ingest.slots.evicted", "{slot}", "Slots evicted from the shred window.");
         _batches = meter.CreateCounter<long>("defensive.ingest.entry_batches", "{batch}", "Entry batches deshredded.");
         _transactions = meter.CreateCounter<long>("defensive.ingest.transactions", "{transaction}", "Transactions in deshredded entry batches.");
+        _notVerified = meter.CreateCounter<long>(
+            "defensive.ingest.shreds.coding_not_verified", "{shred}", "Coding shreds released without Merkle verification because their FEC set did not need them (lazy coding verification).");
         var reasons = Enum.GetValues<ShredRejectReason>();
         _reasonTags = new KeyValuePair<string, object?>[reasons.Length];
         foreach (var r in reasons)
@@ -70,6 +73,14 @@ internal sealed class ShredPipelineMetrics
     public void FecSetCompleted() => _fecSets.Add(1);
 
     public void Equivocation() => _equivocations.Add(1);
+
+    public void CodingNotVerified(int n)
+    {
+        if (_notVerified.Enabled)
+        {
+            _notVerified.Add(n);
+        }
+    }
 
     public void Evicted() => _evictions.Add(1);
 

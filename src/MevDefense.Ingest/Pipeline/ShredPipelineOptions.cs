@@ -24,6 +24,22 @@ public sealed class ShredPipelineOptions
     /// <value>The default value is true.</value>
     public bool VerifyMerkleProofs { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether coding shreds are Merkle-verified only when they are needed. With Merkle checks on,
+    /// a coding shred of a FEC set whose geometry is already known (one of its coding shreds verified) and that carries the set's
+    /// signature is held unverified (<see cref="ShredProcessResult.Deferred"/>); the held shreds are verified together when the set
+    /// has enough shreds for Reed–Solomon recovery, or when another copy of the same shred with different bytes arrives, and are
+    /// released unhashed when the set completes from its data shreds (counted in
+    /// <see cref="ShredPipelineStats.CodingShredsNotVerified"/> and <see cref="FecSetResult.UnverifiedCodeShreds"/>).
+    /// Entry batches, recoveries, equivocations and FEC set completion are the same as with eager verification; a corrupted
+    /// coding shred is rejected (counted) when it is needed and simply released when it is not. Shreds with another signature
+    /// are always verified before an equivocation is reported. Deferred shreds are never <see cref="ShredProcessResult.Accepted"/>,
+    /// so a <see cref="Transport.ShredPipelineSink"/> does not forward them: leave this off when coding shreds must be forwarded.
+    /// </summary>
+    /// <value>The default value is false (the DI host turns it on when no forward destination is configured; see
+    /// <see cref="ShredIngestOptions.LazyCodingShredVerification"/>).</value>
+    public bool LazyCodingShredVerification { get; set; }
+
     /// <summary>Gets or sets the leader schedule used to verify signatures.</summary>
     /// <value>The default value is null (with <see cref="VerifySignatures"/> on, every shred is then rejected as <see cref="ShredRejectReason.UnknownLeader"/>).</value>
     public ILeaderScheduleProvider? LeaderSchedule { get; set; }

@@ -21,6 +21,7 @@ public sealed class ShredPipelineStats
     internal long _transactions;
     internal long _evictedSlots;
     internal long _evictedIncompleteFecSets;
+    internal long _codingShredsNotVerified;
 
     /// <summary>Gets the number of datagrams processed.</summary>
     public long Datagrams => Volatile.Read(ref _datagrams);
@@ -81,6 +82,10 @@ public sealed class ShredPipelineStats
 
     /// <summary>Gets the number of FEC sets evicted before their data was complete.</summary>
     public long EvictedIncompleteFecSets => Volatile.Read(ref _evictedIncompleteFecSets);
+
+    /// <summary>Gets the number of coding shreds released without Merkle verification because their FEC set completed (or was retired)
+    /// without needing them (<see cref="ShredPipelineOptions.LazyCodingShredVerification"/>). They are counted neither as accepted nor as rejected.</summary>
+    public long CodingShredsNotVerified => Volatile.Read(ref _codingShredsNotVerified);
 
     /// <summary>Gets the number of datagrams rejected for <paramref name="reason"/>.</summary>
     /// <param name="reason">The reason.</param>

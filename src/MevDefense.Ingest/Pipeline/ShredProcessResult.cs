@@ -11,4 +11,8 @@ public enum ShredProcessResult : byte
 
     /// <summary>Rejected; the reason is counted in <see cref="ShredPipelineStats"/>.</summary>
     Rejected = 2,
+
+    /// <summary>A new coding shred held without Merkle verification (<see cref="ShredPipelineOptions.LazyCodingShredVerification"/>):
+    /// it is verified only if its FEC set needs it for recovery, and is never forwarded nor counted as accepted before that.</summary>
+    Deferred = 3,
 }

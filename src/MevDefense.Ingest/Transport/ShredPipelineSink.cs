@@ -10,6 +10,11 @@ namespace MevDefense.Ingest.Transport;
 /// (accepted = a win for its source, duplicate = a loss).
 /// </summary>
 /// <remarks>
+/// Only <see cref="ShredProcessResult.Accepted"/> shreds are forwarded, i.e. shreds that passed every check the pipeline is configured
+/// for: coding shreds held unverified under <see cref="ShredPipelineOptions.LazyCodingShredVerification"/>
+/// (<see cref="ShredProcessResult.Deferred"/>) are neither forwarded nor scored.
+/// </remarks>
+/// <remarks>
 /// <para>Single-threaded like the pipeline: use it as the sink of one <see cref="RingConsumer"/>.</para>
 /// <para>Ring drains arrive as whole batches and go through <see cref="ShredPipeline.ProcessBatch"/> (Merkle leaves hashed by the
 /// multi-buffer SHA-256); the accepted shreds of a batch are forwarded and scored once the batch has been processed, so a
@@ -40,6 +45,9 @@ public sealed class ShredPipelineSink : IDatagramBatchSink
 
     /// <summary>Gets the number of duplicates.</summary>
     public long Duplicates { get; private set; }
+
+    /// <summary>Gets the number of coding shreds the pipeline held without verification (<see cref="ShredProcessResult.Deferred"/>; not forwarded).</summary>
+    public long Deferred { get; private set; }
 
     /// <summary>Gets the number of rejected datagrams (by reason in the pipeline's statistics and metrics).</summary>
     public long Rejected { get; private set; }
@@ -74,6 +82,9 @@ public sealed class ShredPipelineSink : IDatagramBatchSink
             case ShredProcessResult.Duplicate:
                 Duplicates++;
                 _selector?.RecordOutcome(sourceId, success: false);
+                break;
+            case ShredProcessResult.Deferred:
+                Deferred++;
                 break;
             default:
                 Rejected++;

@@ -81,6 +81,20 @@ public class ShredPipelineBatchTests
     private static List<ShredPipelineStats> RunGeneratedScenario(int seed)
     {
         var rng = new Random(seed);
+        var (stream, leaderKey, window, maxSets) = GeneratedStream(rng);
+        return
+        [
+            AssertEquivalent(stream, () => new ShredPipelineOptions { LeaderSchedule = new StaticLeaderScheduleProvider(leaderKey), SlotWindow = window }, rng),
+            AssertEquivalent(stream, () => new ShredPipelineOptions { LeaderSchedule = new StaticLeaderScheduleProvider(leaderKey), MaxInFlightFecSets = maxSets }, rng),
+            AssertEquivalent(stream, () => new ShredPipelineOptions { VerifyMerkleProofs = false, LeaderSchedule = new StaticLeaderScheduleProvider(leaderKey) }, rng),
+            AssertEquivalent(stream, () => new ShredPipelineOptions { VerifySignatures = false, VerifyMerkleProofs = false, SlotWindow = window }, rng),
+        ];
+    }
+
+    /// <summary>Several generated slots (random payloads, resigned tail sets, sometimes a second signed version of a set), then a
+    /// legacy slot, mangled; with a random small slot window and in-flight set limit.</summary>
+    internal static (List<byte[]> Stream, Pubkey Leader, int Window, int MaxSets) GeneratedStream(Random rng, bool corrupt = true)
+    {
         using var leader = Ed25519Keypair.FromSeed(Enumerable.Range(0, 32).Select(_ => (byte)rng.Next(256)).ToArray());
         var shredder = new MerkleShredder(leader, shredVersion: 4242);
         var shreds = new List<byte[]>();
@@ -118,17 +132,8 @@ public class ShredPipelineBatchTests
             shreds.AddRange(set.Code);
         }
 
-        var stream = Mangle(shreds, rng);
-        var leaderKey = leader.PublicKey;
-        int window = rng.Next(1, 4);
-        int maxSets = rng.Next(1, 6);
-        return
-        [
-            AssertEquivalent(stream, () => new ShredPipelineOptions { LeaderSchedule = new StaticLeaderScheduleProvider(leaderKey), SlotWindow = window }, rng),
-            AssertEquivalent(stream, () => new ShredPipelineOptions { LeaderSchedule = new StaticLeaderScheduleProvider(leaderKey), MaxInFlightFecSets = maxSets }, rng),
-            AssertEquivalent(stream, () => new ShredPipelineOptions { VerifyMerkleProofs = false, LeaderSchedule = new StaticLeaderScheduleProvider(leaderKey) }, rng),
-            AssertEquivalent(stream, () => new ShredPipelineOptions { VerifySignatures = false, VerifyMerkleProofs = false, SlotWindow = window }, rng),
-        ];
+        var stream = Mangle(shreds, rng, corrupt);
+        return (stream, leader.PublicKey, rng.Next(1, 4), rng.Next(1, 6));
     }
 
     [Fact]
@@ -223,14 +228,14 @@ public class ShredPipelineBatchTests
         Assert.Equal(13, pipeline.Stats.Batches);
     }
 
-    private static ShredPipelineOptions DemoOptions() => new()
+    internal static ShredPipelineOptions DemoOptions() => new()
     {
         LeaderSchedule = new StaticLeaderScheduleProvider(Pubkey.Parse(ShredFixtures.DemoLeader)),
         Rules = ShredParseRules.CurrentFormat with { ExpectedVersion = 6051 },
     };
 
     /// <summary>Drops some shreds, duplicates others (some with another retransmitter signature), adds corrupted copies and junk, shuffles locally.</summary>
-    private static List<byte[]> Mangle(List<byte[]> shreds, Random rng)
+    internal static List<byte[]> Mangle(List<byte[]> shreds, Random rng, bool corrupt = true)
     {
         var output = new List<byte[]>();
         foreach (var s in shreds)
@@ -252,13 +257,13 @@ public class ShredPipelineBatchTests
 
                 output.Insert(rng.Next(Math.Max(0, output.Count - 40), output.Count + 1), copy);
             }
-            else if (roll < 38)
+            else if (roll < 38 && corrupt)
             {
                 var bad = (byte[])s.Clone();
                 bad[rng.Next(bad.Length)] ^= (byte)(1 << rng.Next(8)); // anywhere: header, payload, proof, signature
                 output.Insert(rng.Next(Math.Max(0, output.Count - 40), output.Count + 1), bad);
             }
-            else if (roll < 40)
+            else if (roll < 40 && corrupt)
             {
                 var junk = new byte[rng.Next(0, 1300)];
                 rng.NextBytes(junk);
@@ -280,7 +285,7 @@ public class ShredPipelineBatchTests
         return output;
     }
 
-    private static ShredPipelineStats AssertEquivalent(List<byte[]> stream, Func<ShredPipelineOptions> options, Random rng)
+    internal static ShredPipelineStats AssertEquivalent(List<byte[]> stream, Func<ShredPipelineOptions> options, Random rng)
     {
         var oneLog = new EventLog();
         var oneResults = new List<ShredProcessResult>();
@@ -327,7 +332,7 @@ public class ShredPipelineBatchTests
         return oneStats;
     }
 
-    private static DatagramBatch Batch(List<byte[]> stream, int start, int count, int stride, long firstTimestamp)
+    internal static DatagramBatch Batch(List<byte[]> stream, int start, int count, int stride, long firstTimestamp)
     {
         var buffer = new byte[count * stride];
         var lengths = new int[count];
@@ -347,15 +352,16 @@ public class ShredPipelineBatchTests
         return new DatagramBatch(buffer, stride, lengths, timestamps, sources);
     }
 
-    private static string Snapshot(ShredPipelineStats s)
+    internal static string Snapshot(ShredPipelineStats s)
         => string.Join(",", new[]
         {
             s.Datagrams, s.Accepted, s.Duplicates, s.Rejected, s.FecSets, s.FecSetsCompleted, s.Recovered, s.RecoveryFailures,
             s.SignatureVerifications, s.Equivocations, s.Batches, s.BatchDecodeErrors, s.Entries, s.Transactions, s.EvictedSlots, s.EvictedIncompleteFecSets,
+            s.CodingShredsNotVerified,
         }.Concat(Reasons.Select(s.GetRejected)));
 
     /// <summary>Every observer event, in order, as text.</summary>
-    private sealed class EventLog : IShredPipelineObserver
+    internal sealed class EventLog : IShredPipelineObserver
     {
         public List<string> Events { get; } = [];
 
@@ -370,7 +376,13 @@ public class ShredPipelineBatchTests
                 + $"{batch.IsLastInSlot} {batch.FirstReceiveTimestamp}-{batch.LastReceiveTimestamp} {LastBatchPayloadHash}");
         }
 
-        public void OnFecSet(in FecSetResult result) => Events.Add("fec " + result);
+        public List<FecSetResult> FecSets { get; } = [];
+
+        public void OnFecSet(in FecSetResult result)
+        {
+            FecSets.Add(result);
+            Events.Add("fec " + result);
+        }
 
         public void OnEquivocation(in ShredEquivocation equivocation) => Events.Add("equivocation " + equivocation);
 

@@ -73,6 +73,14 @@ internal sealed class ShredIngestHostedService(IServiceProvider services, IOptio
 
                 var pipelineOptions = services.GetRequiredService<IOptions<ShredPipelineOptions>>().Value;
                 pipelineOptions.LeaderSchedule ??= leaderSchedule;
+                if (o.LazyCodingShredVerification is { } lazy)
+                {
+                    pipelineOptions.LazyCodingShredVerification = lazy;
+                }
+                else if (o.ForwardDestinations.Count == 0)
+                {
+                    pipelineOptions.LazyCodingShredVerification = true; // nothing consumes coding shreds unless recovery needs them
+                }
                 _pipeline = new ShredPipeline(pipelineOptions, services.GetService<IShredPipelineObserver>(), meters);
                 selector.Register(UdpSourceId, "udp");
                 sink = new ShredPipelineSink(_pipeline, _forwarder, selector);
