@@ -1,5 +1,7 @@
+using System.Security.Cryptography;
 using System.Text;
 using MevDefense.Dna.Internal;
+using MevDefense.Dna.Internal.Ed25519;
 using NSec.Cryptography;
 
 namespace MevDefense.Dna;
@@ -12,9 +14,14 @@ namespace MevDefense.Dna;
 /// SHA-256 of the raw public key, as 16 lowercase hex digits.</remarks>
 public sealed class DnaSigner : IDisposable
 {
+    /// <summary>Below this many messages (or left over after full batches of eight) <see cref="SignHashes"/> signs one at a time
+    /// with NSec: a batch costs about as much as eight lanes whatever the number used (see bench/RESULTS.md, Ed25519 batch signer).</summary>
+    internal const int MinBatch = 3;
+
     private static readonly SignatureAlgorithm Ed25519 = SignatureAlgorithm.Ed25519;
     private readonly Key _key;
     private readonly byte[] _publicKey;
+    private readonly Ed25519BatchSigner? _batch;
 
     private DnaSigner(Key key)
     {
@@ -22,6 +29,7 @@ public sealed class DnaSigner : IDisposable
         _publicKey = key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
         PublicKey = new Pubkey(_publicKey);
         KeyId = DnaKeyIds.Compute(_publicKey);
+        _batch = CreateBatchSigner(key, _publicKey);
     }
 
     /// <summary>Gets the raw 32-byte Ed25519 public key.</summary>
@@ -186,23 +194,61 @@ public sealed class DnaSigner : IDisposable
             throw new ArgumentException("SignHashes takes 32-byte messages and 64 bytes of signature space per message.");
         }
 
-        for (int i = 0; i < messages.Length / 32; i++)
+        int n = messages.Length / 32;
+        int batched = 0;
+        if (_batch is not null)
+        {
+            // Full batches of eight, and a remainder big enough to beat one-at-a-time signing.
+            batched = n % Ed25519BatchSigner.Lanes >= MinBatch ? n : n - (n % Ed25519BatchSigner.Lanes);
+            _batch.SignFixedLength(messages[..(batched * 32)], 32, signatures[..(batched * 64)]);
+        }
+
+        for (int i = batched; i < n; i++)
         {
             Sign(messages.Slice(i * 32, 32), signatures.Slice(i * 64, 64));
         }
     }
+
+    /// <summary>Gets whether <see cref="SignHashes"/> uses the AVX-512 batch signer (otherwise NSec for every message).</summary>
+    internal bool UsesBatchSigner => _batch is not null;
 
     /// <summary>Exports the private key as PKCS#8 PEM (only for keys that were generated or imported by this type).</summary>
     /// <returns>The PEM text bytes; clear them after use.</returns>
     public byte[] ExportPkcs8Pem() => _key.Export(KeyBlobFormat.PkixPrivateKeyText);
 
     /// <inheritdoc/>
-    public void Dispose() => _key.Dispose();
+    public void Dispose()
+    {
+        _batch?.Dispose();
+        _key.Dispose();
+    }
 
     /// <inheritdoc/>
     public override string ToString() => "DnaSigner(keyId=" + KeyId + ")";
 
     internal ReadOnlySpan<byte> PublicKeyBytes => _publicKey;
+
+    /// <summary>
+    /// The batch signer for this key when the CPU, the <c>MevDefense.Dna.DisableBatchSigner</c> switch and the known-answer test
+    /// allow it, and when the public key it derives from the seed equals NSec's; otherwise null (NSec signs everything).
+    /// </summary>
+    private static Ed25519BatchSigner? CreateBatchSigner(Key key, ReadOnlySpan<byte> publicKey)
+    {
+        if (!Ed25519BatchSigner.IsEnabled || (key.ExportPolicy & KeyExportPolicies.AllowPlaintextExport) == 0)
+        {
+            return null;
+        }
+
+        byte[] seed = key.Export(KeyBlobFormat.RawPrivateKey);
+        try
+        {
+            return Ed25519BatchSigner.TryCreate(seed, publicKey);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+        }
+    }
 
     private static DnaSigner Import(ReadOnlySpan<byte> blob, KeyBlobFormat format)
     {

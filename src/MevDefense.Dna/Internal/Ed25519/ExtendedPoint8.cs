@@ -1,0 +1,155 @@
+using System.Runtime.Intrinsics;
+
+namespace MevDefense.Dna.Internal.Ed25519;
+
+/// <summary>
+/// Eight points of edwards25519 (-x² + y² = 1 + d·x²·y²) in extended coordinates (X : Y : Z : T) with x = X/Z, y = Y/Z,
+/// x·y = T/Z (Hisil, Wong, Carter, Dawson 2008). X, Y, Z, T are always carried (outputs of products).
+/// </summary>
+internal struct ExtendedPoint8
+{
+    public FieldElement8 X;
+    public FieldElement8 Y;
+    public FieldElement8 Z;
+    public FieldElement8 T;
+
+    /// <summary>Sets every lane to the neutral element (0 : 1 : 1 : 0).</summary>
+    public static void SetIdentity(ref ExtendedPoint8 p)
+    {
+        FieldElement8.SetSmall(ref p.X, 0);
+        FieldElement8.SetSmall(ref p.Y, 1);
+        FieldElement8.SetSmall(ref p.Z, 1);
+        FieldElement8.SetSmall(ref p.T, 0);
+    }
+
+    /// <summary>
+    /// p += q (q affine, Niels form), the a = -1 unified mixed addition ("add-2008-hwcd-3" with Z2 = 1):
+    /// A = (Y1 - X1)(y2 - x2), B = (Y1 + X1)(y2 + x2), C = T1·2d·x2·y2, D = 2·Z1, E = B - A, F = D - C, G = D + C, H = B + A,
+    /// X3 = E·F, Y3 = G·H, Z3 = F·G, T3 = E·H. Complete: valid for every pair of curve points, including doubling and the
+    /// neutral element, so no input-dependent special cases. Operand order follows the bounds of <see cref="FieldElement8.Mul"/>.
+    /// </summary>
+    public static void AddNiels(ref ExtendedPoint8 p, in NielsPoint8 q)
+    {
+        FieldElement8 a = default, b = default, c = default, d = default, e = default, f = default, g = default, h = default;
+        FieldElement8.Sub(ref e, p.Y, p.X);            // 3x carried
+        FieldElement8.Mul(ref a, e, q.YMinusX);
+        FieldElement8.Add(ref h, p.Y, p.X);            // 2x
+        FieldElement8.Mul(ref b, h, q.YPlusX);
+        FieldElement8.Mul(ref c, p.T, q.XY2D);
+        FieldElement8.Add(ref d, p.Z, p.Z);            // 2x
+        FieldElement8.Sub(ref e, b, a);                // E, 3x
+        FieldElement8.Add(ref h, b, a);                // H, 2x
+        FieldElement8.Sub(ref f, d, c);                // F, 4x
+        FieldElement8.Add(ref g, d, c);                // G, 3x
+        FieldElement8.Mul(ref p.X, f, e);
+        FieldElement8.Mul(ref p.Y, h, g);
+        FieldElement8.Mul(ref p.Z, f, g);
+        FieldElement8.Mul(ref p.T, h, e);
+    }
+
+    /// <summary>
+    /// p = 2p ("dbl-2008-hwcd" with a = -1, all four outputs negated, which is the same projective point): A = X², B = Y²,
+    /// C = 2Z², H = A + B, G = B - A, E = (X + Y)² - H = 2XY, F = C - G, X3 = E·F, Y3 = G·H, Z3 = F·G, T3 = E·H.
+    /// </summary>
+    public static void Double(ref ExtendedPoint8 p)
+    {
+        FieldElement8 a = default, b = default, c = default, s = default, h = default, g = default, e = default, f = default;
+        FieldElement8.Square(ref a, p.X);
+        FieldElement8.Square(ref b, p.Y);
+        FieldElement8.Square(ref c, p.Z);
+        FieldElement8.Add(ref s, p.X, p.Y);            // 2x
+        FieldElement8.Square(ref s, s);
+        FieldElement8.Add(ref h, a, b);                // H, 2x
+        FieldElement8.Sub(ref g, b, a);                // G, 3x
+        FieldElement8.Sub4P(ref e, s, h);
+        FieldElement8.Carry(ref e);                    // E carried
+        FieldElement8.Add(ref c, c, c);                // C = 2Z², 2x
+        FieldElement8.Sub4P(ref f, c, g);
+        FieldElement8.Carry(ref f);                    // F carried
+        FieldElement8.Mul(ref p.X, e, f);
+        FieldElement8.Mul(ref p.Y, h, g);
+        FieldElement8.Mul(ref p.Z, f, g);
+        FieldElement8.Mul(ref p.T, e, h);
+    }
+
+    /// <summary>
+    /// p = Σ digits·16^i·B for eight lanes: <c>digits[8·i + lane]</c> is signed radix-16 digit i (in [-8, 8]) of lane's scalar.
+    /// Splitting odd and even digits, Σ = 16·Σ_j d(2j+1)·256^j·B + Σ_j d(2j)·256^j·B, and each d·256^j·B is one selection from
+    /// the table of k·256^j·B (k = 1..8) plus a conditional negation: 64 mixed additions and 4 doublings. Constant time:
+    /// every table entry is read for every digit and chosen by lane masks; no branch or address depends on a digit.
+    /// </summary>
+    public static void MulBase(ref ExtendedPoint8 p, ReadOnlySpan<sbyte> digits)
+    {
+        ReadOnlySpan<ulong> table = Ed25519BaseTable.Limbs;
+        NielsPoint8 t = default;
+        SetIdentity(ref p);
+        for (int j = 0; j < 32; j++)
+        {
+            Select(ref t, table, j, digits.Slice(8 * ((2 * j) + 1), 8));
+            AddNiels(ref p, t);
+        }
+
+        Double(ref p);
+        Double(ref p);
+        Double(ref p);
+        Double(ref p);
+        for (int j = 0; j < 32; j++)
+        {
+            Select(ref t, table, j, digits.Slice(8 * 2 * j, 8));
+            AddNiels(ref p, t);
+        }
+    }
+
+    /// <summary>
+    /// Encodes each lane (RFC 8032 5.1.2): y = Y/Z reduced mod p as 32 little-endian bytes, with bit 255 set to the low bit of
+    /// x = X/Z. The inversion is the fixed Fermat chain. Writes <c>output[32·lane ..]</c>.
+    /// </summary>
+    public static void Encode(in ExtendedPoint8 p, Span<byte> output)
+    {
+        FieldElement8 zInv = default, x = default, y = default;
+        FieldElement8.Invert(ref zInv, p.Z);
+        FieldElement8.Mul(ref x, p.X, zInv);
+        FieldElement8.Mul(ref y, p.Y, zInv);
+        Span<ulong> xl = stackalloc ulong[80];
+        Span<ulong> yl = stackalloc ulong[80];
+        FieldElement8.Freeze(x, xl);
+        FieldElement8.Freeze(y, yl);
+        for (int lane = 0; lane < 8; lane++)
+        {
+            Span<byte> o = output.Slice(32 * lane, 32);
+            FieldElement8.PackLimbs(yl.Slice(10 * lane, 10), o);
+            o[31] |= (byte)((xl[10 * lane] & 1) << 7);
+        }
+    }
+
+    /// <summary>
+    /// t = d·(256^j·B) per lane, d = the lane's digit in [-8, 8]: start from the neutral element (1, 1, 0), blend in entry k
+    /// where |d| = k (all eight entries read), then where d &lt; 0 swap y+x / y-x and replace 2dxy by 2p - 2dxy.
+    /// </summary>
+    private static void Select(ref NielsPoint8 t, ReadOnlySpan<ulong> table, int j, ReadOnlySpan<sbyte> laneDigits)
+    {
+        Vector512<long> d = Vector512.Create(
+            (long)laneDigits[0], laneDigits[1], laneDigits[2], laneDigits[3], laneDigits[4], laneDigits[5], laneDigits[6], laneDigits[7]);
+        Vector512<ulong> negative = Vector512.ShiftRightArithmetic(d, 63).AsUInt64();
+        Vector512<ulong> magnitude = Vector512.Abs(d).AsUInt64();
+        FieldElement8.SetSmall(ref t.YPlusX, 1);
+        FieldElement8.SetSmall(ref t.YMinusX, 1);
+        FieldElement8.SetSmall(ref t.XY2D, 0);
+        ReadOnlySpan<ulong> row = table.Slice(j * Ed25519BaseTable.RowLength, Ed25519BaseTable.RowLength);
+        for (int k = 1; k <= 8; k++)
+        {
+            Vector512<ulong> mask = Vector512.Equals(magnitude, Vector512.Create((ulong)k));
+            ReadOnlySpan<ulong> entry = row.Slice((k - 1) * 30, 30);
+            FieldElement8.SelectBroadcast(ref t.YPlusX, mask, entry[..10]);
+            FieldElement8.SelectBroadcast(ref t.YMinusX, mask, entry.Slice(10, 10));
+            FieldElement8.SelectBroadcast(ref t.XY2D, mask, entry.Slice(20, 10));
+        }
+
+        FieldElement8 swap = t.YPlusX;
+        FieldElement8.Select(ref t.YPlusX, negative, t.YMinusX);
+        FieldElement8.Select(ref t.YMinusX, negative, swap);
+        FieldElement8 zero = default, minus = default;
+        FieldElement8.Sub(ref minus, zero, t.XY2D);
+        FieldElement8.Select(ref t.XY2D, negative, minus);
+    }
+}
