@@ -1,0 +1,219 @@
+using System.Numerics;
+using System.Security.Cryptography;
+
+namespace MevDefense.Ingest.Merkle.Internal.Ed25519;
+
+/// <summary>
+/// Ed25519 verification with per-key fixed-base tables: a leader signs thousands of FEC-set roots with one key A, so
+/// [S]B - [k]A is computed from a table of multiples of -A (built once per key, kept for the <see cref="Capacity"/> most
+/// recently used keys) and a shared table of multiples of B: about 2 * ceil(254/w) mixed additions and no doublings, then one
+/// inversion to encode the result.
+/// <para>
+/// Exactness rule (the decision must equal libsodium's crypto_sign_verify_detached, which NSec calls):
+/// libsodium rejects when S &gt;= L, when R or A is one of its small-order encodings, when A is non-canonical (y &gt;= p) or
+/// does not decode, and otherwise accepts iff the canonical encoding of [S]B - [k](A) equals the 32 bytes of R, with
+/// k = SHA-512(R || A || M) mod L (no cofactor). Here: S &gt;= L gives <see cref="FastVerdict.Invalid"/>; a key that is
+/// non-canonical, does not decode or has small order never gets a table (<see cref="FastVerdict.Undecided"/> for it);
+/// <see cref="FastVerdict.Valid"/> is returned only when the encoding of [S]B - [k]A equals R byte for byte (so R is canonical)
+/// and that point does not have small order (then R's y is not one of libsodium's listed small-order y values, which are
+/// exactly the y coordinates of the 8 small-order points plus the non-canonical p and p + 1). Every other case, including every
+/// mismatch, is <see cref="FastVerdict.Undecided"/>: the caller asks libsodium, so rejections are always libsodium's.
+/// </para>
+/// Zero allocations per verification once a key's table exists. Not thread-safe.
+/// </summary>
+internal sealed class PrecomputedEd25519Verifier
+{
+    /// <summary>Default window of the per-key tables (165,120 B each, 43 digits).</summary>
+    public const int DefaultKeyWindow = 6;
+
+    /// <summary>Default window of the shared base-point table (491,520 B, 32 digits).</summary>
+    public const int DefaultBaseWindow = 8;
+
+    private const int MaxStackMessage = 2048;
+
+    private static readonly Lazy<FixedBaseTable>[] BaseTables = CreateBaseTables();
+
+    private readonly Pubkey[] _keys;
+    private readonly FixedBaseTable?[] _tables;
+    private readonly long[] _lastUse;
+    private readonly int _keyWindow;
+    private readonly FixedBaseTable _baseTable;
+    private int _count;
+    private long _clock;
+
+    public PrecomputedEd25519Verifier(int capacity = 8, int keyWindow = DefaultKeyWindow, int baseWindow = DefaultBaseWindow)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(keyWindow, 2);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(keyWindow, 8);
+        ArgumentOutOfRangeException.ThrowIfLessThan(baseWindow, 2);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(baseWindow, 8);
+        _keys = new Pubkey[capacity];
+        _tables = new FixedBaseTable?[capacity];
+        _lastUse = new long[capacity];
+        _keyWindow = keyWindow;
+        _baseTable = BaseTables[baseWindow].Value;
+    }
+
+    /// <summary>Number of keys whose table is kept.</summary>
+    public int Capacity => _keys.Length;
+
+    /// <summary>Tables built so far (including rebuilt after eviction).</summary>
+    public long TablesBuilt { get; private set; }
+
+    /// <summary>The encoding of the base point B (RFC 8032: y = 4/5, x even).</summary>
+    public static ExtendedPoint BasePoint { get; } = DecodeBasePoint();
+
+    /// <summary>Verifies a 64-byte signature (R || S) of <paramref name="message"/> by <paramref name="publicKey"/>.</summary>
+    public FastVerdict Verify(in Pubkey publicKey, ReadOnlySpan<byte> signature, ReadOnlySpan<byte> message)
+    {
+        if (signature.Length != 64)
+        {
+            return FastVerdict.Undecided;
+        }
+
+        ReadOnlySpan<byte> r = signature[..32];
+        ReadOnlySpan<byte> s = signature[32..];
+        if (!Scalar25519.IsCanonical(s))
+        {
+            return FastVerdict.Invalid;
+        }
+
+        FixedBaseTable? keyTable = GetTable(publicKey);
+        if (keyTable is null)
+        {
+            return FastVerdict.Undecided;
+        }
+
+        Span<byte> hash = stackalloc byte[64];
+        Hash(r, publicKey.AsSpan(), message, hash);
+        Span<ulong> k = stackalloc ulong[4];
+        Scalar25519.ReduceWide(hash, k);
+        Span<ulong> sScalar = stackalloc ulong[4];
+        Scalar25519.Load(s, sScalar);
+
+        Span<sbyte> digits = stackalloc sbyte[64];
+        ExtendedPoint acc = ExtendedPoint.Identity;
+        Span<sbyte> sDigits = digits[.._baseTable.Digits];
+        Scalar25519.Recode(sScalar, _baseTable.Window, sDigits);
+        _baseTable.AddMultiple(ref acc, sDigits);
+        Span<sbyte> kDigits = digits[..keyTable.Digits];
+        Scalar25519.Recode(k, keyTable.Window, kDigits);
+        keyTable.AddMultiple(ref acc, kDigits);   // the table holds multiples of -A
+
+        Span<byte> encoded = stackalloc byte[32];
+        ExtendedPoint.Encode(acc, encoded);
+        if (!encoded.SequenceEqual(r) || ExtendedPoint.IsSmallOrderY(FieldElement.Decode(r)))
+        {
+            return FastVerdict.Undecided;
+        }
+
+        return FastVerdict.Valid;
+    }
+
+    /// <summary>
+    /// The table of -A for a key, building it (and evicting the least recently used key) when absent; null when the key is
+    /// non-canonical, does not decode or has small order (the caller then relies on libsodium for this key).
+    /// </summary>
+    internal FixedBaseTable? GetTable(in Pubkey publicKey)
+    {
+        long now = ++_clock;
+        for (int i = 0; i < _count; i++)
+        {
+            if (_keys[i] == publicKey)
+            {
+                _lastUse[i] = now;
+                return _tables[i];
+            }
+        }
+
+        FixedBaseTable? table = TryBuildKeyTable(publicKey.AsSpan(), _keyWindow);
+        TablesBuilt++;
+        int slot = _count;
+        if (_count < _keys.Length)
+        {
+            _count++;
+        }
+        else
+        {
+            slot = 0;
+            for (int i = 1; i < _keys.Length; i++)
+            {
+                if (_lastUse[i] < _lastUse[slot])
+                {
+                    slot = i;
+                }
+            }
+        }
+
+        _keys[slot] = publicKey;
+        _tables[slot] = table;
+        _lastUse[slot] = now;
+        return table;
+    }
+
+    /// <summary>The table of -A, or null when A is non-canonical (y &gt;= p), does not decode, or has small order.</summary>
+    internal static FixedBaseTable? TryBuildKeyTable(ReadOnlySpan<byte> publicKey, int window)
+    {
+        if (!IsCanonicalEncoding(publicKey) || !ExtendedPoint.TryDecode(publicKey, out ExtendedPoint a) || ExtendedPoint.HasSmallOrder(a))
+        {
+            return null;
+        }
+
+        ExtendedPoint.Negate(out ExtendedPoint minusA, a);
+        return FixedBaseTable.Build(minusA, window);
+    }
+
+    /// <summary>True iff the encoded y (bits 0..254) is below p.</summary>
+    internal static bool IsCanonicalEncoding(ReadOnlySpan<byte> encoded)
+    {
+        FieldElement y = FieldElement.Decode(encoded);
+        FieldElement.Canonical(out FieldElement c, y);
+        return c.L0 == y.L0 && c.L1 == y.L1 && c.L2 == y.L2 && c.L3 == y.L3 && c.L4 == y.L4;
+    }
+
+    private static void Hash(ReadOnlySpan<byte> r, ReadOnlySpan<byte> a, ReadOnlySpan<byte> message, Span<byte> hash)
+    {
+        if (message.Length <= MaxStackMessage)
+        {
+            Span<byte> buffer = stackalloc byte[64 + MaxStackMessage];
+            r.CopyTo(buffer);
+            a.CopyTo(buffer[32..]);
+            message.CopyTo(buffer[64..]);
+            SHA512.HashData(buffer[..(64 + message.Length)], hash);
+            return;
+        }
+
+        // Longer than any shred payload: not on the steady path, one allocation is fine.
+        using var sha512 = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
+        sha512.AppendData(r);
+        sha512.AppendData(a);
+        sha512.AppendData(message);
+        sha512.GetHashAndReset(hash);
+    }
+
+    private static ExtendedPoint DecodeBasePoint()
+    {
+        BigInteger y = 4 * BigInteger.ModPow(5, FieldElement.P - 2, FieldElement.P) % FieldElement.P;
+        Span<byte> b = stackalloc byte[32];
+        FieldElement.Encode(FieldElement.FromBigInteger(y), b);
+        if (!ExtendedPoint.TryDecode(b, out ExtendedPoint p))
+        {
+            throw new InvalidOperationException("The Ed25519 base point does not decode.");
+        }
+
+        return p;
+    }
+
+    private static Lazy<FixedBaseTable>[] CreateBaseTables()
+    {
+        var tables = new Lazy<FixedBaseTable>[9];
+        for (int w = 2; w <= 8; w++)
+        {
+            int window = w;
+            tables[w] = new Lazy<FixedBaseTable>(() => FixedBaseTable.Build(BasePoint, window));
+        }
+
+        return tables;
+    }
+}
