@@ -23,8 +23,14 @@ public class ShredPipelineBenchmarks
     private ShredPipeline _fullBatch = null!;
     private ShredPipeline _trustedBatch = null!;
     private ShredPipeline _freshBatch = null!;
+    private ShredPipeline _lazyBatch = null!;
+    private ShredPipeline _lazyFreshBatch = null!;
+    private ShredPipeline _lossyBatch = null!;
+    private ShredPipeline _lossyLazyBatch = null!;
     private byte[] _slab = [];
     private int[] _lengths = [];
+    private byte[] _lossySlab = [];
+    private int[] _lossyLengths = [];
     private long[] _timestamps = [];
     private int[] _sources = [];
     private ShredProcessResult[] _results = [];
@@ -49,18 +55,30 @@ public class ShredPipelineBenchmarks
         _fullBatch = new ShredPipeline(new ShredPipelineOptions { LeaderSchedule = leader });
         _trustedBatch = new ShredPipeline(new ShredPipelineOptions { VerifySignatures = false, VerifyMerkleProofs = false });
         _freshBatch = new ShredPipeline(new ShredPipelineOptions { LeaderSchedule = leader });
+        _lazyBatch = new ShredPipeline(new ShredPipelineOptions { LeaderSchedule = leader, LazyCodingShredVerification = true });
+        _lazyFreshBatch = new ShredPipeline(new ShredPipelineOptions { LeaderSchedule = leader, LazyCodingShredVerification = true });
+        _lossyBatch = new ShredPipeline(new ShredPipelineOptions { LeaderSchedule = leader });
+        _lossyLazyBatch = new ShredPipeline(new ShredPipelineOptions { LeaderSchedule = leader, LazyCodingShredVerification = true });
 
         // The datagrams laid out like a DatagramRing slab (1,232-byte slots), drained in batches of 256.
-        _slab = new byte[_shreds.Length * DatagramRing.SlotSize];
-        _lengths = new int[_shreds.Length];
+        (_slab, _lengths) = Slab(_shreds);
+        (_lossySlab, _lossyLengths) = Slab(_lossy);
         _timestamps = new long[_shreds.Length];
         _sources = new int[_shreds.Length];
         _results = new ShredProcessResult[DatagramRing.DefaultBatchSize];
-        for (int i = 0; i < _shreds.Length; i++)
+    }
+
+    private static (byte[] Slab, int[] Lengths) Slab(byte[][] shreds)
+    {
+        var slab = new byte[shreds.Length * DatagramRing.SlotSize];
+        var lengths = new int[shreds.Length];
+        for (int i = 0; i < shreds.Length; i++)
         {
-            _shreds[i].CopyTo(_slab, i * DatagramRing.SlotSize);
-            _lengths[i] = _shreds[i].Length;
+            shreds[i].CopyTo(slab, i * DatagramRing.SlotSize);
+            lengths[i] = shreds[i].Length;
         }
+
+        return (slab, lengths);
     }
 
     [GlobalCleanup]
@@ -73,6 +91,10 @@ public class ShredPipelineBenchmarks
         _fullBatch.Dispose();
         _trustedBatch.Dispose();
         _freshBatch.Dispose();
+        _lazyBatch.Dispose();
+        _lazyFreshBatch.Dispose();
+        _lossyBatch.Dispose();
+        _lossyLazyBatch.Dispose();
     }
 
     /// <summary>Header parse + sanity rules only.</summary>
@@ -150,6 +172,43 @@ public class ShredPipelineBenchmarks
         return _freshBatch.Stats.Transactions;
     }
 
+    /// <summary>As <see cref="FullPipelineVerifiedBatch"/> with <see cref="ShredPipelineOptions.LazyCodingShredVerification"/>: per set, the
+    /// first coding shred is verified (the set's geometry) and the other 31, arriving after the data completed the set, are released
+    /// unhashed. Everything emitted is the same as eager verification.</summary>
+    [Benchmark(OperationsPerInvoke = Shreds)]
+    public long FullPipelineVerifiedBatchLazy()
+    {
+        RunBatches(_lazyBatch);
+        return _lazyBatch.Stats.Transactions;
+    }
+
+    /// <summary>As <see cref="FullPipelineVerifiedBatchFreshSignatures"/> with lazy coding verification (one Ed25519 check per set per pass).</summary>
+    [Benchmark(OperationsPerInvoke = Shreds)]
+    public long FullPipelineVerifiedBatchLazyFreshSignatures()
+    {
+        RunBatches(_lazyFreshBatch);
+        _lazyFreshBatch.ClearSignatureCache();
+        return _lazyFreshBatch.Stats.Transactions;
+    }
+
+    /// <summary>As <see cref="FullPipelineHalfLost"/> through <see cref="ShredPipeline.ProcessBatch"/> (batches of 256), eager verification.
+    /// Per received shred.</summary>
+    [Benchmark(OperationsPerInvoke = Shreds / 2)]
+    public long FullPipelineHalfLostBatch()
+    {
+        RunBatches(_lossyBatch, _lossySlab, _lossyLengths);
+        return _lossyBatch.Stats.Recovered;
+    }
+
+    /// <summary>As <see cref="FullPipelineHalfLostBatch"/> with lazy coding verification: every held coding shred is needed for the recovery,
+    /// so all are verified (together, when the set has enough) — the worst case for lazy verification.</summary>
+    [Benchmark(OperationsPerInvoke = Shreds / 2)]
+    public long FullPipelineHalfLostBatchLazy()
+    {
+        RunBatches(_lossyLazyBatch, _lossySlab, _lossyLengths);
+        return _lossyLazyBatch.Stats.Recovered;
+    }
+
     /// <summary>Same as <see cref="FullPipelineTrusted"/> through <see cref="ShredPipeline.ProcessBatch"/> in batches of 256.</summary>
     [Benchmark(OperationsPerInvoke = Shreds)]
     public long FullPipelineTrustedBatch()
@@ -172,14 +231,16 @@ public class ShredPipelineBenchmarks
         return _recovery.Stats.Recovered;
     }
 
-    private void RunBatches(ShredPipeline pipeline)
+    private void RunBatches(ShredPipeline pipeline) => RunBatches(pipeline, _slab, _lengths);
+
+    private void RunBatches(ShredPipeline pipeline, byte[] slab, int[] lengths)
     {
         const int batch = DatagramRing.DefaultBatchSize;
-        for (int start = 0; start < _lengths.Length; start += batch)
+        for (int start = 0; start < lengths.Length; start += batch)
         {
-            int n = Math.Min(batch, _lengths.Length - start);
+            int n = Math.Min(batch, lengths.Length - start);
             pipeline.ProcessBatch(
-                new DatagramBatch(_slab.AsSpan(start * DatagramRing.SlotSize, n * DatagramRing.SlotSize), DatagramRing.SlotSize, _lengths.AsSpan(start, n), _timestamps.AsSpan(start, n), _sources.AsSpan(start, n)),
+                new DatagramBatch(slab.AsSpan(start * DatagramRing.SlotSize, n * DatagramRing.SlotSize), DatagramRing.SlotSize, lengths.AsSpan(start, n), _timestamps.AsSpan(start, n), _sources.AsSpan(start, n)),
                 _results);
         }
 
