@@ -69,4 +69,40 @@ internal interface IVector16<TSelf>
 
     /// <summary>A bit per lane: set when the lane is not (positive or negative) zero.</summary>
     static abstract uint NonZeroBits(float[] source, int offset);
+
+    /// <summary>All lanes <c>source[offset]</c> (no bounds check; the caller bounds the offset).</summary>
+    static abstract TSelf Splat(ref float source, int offset);
+
+    /// <summary>
+    /// Lanes <c>2l</c> = <c>source[offset]</c> and <c>2l + 1</c> = <c>source[offset + 1]</c> (a float pair broadcast to all
+    /// 8 pair positions; no bounds check).
+    /// </summary>
+    static abstract TSelf SplatPair(ref float source, int offset);
+
+    /// <summary>Per lane <c>a / b</c>.</summary>
+    static abstract TSelf Divide(TSelf a, TSelf b);
+
+    /// <summary>
+    /// Pairwise sums of float pairs: pair k (lanes 2k, 2k+1) for k = 0..3 is x's pair 2k + pair 2k+1, for k = 4..7 the same
+    /// of y. Three levels of this turn 8 vectors into one whose pair c holds the even-lane and odd-lane totals of vector c.
+    /// </summary>
+    static abstract TSelf PairHalfSums(TSelf x, TSelf y);
+
+    /// <summary>The maximum over the 8 pairs, even and odd lanes separately, in every pair.</summary>
+    static abstract TSelf PairMax(TSelf a);
+
+    /// <summary>The sum over the 8 pairs, even and odd lanes separately, in every pair.</summary>
+    static abstract TSelf PairSum(TSelf a);
+
+    /// <summary>
+    /// Transposes an 8×8 matrix of float pairs: the 8 rows of 16 floats at <paramref name="source"/> become 8 vectors at
+    /// <paramref name="destination"/> (stride 16) where pair l of vector c is pair c of row l.
+    /// </summary>
+    static abstract void TransposePairs8(ref float source, ref float destination);
+
+    /// <summary>
+    /// <c>exp(x)</c> for the non-positive arguments of a max-subtracted softmax: arguments below -86 are taken as -86 (a
+    /// weight of 4.5e-38, nothing next to the maximum's 1), within 2 ulp of <see cref="MathF.Exp"/> otherwise.
+    /// </summary>
+    static abstract TSelf ExpNonPositive(TSelf a);
 }

@@ -58,8 +58,28 @@ internal sealed partial class ManagedRolesModel
         _enc = new EncoderLayer[enc];
         for (var l = 0; l < enc; l++)
         {
+            // Queries, keys and values come out pair-interleaved (head 0's dimension c next to head 1's), and the
+            // attention output in the same order, so the rows of W_o are permuted alike (see Attention).
+            var qkvW = new float[3 * D * D];
+            var qkvB = new float[3 * D];
+            var oW = new float[D * D];
+            for (var k = 0; k < D; k++)
+            {
+                var from = Interleaved(k);
+                for (var block = 0; block < 3; block++)
+                {
+                    qkvB[(block * D) + k] = w[$"enc{l}_qkv_b"][(block * D) + from];
+                    for (var r = 0; r < D; r++)
+                    {
+                        qkvW[(r * 3 * D) + (block * D) + k] = w[$"enc{l}_qkv_w"][(r * 3 * D) + (block * D) + from];
+                    }
+                }
+
+                w[$"enc{l}_o_w"].AsSpan(from * D, D).CopyTo(oW.AsSpan(k * D));
+            }
+
             _enc[l] = new EncoderLayer(
-                w[$"enc{l}_ln1_g"], w[$"enc{l}_ln1_b"], w[$"enc{l}_qkv_w"], w[$"enc{l}_qkv_b"], w[$"enc{l}_o_w"], w[$"enc{l}_o_b"],
+                w[$"enc{l}_ln1_g"], w[$"enc{l}_ln1_b"], qkvW, qkvB, oW, w[$"enc{l}_o_b"],
                 w[$"enc{l}_ln2_g"], w[$"enc{l}_ln2_b"], w[$"enc{l}_ff1_w"], w[$"enc{l}_ff1_b"], w[$"enc{l}_ff2_w"], w[$"enc{l}_ff2_b"]);
         }
 
@@ -78,6 +98,9 @@ internal sealed partial class ManagedRolesModel
 
         w["head_b"].CopyTo(_headB, 0);
     }
+
+    /// <summary>The model column at position <paramref name="k"/> of a pair-interleaved row: <c>0, 8, 1, 9, ..., 7, 15</c>.</summary>
+    internal static int Interleaved(int k) => (k >> 1) + ((k & 1) * ModelArchitecture.HeadDim);
 
     /// <summary>A logit for padding lanes: finite, and far below any real logit or masked attention score.</summary>
     internal const float PaddingLogit = -1e30f;

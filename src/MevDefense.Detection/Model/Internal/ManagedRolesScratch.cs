@@ -1,7 +1,7 @@
 namespace MevDefense.Detection.Model.Internal;
 
 /// <summary>
-/// Working memory of one <see cref="ManagedRolesModel.Run"/> call (about 90 KB, allocated once). Not thread-safe: one
+/// Working memory of one <see cref="ManagedRolesModel.Run"/> call (about 40 KB, allocated once). Not thread-safe: one
 /// instance per concurrent caller.
 /// </summary>
 internal sealed class ManagedRolesScratch
@@ -12,50 +12,45 @@ internal sealed class ManagedRolesScratch
     /// <summary>Node states <c>[64,16]</c>.</summary>
     public float[] H { get; } = new float[N * D];
 
-    /// <summary>Per-row temporaries <c>[64,16]</c>: GNN self term, LayerNorm outputs, attention outputs.</summary>
+    /// <summary>Per-row temporaries <c>[64,16]</c>: GNN self term, LN1 output, attention output (pair-interleaved).</summary>
     public float[] A { get; } = new float[N * D];
 
-    /// <summary>GNN pool-projected states <c>[64,16]</c>; queries in the encoder.</summary>
+    /// <summary>GNN pool-projected states <c>[64,16]</c>; queries (pair-interleaved); LN2 output in the encoder.</summary>
     public float[] B { get; } = new float[N * D];
 
-    /// <summary>GNN link-projected states <c>[64,16]</c>; values in the encoder.</summary>
+    /// <summary>GNN link-projected states <c>[64,16]</c>; keys (pair-interleaved rows) in the encoder.</summary>
     public float[] C { get; } = new float[N * D];
 
-    /// <summary>Keys transposed: <c>[16,64]</c> (dimension-major, so 16 keys load as one vector).</summary>
-    public float[] KeysT { get; } = new float[D * N];
+    /// <summary>Values (pair-interleaved rows) <c>[64,16]</c>.</summary>
+    public float[] V { get; } = new float[N * D];
 
-    /// <summary>Attention weights per query: 2 heads × 4 blocks of 16 softmax numerators, then the heads' reciprocal sums <c>[64,144]</c>.</summary>
-    public float[] Weights { get; } = new float[N * 9 * 16];
+    /// <summary>
+    /// Keys by blocks of 8: block b, head dimension c (0..7) is 16 floats whose pair l holds key <c>8b + l</c>'s dimensions
+    /// c (head 0) and 8 + c (head 1). <c>[8 blocks, 8, 16]</c>.
+    /// </summary>
+    public float[] KeysX { get; } = new float[N * D];
+
+    /// <summary>Values in the layout of <see cref="KeysX"/>.</summary>
+    public float[] ValuesX { get; } = new float[N * D];
+
+    /// <summary>Additive key mask per block of 8 keys, each value twice (one per head) <c>[8,16]</c>.</summary>
+    public float[] KeyAdd { get; } = new float[N * 2];
+
+    /// <summary>One query's scores, then softmax numerators, per block of 8 keys <c>[8,16]</c>.</summary>
+    public float[] Scores { get; } = new float[N * 2];
 
     /// <summary>FFN hidden activations <c>[64,32]</c>.</summary>
     public float[] Hidden { get; } = new float[N * ModelArchitecture.FeedForward];
 
-    /// <summary>Additive key mask over the key blocks <c>[64]</c>.</summary>
-    public float[] KeyAdd { get; } = new float[N];
-
-    /// <summary>Values transposed: <c>[16,64]</c>.</summary>
-    public float[] ValuesT { get; } = new float[D * N];
-
-    /// <summary>One 16-float row (keys before transposition, logits).</summary>
+    /// <summary>One 16-float row (logits; an unused second output).</summary>
     public float[] Row { get; } = new float[D];
 
-    /// <summary>CSR neighbour lists of the pool graph: row starts <c>[65]</c>, column indices and weights.</summary>
-    public int[] PoolStart { get; } = new int[N + 1];
+    /// <summary>The input feature columns (0..63 of the model's 64) that are non-zero somewhere in the window.</summary>
+    public int[] Columns { get; } = new int[ModelArchitecture.InputWidth];
 
-    public int[] PoolIndex { get; } = new int[N * N];
+    /// <summary>Per row, a bit per column with a non-zero pool-adjacency weight.</summary>
+    public ulong[] PoolMask { get; } = new ulong[N];
 
-    public float[] PoolWeight { get; } = new float[N * N];
-
-    /// <summary>Per row, the weight shared by all its pool neighbours, or NaN when they differ.</summary>
-    public float[] PoolRowWeight { get; } = new float[N];
-
-    /// <summary>CSR neighbour lists of the link graph.</summary>
-    public int[] LinkStart { get; } = new int[N + 1];
-
-    public int[] LinkIndex { get; } = new int[N * N];
-
-    public float[] LinkWeight { get; } = new float[N * N];
-
-    /// <summary>Per row, the weight shared by all its link neighbours, or NaN when they differ.</summary>
-    public float[] LinkRowWeight { get; } = new float[N];
+    /// <summary>Per row, a bit per column with a non-zero link-adjacency weight.</summary>
+    public ulong[] LinkMask { get; } = new ulong[N];
 }

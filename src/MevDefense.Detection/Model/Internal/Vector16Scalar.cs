@@ -204,6 +204,106 @@ internal struct Vector16Scalar : IVector16<Vector16Scalar>
         return bits;
     }
 
+#pragma warning disable RS0030 // Unsafe.Add: element reads from a ref into the model's fixed-size weight and scratch arrays, bounded by the callers (IVector16).
+    public static Vector16Scalar Splat(ref float source, int offset) => Splat(Unsafe.Add(ref source, offset));
+
+    public static Vector16Scalar SplatPair(ref float source, int offset)
+    {
+        var (a, b) = (Unsafe.Add(ref source, offset), Unsafe.Add(ref source, offset + 1));
+        var r = default(Vector16Scalar);
+        for (var k = 0; k < 16; k += 2)
+        {
+            r._l[k] = a;
+            r._l[k + 1] = b;
+        }
+
+        return r;
+    }
+
+    public static void TransposePairs8(ref float source, ref float destination)
+    {
+        for (var c = 0; c < 8; c++)
+        {
+            for (var l = 0; l < 8; l++)
+            {
+                Unsafe.Add(ref destination, (c * 16) + (2 * l)) = Unsafe.Add(ref source, (l * 16) + (2 * c));
+                Unsafe.Add(ref destination, (c * 16) + (2 * l) + 1) = Unsafe.Add(ref source, (l * 16) + (2 * c) + 1);
+            }
+        }
+    }
+#pragma warning restore RS0030
+
+    public static Vector16Scalar Divide(Vector16Scalar a, Vector16Scalar b)
+    {
+        for (var k = 0; k < 16; k++)
+        {
+            a._l[k] /= b._l[k];
+        }
+
+        return a;
+    }
+
+    public static Vector16Scalar PairHalfSums(Vector16Scalar x, Vector16Scalar y)
+    {
+        var r = default(Vector16Scalar);
+        for (var k = 0; k < 4; k++)
+        {
+            for (var e = 0; e < 2; e++)
+            {
+                r._l[(2 * k) + e] = x._l[(4 * k) + e] + x._l[(4 * k) + 2 + e];
+                r._l[8 + (2 * k) + e] = y._l[(4 * k) + e] + y._l[(4 * k) + 2 + e];
+            }
+        }
+
+        return r;
+    }
+
+    public static Vector16Scalar PairMax(Vector16Scalar a)
+    {
+        var (even, odd) = (a._l[0], a._l[1]);
+        for (var k = 2; k < 16; k += 2)
+        {
+            even = MathF.Max(even, a._l[k]);
+            odd = MathF.Max(odd, a._l[k + 1]);
+        }
+
+        return Pairs(even, odd);
+    }
+
+    public static Vector16Scalar PairSum(Vector16Scalar a)
+    {
+        var (even, odd) = (0f, 0f);
+        for (var k = 0; k < 16; k += 2)
+        {
+            even += a._l[k];
+            odd += a._l[k + 1];
+        }
+
+        return Pairs(even, odd);
+    }
+
+    public static Vector16Scalar ExpNonPositive(Vector16Scalar a)
+    {
+        for (var k = 0; k < 16; k++)
+        {
+            a._l[k] = MathF.Exp(MathF.Max(a._l[k], -86f));
+        }
+
+        return a;
+    }
+
+    private static Vector16Scalar Pairs(float even, float odd)
+    {
+        var r = default(Vector16Scalar);
+        for (var k = 0; k < 16; k += 2)
+        {
+            r._l[k] = even;
+            r._l[k + 1] = odd;
+        }
+
+        return r;
+    }
+
     [InlineArray(16)]
     private struct Lanes
     {

@@ -81,10 +81,10 @@ internal readonly struct Vector16x256 : IVector16<Vector16x256>
     public static Vector16x256 Multiply(Vector16x256 a, Vector16x256 b) => new(a._lo * b._lo, a._hi * b._hi);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector16x256 Max(Vector16x256 a, Vector16x256 b) => new(Vector256.Max(a._lo, b._lo), Vector256.Max(a._hi, b._hi));
+    public static Vector16x256 Max(Vector16x256 a, Vector16x256 b) => new(Vector256.MaxNative(a._lo, b._lo), Vector256.MaxNative(a._hi, b._hi));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector16x256 Relu(Vector16x256 a) => new(Vector256.Max(a._lo, Vector256<float>.Zero), Vector256.Max(a._hi, Vector256<float>.Zero));
+    public static Vector16x256 Relu(Vector16x256 a) => new(Vector256.MaxNative(a._lo, Vector256<float>.Zero), Vector256.MaxNative(a._hi, Vector256<float>.Zero));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector16x256 Exp(Vector16x256 a) => new(FastExp.Exp(a._lo), FastExp.Exp(a._hi));
@@ -135,6 +135,79 @@ internal readonly struct Vector16x256 : IVector16<Vector16x256>
         var lo = Vector256.Equals(v._lo, Vector256<float>.Zero).ExtractMostSignificantBits();
         var hi = Vector256.Equals(v._hi, Vector256<float>.Zero).ExtractMostSignificantBits();
         return ~(lo | (hi << 8)) & 0xFFFF;
+    }
+
+#pragma warning disable RS0030 // Unsafe.Add/As: broadcasts from a ref into the model's fixed-size weight and scratch arrays, bounded by the callers (IVector16).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector16x256 Splat(ref float source, int offset)
+    {
+        var v = Vector256.Create(Unsafe.Add(ref source, offset));
+        return new(v, v);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector16x256 SplatPair(ref float source, int offset)
+    {
+        var v = Vector256.Create(Unsafe.As<float, double>(ref Unsafe.Add(ref source, offset))).AsSingle();
+        return new(v, v);
+    }
+#pragma warning restore RS0030
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector16x256 Divide(Vector16x256 a, Vector16x256 b) => new(a._lo / b._lo, a._hi / b._hi);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector16x256 PairHalfSums(Vector16x256 x, Vector16x256 y) => new(PairPairSums(x._lo, x._hi), PairPairSums(y._lo, y._hi));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector16x256 PairMax(Vector16x256 a)
+    {
+        var v = Vector256.MaxNative(a._lo, a._hi).AsDouble();
+        v = Vector256.MaxNative(v.AsSingle(), Vector256.Shuffle(v, Vector256.Create(1L, 0, 3, 2)).AsSingle()).AsDouble();
+        var m = Vector256.MaxNative(v.AsSingle(), Vector256.Shuffle(v, Vector256.Create(2L, 3, 0, 1)).AsSingle());
+        return new(m, m);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector16x256 PairSum(Vector16x256 a)
+    {
+        var v = (a._lo + a._hi).AsDouble();
+        v = (v.AsSingle() + Vector256.Shuffle(v, Vector256.Create(1L, 0, 3, 2)).AsSingle()).AsDouble();
+        var m = v.AsSingle() + Vector256.Shuffle(v, Vector256.Create(2L, 3, 0, 1)).AsSingle();
+        return new(m, m);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void TransposePairs8(ref float source, ref float destination)
+    {
+        for (var c = 0; c < 8; c++)
+        {
+            for (var l = 0; l < 8; l++)
+            {
+                Vector64.LoadUnsafe(ref source, (nuint)((l * 16) + (2 * c))).StoreUnsafe(ref destination, (nuint)((c * 16) + (2 * l)));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector16x256 ExpNonPositive(Vector16x256 a) => new(FastExp.ExpNonPositive(a._lo), FastExp.ExpNonPositive(a._hi));
+
+    /// <summary>The 4 pairwise sums of the 8 float pairs <c>(lo, hi)</c>, in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> PairPairSums(Vector256<float> lo, Vector256<float> hi)
+    {
+        var (a, b) = (lo.AsDouble(), hi.AsDouble());
+        if (Avx.IsSupported)
+        {
+            // [a01 b01] and [a23 b23] (128-bit halves), then unpack the 64-bit pairs: [a0 a2 b0 b2] + [a1 a3 b1 b3].
+            var x = Avx.Permute2x128(a, b, 0x20);
+            var y = Avx.Permute2x128(a, b, 0x31);
+            return Avx.UnpackLow(x, y).AsSingle() + Avx.UnpackHigh(x, y).AsSingle();
+        }
+
+        var even = Vector256.Create(a.GetElement(0), a.GetElement(2), b.GetElement(0), b.GetElement(2));
+        var odd = Vector256.Create(a.GetElement(1), a.GetElement(3), b.GetElement(1), b.GetElement(3));
+        return even.AsSingle() + odd.AsSingle();
     }
 
     /// <summary>The 8 pairwise sums of the 16 floats <c>(lo, hi)</c>, in order.</summary>

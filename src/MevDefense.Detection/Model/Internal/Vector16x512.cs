@@ -58,10 +58,10 @@ internal readonly struct Vector16x512 : IVector16<Vector16x512>
     public static Vector16x512 Multiply(Vector16x512 a, Vector16x512 b) => new(a._v * b._v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector16x512 Max(Vector16x512 a, Vector16x512 b) => new(Vector512.Max(a._v, b._v));
+    public static Vector16x512 Max(Vector16x512 a, Vector16x512 b) => new(Vector512.MaxNative(a._v, b._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector16x512 Relu(Vector16x512 a) => new(Vector512.Max(a._v, Vector512<float>.Zero));
+    public static Vector16x512 Relu(Vector16x512 a) => new(Vector512.MaxNative(a._v, Vector512<float>.Zero));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector16x512 Exp(Vector16x512 a) => new(FastExp.Exp(a._v));
@@ -179,4 +179,119 @@ internal readonly struct Vector16x512 : IVector16<Vector16x512>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint NonZeroBits(float[] source, int offset)
         => (uint)~Vector512.Equals(Load(source, offset)._v, Vector512<float>.Zero).ExtractMostSignificantBits() & 0xFFFF;
+
+#pragma warning disable RS0030 // Unsafe.Add/As: broadcasts from a ref into the model's fixed-size weight and scratch arrays, bounded by the callers (IVector16).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector16x512 Splat(ref float source, int offset) => new(Vector512.Create(Unsafe.Add(ref source, offset)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector16x512 SplatPair(ref float source, int offset)
+        => new(Vector512.Create(Unsafe.As<float, double>(ref Unsafe.Add(ref source, offset))).AsSingle());
+#pragma warning restore RS0030
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector16x512 Divide(Vector16x512 a, Vector16x512 b) => new(a._v / b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector16x512 PairHalfSums(Vector16x512 x, Vector16x512 y)
+    {
+        if (Avx512F.IsSupported)
+        {
+            var (xd, yd) = (x._v.AsDouble(), y._v.AsDouble());
+            var even = Avx512F.PermuteVar8x64x2(xd, Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14), yd);
+            var odd = Avx512F.PermuteVar8x64x2(xd, Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15), yd);
+            return new(even.AsSingle() + odd.AsSingle());
+        }
+
+        return PairHalfSumsSoftware(x, y);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector16x512 PairHalfSumsSoftware(Vector16x512 x, Vector16x512 y)
+    {
+        Span<float> r = stackalloc float[16];
+        for (var k = 0; k < 4; k++)
+        {
+            for (var e = 0; e < 2; e++)
+            {
+                r[(2 * k) + e] = x._v.GetElement((4 * k) + e) + x._v.GetElement((4 * k) + 2 + e);
+                r[8 + (2 * k) + e] = y._v.GetElement((4 * k) + e) + y._v.GetElement((4 * k) + 2 + e);
+            }
+        }
+
+        return new(Vector512.Create(r));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector16x512 PairMax(Vector16x512 a)
+    {
+        var v = a._v.AsDouble();
+        v = Vector512.MaxNative(v.AsSingle(), Vector512.Shuffle(v, Vector512.Create(1L, 0, 3, 2, 5, 4, 7, 6)).AsSingle()).AsDouble();
+        v = Vector512.MaxNative(v.AsSingle(), Vector512.Shuffle(v, Vector512.Create(2L, 3, 0, 1, 6, 7, 4, 5)).AsSingle()).AsDouble();
+        return new(Vector512.MaxNative(v.AsSingle(), Vector512.Shuffle(v, Vector512.Create(4L, 5, 6, 7, 0, 1, 2, 3)).AsSingle()));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector16x512 PairSum(Vector16x512 a)
+    {
+        var v = a._v.AsDouble();
+        v = (v.AsSingle() + Vector512.Shuffle(v, Vector512.Create(1L, 0, 3, 2, 5, 4, 7, 6)).AsSingle()).AsDouble();
+        v = (v.AsSingle() + Vector512.Shuffle(v, Vector512.Create(2L, 3, 0, 1, 6, 7, 4, 5)).AsSingle()).AsDouble();
+        return new(v.AsSingle() + Vector512.Shuffle(v, Vector512.Create(4L, 5, 6, 7, 0, 1, 2, 3)).AsSingle());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void TransposePairs8(ref float source, ref float destination)
+    {
+        if (!Avx512F.IsSupported)
+        {
+            TransposePairs8Software(ref source, ref destination);
+            return;
+        }
+
+        // Pairs are 64-bit elements: unpack (rows 2k, 2k+1), then two-source permutes at distance 2 and 4.
+        var r0 = Vector512.LoadUnsafe(ref source).AsDouble();
+        var r1 = Vector512.LoadUnsafe(ref source, 16).AsDouble();
+        var r2 = Vector512.LoadUnsafe(ref source, 32).AsDouble();
+        var r3 = Vector512.LoadUnsafe(ref source, 48).AsDouble();
+        var r4 = Vector512.LoadUnsafe(ref source, 64).AsDouble();
+        var r5 = Vector512.LoadUnsafe(ref source, 80).AsDouble();
+        var r6 = Vector512.LoadUnsafe(ref source, 96).AsDouble();
+        var r7 = Vector512.LoadUnsafe(ref source, 112).AsDouble();
+        var (a0, a1) = (Avx512F.UnpackLow(r0, r1), Avx512F.UnpackHigh(r0, r1));
+        var (a2, a3) = (Avx512F.UnpackLow(r2, r3), Avx512F.UnpackHigh(r2, r3));
+        var (a4, a5) = (Avx512F.UnpackLow(r4, r5), Avx512F.UnpackHigh(r4, r5));
+        var (a6, a7) = (Avx512F.UnpackLow(r6, r7), Avx512F.UnpackHigh(r6, r7));
+        var iA = Vector512.Create(0L, 1, 8, 9, 4, 5, 12, 13);
+        var iB = Vector512.Create(2L, 3, 10, 11, 6, 7, 14, 15);
+        var (b0, b2) = (Avx512F.PermuteVar8x64x2(a0, iA, a2), Avx512F.PermuteVar8x64x2(a0, iB, a2));
+        var (b1, b3) = (Avx512F.PermuteVar8x64x2(a1, iA, a3), Avx512F.PermuteVar8x64x2(a1, iB, a3));
+        var (b4, b6) = (Avx512F.PermuteVar8x64x2(a4, iA, a6), Avx512F.PermuteVar8x64x2(a4, iB, a6));
+        var (b5, b7) = (Avx512F.PermuteVar8x64x2(a5, iA, a7), Avx512F.PermuteVar8x64x2(a5, iB, a7));
+        var lo = Vector512.Create(0L, 1, 2, 3, 8, 9, 10, 11);
+        var hi = Vector512.Create(4L, 5, 6, 7, 12, 13, 14, 15);
+        Avx512F.PermuteVar8x64x2(b0, lo, b4).AsSingle().StoreUnsafe(ref destination);
+        Avx512F.PermuteVar8x64x2(b1, lo, b5).AsSingle().StoreUnsafe(ref destination, 16);
+        Avx512F.PermuteVar8x64x2(b2, lo, b6).AsSingle().StoreUnsafe(ref destination, 32);
+        Avx512F.PermuteVar8x64x2(b3, lo, b7).AsSingle().StoreUnsafe(ref destination, 48);
+        Avx512F.PermuteVar8x64x2(b0, hi, b4).AsSingle().StoreUnsafe(ref destination, 64);
+        Avx512F.PermuteVar8x64x2(b1, hi, b5).AsSingle().StoreUnsafe(ref destination, 80);
+        Avx512F.PermuteVar8x64x2(b2, hi, b6).AsSingle().StoreUnsafe(ref destination, 96);
+        Avx512F.PermuteVar8x64x2(b3, hi, b7).AsSingle().StoreUnsafe(ref destination, 112);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void TransposePairs8Software(ref float source, ref float destination)
+    {
+        for (var c = 0; c < 8; c++)
+        {
+            for (var l = 0; l < 8; l++)
+            {
+                Vector64.LoadUnsafe(ref source, (nuint)((l * 16) + (2 * c))).StoreUnsafe(ref destination, (nuint)((c * 16) + (2 * l)));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector16x512 ExpNonPositive(Vector16x512 a) => new(FastExp.ExpNonPositive(a._v));
 }
