@@ -152,6 +152,35 @@ public sealed class IngestMevDefenseBuilderExtensionsTests
         Assert.Equal([1, 2, 3], sink.Items.Single());
     }
 
+    /// <summary>Lazy coding-shred verification is on by default only when no forwarder needs the coding shreds; an explicit value wins.</summary>
+    [Theory]
+    [InlineData(false, null, true)]
+    [InlineData(true, null, false)]
+    [InlineData(false, false, false)]
+    [InlineData(true, true, true)]
+    public async Task HostedService_LazyCodingVerification_DefaultsOnWithoutForwarder(bool forward, bool? configured, bool expected)
+    {
+        using var consumer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        consumer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddMevDefense().AddShredIngest(o =>
+        {
+            o.ListenAddress = "127.0.0.1";
+            o.Port = 0;
+            o.RingCapacity = 256;
+            o.ReceiveLoops = 1;
+            o.LazyCodingShredVerification = configured;
+            if (forward)
+            {
+                o.ForwardDestinations.Add(consumer.LocalEndPoint!.ToString()!);
+            }
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+        await host.StopAsync();
+        Assert.Equal(expected, host.Services.GetRequiredService<IOptions<MevDefense.Ingest.Pipeline.ShredPipelineOptions>>().Value.LazyCodingShredVerification);
+    }
+
     [Fact]
     public async Task HostedService_ShredStreamWithoutEntrySink_FailsClearly()
     {
