@@ -1,63 +1,63 @@
-using System.Runtime.Intrinsics;
 using BenchmarkDotNet.Attributes;
 using MevDefense.Dna;
 using MevDefense.Dna.Internal.Ed25519;
 
 namespace MevDefense.Benchmarks.Dna;
 
-/// <summary>Ed25519 signing of 32-byte record hashes: NSec one at a time vs the 8-lane AVX-512 batch signer, per signature.</summary>
+/// <summary>
+/// Ed25519 signing of <see cref="BatchSize"/> 32-byte record hashes, one whole batch per operation (divide by the batch size
+/// for the per-signature figure): NSec one at a time, the 8-lane AVX-512 batch signer forced for every message (its cost for
+/// partial batches decides <c>DnaSigner.MinBatch</c>), and the shipped <c>DnaSigner.SignHashes</c> dispatch.
+/// </summary>
 public class Ed25519BatchSignBenchmarks
 {
     private DnaSigner _signer = null!;
+    private Ed25519BatchSigner _batch = null!;
     private byte[] _messages = [];
     private byte[] _signatures = [];
-    private FieldElement8 _a;
-    private FieldElement8 _b;
+
+    /// <summary>Gets or sets the number of messages signed per operation.</summary>
+    [Params(1, 2, 3, 4, 5, 6, 7, 8, 64, 512)]
+    public int BatchSize { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
-        _signer = DnaSigner.FromSeed([.. Enumerable.Range(1, 32).Select(i => (byte)i)]);
-        _messages = new byte[512 * 32];
+        byte[] seed = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
+        _signer = DnaSigner.FromSeed(seed);
+        if (!Ed25519BatchSigner.IsEnabled || !_signer.UsesBatchSigner)
+        {
+            throw new InvalidOperationException("The AVX-512 batch signer is not enabled on this machine.");
+        }
+
+        _batch = Ed25519BatchSigner.CreateUnchecked(seed);
+        _messages = new byte[BatchSize * 32];
         new Random(7).NextBytes(_messages);
-        _signatures = new byte[512 * 64];
-        Span<ulong> limbs = stackalloc ulong[10];
-        FieldElement8.ToLimbs((System.Numerics.BigInteger.One << 254) - 12345, limbs);
-        FieldElement8.Broadcast(ref _a, limbs);
-        FieldElement8.ToLimbs((System.Numerics.BigInteger.One << 253) + 999, limbs);
-        FieldElement8.Broadcast(ref _b, limbs);
+        _signatures = new byte[BatchSize * 64];
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _signer.Dispose();
-
-    /// <summary>100 dependent 8-lane field multiplications (per-multiplication figure = result / 100).</summary>
-    [Benchmark(OperationsPerInvoke = 100)]
-    public ulong FieldMul8()
+    public void Cleanup()
     {
-        FieldElement8 a = _a;
-        for (int i = 0; i < 100; i++)
-        {
-            FieldElement8.Mul(ref a, a, _b);
-        }
-
-        return a.L0.GetElement(0);
+        _batch.Dispose();
+        _signer.Dispose();
     }
 
-    /// <summary>100 dependent 8-lane field squarings.</summary>
-    [Benchmark(OperationsPerInvoke = 100)]
-    public ulong FieldSquare8()
+    /// <summary>NSec (libsodium) one signature at a time: the baseline.</summary>
+    [Benchmark(Baseline = true)]
+    public void NSecLoop()
     {
-        FieldElement8 a = _a;
-        for (int i = 0; i < 100; i++)
+        for (int i = 0; i < BatchSize; i++)
         {
-            FieldElement8.Square(ref a, a);
+            _signer.Sign(_messages.AsSpan(i * 32, 32), _signatures.AsSpan(i * 64, 64));
         }
-
-        return a.L0.GetElement(0);
     }
 
-    /// <summary>One NSec signature of a 32-byte message.</summary>
+    /// <summary>The batch signer for every message, partial batches included.</summary>
     [Benchmark]
-    public void NSecSign() => _signer.Sign(_messages.AsSpan(0, 32), _signatures.AsSpan(0, 64));
+    public void BatchSigner() => _batch.SignFixedLength(_messages, 32, _signatures);
+
+    /// <summary>What the ledger calls: batches of eight, small remainders through NSec.</summary>
+    [Benchmark]
+    public void SignHashes() => _signer.SignHashes(_messages, _signatures);
 }

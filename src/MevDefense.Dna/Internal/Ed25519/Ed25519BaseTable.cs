@@ -5,7 +5,9 @@ namespace MevDefense.Dna.Internal.Ed25519;
 
 /// <summary>
 /// The fixed-base table: for j = 0..31 and k = 1..8, the affine point k·256^j·B in Niels form (y + x, y - x, 2d·x·y), each
-/// coordinate reduced mod p and split into ten limbs. Layout: <c>Limbs[j·RowLength + (k-1)·30 + c·10 + limb]</c>, c = 0, 1, 2.
+/// coordinate reduced mod p and split into ten limbs. Layout, transposed so that one 512-bit load holds the same limb of the
+/// eight multiples and a lane permutation (<c>vpermq</c>) picks each lane's multiple:
+/// <c>Limbs[j·RowLength + (c·10 + limb)·8 + (k - 1)]</c>, c = 0 (y + x), 1 (y - x), 2 (2d·x·y).
 /// </summary>
 /// <remarks>
 /// Computed once, at type initialisation, from the base point B of RFC 8032 (y = 4/5, x positive) with textbook affine
@@ -66,6 +68,7 @@ internal static class Ed25519BaseTable
         }
 
         ulong[] limbs = new ulong[32 * RowLength];
+        Span<ulong> entry = stackalloc ulong[30];
         (BigInteger X, BigInteger Y) rowBase = (BaseX, BaseY);
         for (int j = 0; j < 32; j++)
         {
@@ -77,10 +80,14 @@ internal static class Ed25519BaseTable
                     throw new InvalidOperationException("Ed25519 base table self-check failed.");
                 }
 
-                Span<ulong> entry = limbs.AsSpan((j * RowLength) + ((k - 1) * 30), 30);
                 FieldElement8.ToLimbs(Mod(point.Y + point.X), entry[..10]);
                 FieldElement8.ToLimbs(Mod(point.Y - point.X), entry.Slice(10, 10));
                 FieldElement8.ToLimbs(Mod(2 * D * point.X % P * point.Y), entry.Slice(20, 10));
+                for (int i = 0; i < 30; i++)
+                {
+                    limbs[(j * RowLength) + (i * 8) + (k - 1)] = entry[i];
+                }
+
                 point = Add(point, rowBase);
             }
 

@@ -22,6 +22,12 @@ internal sealed class Ed25519BatchSigner : IDisposable
     /// <summary>Signatures computed together.</summary>
     public const int Lanes = 8;
 
+    /// <summary>Batches of eight whose R encodings share one field inversion (Montgomery's simultaneous inversion).</summary>
+    private const int GroupBatches = 8;
+
+    /// <summary>Signatures per group.</summary>
+    private const int GroupSize = Lanes * GroupBatches;
+
     private const int StackMessageLimit = 1024;
     private readonly byte[] _secret; // pinned: [0, 32) clamped scalar a, [32, 64) nonce prefix
     private readonly byte[] _publicKey;
@@ -89,16 +95,16 @@ internal sealed class Ed25519BatchSigner : IDisposable
             throw new ArgumentException("Messages must be a multiple of the message length, with 64 bytes of signature space each.");
         }
 
-        Span<int> offsets = stackalloc int[Lanes + 1];
-        for (int start = 0; start < n; start += Lanes)
+        Span<int> offsets = stackalloc int[GroupSize + 1];
+        for (int start = 0; start < n; start += GroupSize)
         {
-            int m = Math.Min(Lanes, n - start);
+            int m = Math.Min(GroupSize, n - start);
             for (int i = 0; i <= m; i++)
             {
                 offsets[i] = (start + i) * messageLength;
             }
 
-            SignChunk(messages, offsets[..(m + 1)], signatures.Slice(64 * start, 64 * m));
+            SignGroup(messages, offsets[..(m + 1)], signatures.Slice(64 * start, 64 * m));
         }
     }
 
@@ -111,10 +117,10 @@ internal sealed class Ed25519BatchSigner : IDisposable
             throw new ArgumentException("offsets holds n + 1 boundaries, signatures 64 bytes per message.");
         }
 
-        for (int start = 0; start < n; start += Lanes)
+        for (int start = 0; start < n; start += GroupSize)
         {
-            int m = Math.Min(Lanes, n - start);
-            SignChunk(messages, offsets.Slice(start, m + 1), signatures.Slice(64 * start, 64 * m));
+            int m = Math.Min(GroupSize, n - start);
+            SignGroup(messages, offsets.Slice(start, m + 1), signatures.Slice(64 * start, 64 * m));
         }
     }
 
@@ -148,63 +154,100 @@ internal sealed class Ed25519BatchSigner : IDisposable
     }
 
     /// <summary>
-    /// One batch of m ≤ 8 messages (RFC 8032 5.1.6): r = SHA-512(prefix || M) mod L, R = r·B (vector, unused lanes compute the
-    /// neutral element), k = SHA-512(R || A || M) mod L, S = (r + k·a) mod L, signature = R || S.
+    /// Up to 64 messages (RFC 8032 5.1.6) as batches of eight lanes: r = SHA-512(prefix || M) mod L and R = r·B (vector; unused
+    /// lanes of the last batch compute the neutral element), then the Z coordinates of all batches are inverted together
+    /// (prefix products, one inversion, walk back: 3 multiplications per batch instead of an inversion each), R is encoded,
+    /// k = SHA-512(R || A || M) mod L, S = (r + k·a) mod L, signature = R || S.
     /// </summary>
-    private void SignChunk(ReadOnlySpan<byte> messages, ReadOnlySpan<int> offsets, Span<byte> signatures)
+    private void SignGroup(ReadOnlySpan<byte> messages, ReadOnlySpan<int> offsets, Span<byte> signatures)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         int m = offsets.Length - 1;
+        int batches = (m + Lanes - 1) / Lanes;
         int longest = 0;
         for (int i = 0; i < m; i++)
         {
             longest = Math.Max(longest, offsets[i + 1] - offsets[i]);
         }
 
-        byte[]? rented = null;
         Span<byte> buffer = 64 + longest <= StackMessageLimit
             ? stackalloc byte[StackMessageLimit]
-            : (rented = GC.AllocateUninitializedArray<byte>(64 + longest, pinned: true));
-        Span<byte> nonces = stackalloc byte[32 * Lanes];
+            : GC.AllocateUninitializedArray<byte>(64 + longest, pinned: true);
+        Span<byte> nonces = stackalloc byte[32 * GroupSize];
         Span<sbyte> digits = stackalloc sbyte[64 * Lanes];
         Span<sbyte> laneDigits = stackalloc sbyte[64];
         Span<byte> hash = stackalloc byte[64];
-        Span<byte> encoded = stackalloc byte[32 * Lanes];
+        Span<byte> encoded = stackalloc byte[32 * GroupSize];
         Span<byte> k = stackalloc byte[32];
+        Span<FieldElement8> coordinates = stackalloc FieldElement8[3 * GroupBatches]; // X, Y, Z of each batch
+        Span<FieldElement8> products = stackalloc FieldElement8[GroupBatches];        // Z_0·…·Z_b
         ReadOnlySpan<byte> a = _secret.AsSpan(0, 32);
         ExtendedPoint8 p = default;
+        FieldElement8 inverse = default, zInv = default;
         try
         {
-            digits.Clear();
-            for (int lane = 0; lane < m; lane++)
+            for (int b = 0; b < batches; b++)
             {
-                ReadOnlySpan<byte> message = messages[offsets[lane]..offsets[lane + 1]];
-                _secret.AsSpan(32, 32).CopyTo(buffer);
-                message.CopyTo(buffer[32..]);
-                SHA512.HashData(buffer[..(32 + message.Length)], hash);
-                Span<byte> r = nonces.Slice(32 * lane, 32);
-                ScalarModL.Reduce(hash, r);
-                ScalarModL.Recode(r, laneDigits);
-                for (int i = 0; i < 64; i++)
+                digits.Clear();
+                int lanes = Math.Min(Lanes, m - (b * Lanes));
+                for (int lane = 0; lane < lanes; lane++)
                 {
-                    digits[(Lanes * i) + lane] = laneDigits[i];
+                    int i = (b * Lanes) + lane;
+                    ReadOnlySpan<byte> message = messages[offsets[i]..offsets[i + 1]];
+                    _secret.AsSpan(32, 32).CopyTo(buffer);
+                    message.CopyTo(buffer[32..]);
+                    SHA512.HashData(buffer[..(32 + message.Length)], hash);
+                    Span<byte> r = nonces.Slice(32 * i, 32);
+                    ScalarModL.Reduce(hash, r);
+                    ScalarModL.Recode(r, laneDigits);
+                    for (int d = 0; d < 64; d++)
+                    {
+                        digits[(Lanes * d) + lane] = laneDigits[d];
+                    }
+                }
+
+                ExtendedPoint8.MulBase(ref p, digits);
+                coordinates[3 * b] = p.X;
+                coordinates[(3 * b) + 1] = p.Y;
+                coordinates[(3 * b) + 2] = p.Z;
+                if (b == 0)
+                {
+                    products[0] = p.Z;
+                }
+                else
+                {
+                    FieldElement8.Mul(ref products[b], products[b - 1], p.Z);
                 }
             }
 
-            ExtendedPoint8.MulBase(ref p, digits);
-            ExtendedPoint8.Encode(p, encoded);
-            for (int lane = 0; lane < m; lane++)
+            FieldElement8.Invert(ref inverse, products[batches - 1]); // 1 / (Z_0·…·Z_last)
+            for (int b = batches - 1; b >= 0; b--)
             {
-                ReadOnlySpan<byte> message = messages[offsets[lane]..offsets[lane + 1]];
-                ReadOnlySpan<byte> rEncoded = encoded.Slice(32 * lane, 32);
+                if (b > 0)
+                {
+                    FieldElement8.Mul(ref zInv, inverse, products[b - 1]);          // 1 / Z_b
+                    FieldElement8.Mul(ref inverse, inverse, coordinates[(3 * b) + 2]); // 1 / (Z_0·…·Z_(b-1))
+                }
+                else
+                {
+                    zInv = inverse;
+                }
+
+                ExtendedPoint8.EncodeWithInverse(coordinates[3 * b], coordinates[(3 * b) + 1], zInv, encoded.Slice(32 * Lanes * b, 32 * Lanes));
+            }
+
+            for (int i = 0; i < m; i++)
+            {
+                ReadOnlySpan<byte> message = messages[offsets[i]..offsets[i + 1]];
+                ReadOnlySpan<byte> rEncoded = encoded.Slice(32 * i, 32);
                 rEncoded.CopyTo(buffer);
                 _publicKey.CopyTo(buffer[32..]);
                 message.CopyTo(buffer[64..]);
                 SHA512.HashData(buffer[..(64 + message.Length)], hash);
                 ScalarModL.Reduce(hash, k);
-                Span<byte> signature = signatures.Slice(64 * lane, 64);
+                Span<byte> signature = signatures.Slice(64 * i, 64);
                 rEncoded.CopyTo(signature);
-                ScalarModL.MulAdd(k, a, nonces.Slice(32 * lane, 32), signature[32..]);
+                ScalarModL.MulAdd(k, a, nonces.Slice(32 * i, 32), signature[32..]);
             }
         }
         finally
@@ -215,7 +258,11 @@ internal sealed class Ed25519BatchSigner : IDisposable
             CryptographicOperations.ZeroMemory(MemoryMarshalBytes(laneDigits));
             CryptographicOperations.ZeroMemory(hash);
             CryptographicOperations.ZeroMemory(k);
+            coordinates.Clear();
+            products.Clear();
             p = default;
+            inverse = default;
+            zInv = default;
         }
 
         // A concurrent Dispose may have zeroed the key mid-batch: never hand out signatures made with a cleared key.

@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MevDefense.Dna.Internal.Ed25519;
 
@@ -106,10 +107,17 @@ internal struct ExtendedPoint8
     /// </summary>
     public static void Encode(in ExtendedPoint8 p, Span<byte> output)
     {
-        FieldElement8 zInv = default, x = default, y = default;
+        FieldElement8 zInv = default;
         FieldElement8.Invert(ref zInv, p.Z);
-        FieldElement8.Mul(ref x, p.X, zInv);
-        FieldElement8.Mul(ref y, p.Y, zInv);
+        EncodeWithInverse(p.X, p.Y, zInv, output);
+    }
+
+    /// <summary>As <see cref="Encode"/> with 1/Z already known (from a simultaneous inversion over several batches).</summary>
+    public static void EncodeWithInverse(in FieldElement8 xz, in FieldElement8 yz, in FieldElement8 zInv, Span<byte> output)
+    {
+        FieldElement8 x = default, y = default;
+        FieldElement8.Mul(ref x, xz, zInv);
+        FieldElement8.Mul(ref y, yz, zInv);
         Span<ulong> xl = stackalloc ulong[80];
         Span<ulong> yl = stackalloc ulong[80];
         FieldElement8.Freeze(x, xl);
@@ -123,8 +131,10 @@ internal struct ExtendedPoint8
     }
 
     /// <summary>
-    /// t = d·(256^j·B) per lane, d = the lane's digit in [-8, 8]: start from the neutral element (1, 1, 0), blend in entry k
-    /// where |d| = k (all eight entries read), then where d &lt; 0 swap y+x / y-x and replace 2dxy by 2p - 2dxy.
+    /// t = d·(256^j·B) per lane, d = the lane's digit in [-8, 8]. Each limb vector of the row holds that limb of the eight
+    /// multiples 1·256^j·B .. 8·256^j·B, so one <c>vpermq</c> with index |d| - 1 per lane selects every lane's multiple (data-
+    /// independent timing, the whole row is loaded whatever the digits); lanes with d = 0 are then masked to the neutral element
+    /// (1, 1, 0), and lanes with d &lt; 0 get the negation: y+x and y-x swapped, 2dxy replaced by 2p - 2dxy.
     /// </summary>
     private static void Select(ref NielsPoint8 t, ReadOnlySpan<ulong> table, int j, ReadOnlySpan<sbyte> laneDigits)
     {
@@ -132,24 +142,36 @@ internal struct ExtendedPoint8
             (long)laneDigits[0], laneDigits[1], laneDigits[2], laneDigits[3], laneDigits[4], laneDigits[5], laneDigits[6], laneDigits[7]);
         Vector512<ulong> negative = Vector512.ShiftRightArithmetic(d, 63).AsUInt64();
         Vector512<ulong> magnitude = Vector512.Abs(d).AsUInt64();
-        FieldElement8.SetSmall(ref t.YPlusX, 1);
-        FieldElement8.SetSmall(ref t.YMinusX, 1);
-        FieldElement8.SetSmall(ref t.XY2D, 0);
+        Vector512<ulong> zero = Vector512.Equals(magnitude, Vector512<ulong>.Zero);
+        Vector512<ulong> index = (magnitude - Vector512<ulong>.One) & Vector512.Create(7UL); // d = 0 picks entry 8, masked below
         ReadOnlySpan<ulong> row = table.Slice(j * Ed25519BaseTable.RowLength, Ed25519BaseTable.RowLength);
-        for (int k = 1; k <= 8; k++)
-        {
-            Vector512<ulong> mask = Vector512.Equals(magnitude, Vector512.Create((ulong)k));
-            ReadOnlySpan<ulong> entry = row.Slice((k - 1) * 30, 30);
-            FieldElement8.SelectBroadcast(ref t.YPlusX, mask, entry[..10]);
-            FieldElement8.SelectBroadcast(ref t.YMinusX, mask, entry.Slice(10, 10));
-            FieldElement8.SelectBroadcast(ref t.XY2D, mask, entry.Slice(20, 10));
-        }
+        Pick(ref t.YPlusX, row[..80], index, zero);
+        Pick(ref t.YMinusX, row.Slice(80, 80), index, zero);
+        Pick(ref t.XY2D, row.Slice(160, 80), index, zero);
+        Vector512<ulong> one = zero & Vector512<ulong>.One;
+        t.YPlusX.L0 |= one;
+        t.YMinusX.L0 |= one;
 
         FieldElement8 swap = t.YPlusX;
         FieldElement8.Select(ref t.YPlusX, negative, t.YMinusX);
         FieldElement8.Select(ref t.YMinusX, negative, swap);
-        FieldElement8 zero = default, minus = default;
-        FieldElement8.Sub(ref minus, zero, t.XY2D);
+        FieldElement8 none = default, minus = default;
+        FieldElement8.Sub(ref minus, none, t.XY2D);
         FieldElement8.Select(ref t.XY2D, negative, minus);
+    }
+
+    /// <summary>h.Li = permute(row limb i, index), zeroed where the zero mask is set.</summary>
+    private static void Pick(ref FieldElement8 h, ReadOnlySpan<ulong> limbs, Vector512<ulong> index, Vector512<ulong> zero)
+    {
+        h.L0 = Vector512.AndNot(Avx512F.PermuteVar8x64(Vector512.Create(limbs[..8]), index), zero);
+        h.L1 = Vector512.AndNot(Avx512F.PermuteVar8x64(Vector512.Create(limbs.Slice(8, 8)), index), zero);
+        h.L2 = Vector512.AndNot(Avx512F.PermuteVar8x64(Vector512.Create(limbs.Slice(16, 8)), index), zero);
+        h.L3 = Vector512.AndNot(Avx512F.PermuteVar8x64(Vector512.Create(limbs.Slice(24, 8)), index), zero);
+        h.L4 = Vector512.AndNot(Avx512F.PermuteVar8x64(Vector512.Create(limbs.Slice(32, 8)), index), zero);
+        h.L5 = Vector512.AndNot(Avx512F.PermuteVar8x64(Vector512.Create(limbs.Slice(40, 8)), index), zero);
+        h.L6 = Vector512.AndNot(Avx512F.PermuteVar8x64(Vector512.Create(limbs.Slice(48, 8)), index), zero);
+        h.L7 = Vector512.AndNot(Avx512F.PermuteVar8x64(Vector512.Create(limbs.Slice(56, 8)), index), zero);
+        h.L8 = Vector512.AndNot(Avx512F.PermuteVar8x64(Vector512.Create(limbs.Slice(64, 8)), index), zero);
+        h.L9 = Vector512.AndNot(Avx512F.PermuteVar8x64(Vector512.Create(limbs.Slice(72, 8)), index), zero);
     }
 }

@@ -127,22 +127,6 @@ internal struct FieldElement8
         h.L9 = Vector512.ConditionalSelect(mask, f.L9, h.L9);
     }
 
-    /// <summary>Per lane: h = mask ? broadcast(limbs) : h. The limbs are public table data; every entry is read whatever the mask.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void SelectBroadcast(ref FieldElement8 h, Vector512<ulong> mask, ReadOnlySpan<ulong> limbs)
-    {
-        h.L0 = Vector512.ConditionalSelect(mask, Vector512.Create(limbs[0]), h.L0);
-        h.L1 = Vector512.ConditionalSelect(mask, Vector512.Create(limbs[1]), h.L1);
-        h.L2 = Vector512.ConditionalSelect(mask, Vector512.Create(limbs[2]), h.L2);
-        h.L3 = Vector512.ConditionalSelect(mask, Vector512.Create(limbs[3]), h.L3);
-        h.L4 = Vector512.ConditionalSelect(mask, Vector512.Create(limbs[4]), h.L4);
-        h.L5 = Vector512.ConditionalSelect(mask, Vector512.Create(limbs[5]), h.L5);
-        h.L6 = Vector512.ConditionalSelect(mask, Vector512.Create(limbs[6]), h.L6);
-        h.L7 = Vector512.ConditionalSelect(mask, Vector512.Create(limbs[7]), h.L7);
-        h.L8 = Vector512.ConditionalSelect(mask, Vector512.Create(limbs[8]), h.L8);
-        h.L9 = Vector512.ConditionalSelect(mask, Vector512.Create(limbs[9]), h.L9);
-    }
-
     /// <summary>Carries h (limbs below 2^63) to carried form, keeping its value mod p.</summary>
     public static void Carry(ref FieldElement8 h)
     {
