@@ -154,7 +154,9 @@ internal sealed class Ed25519BatchSigner : IDisposable
     }
 
     /// <summary>
-    /// Up to 64 messages (RFC 8032 5.1.6) as batches of eight lanes: r = SHA-512(prefix || M) mod L and R = r·B (vector; unused
+    /// Up to 64 messages (RFC 8032 5.1.6) as batches of eight lanes: r = SHA-512(prefix || M) mod L (eight at a time with
+    /// <see cref="Sha512x8"/> when every message is at most 47 bytes, so that both hashes are single blocks; otherwise one
+    /// at a time through <see cref="SHA512"/>) and R = r·B (vector; unused
     /// lanes of the last batch compute the neutral element), then the Z coordinates of all batches are inverted together
     /// (prefix products, one inversion, walk back: 3 multiplications per batch instead of an inversion each), R is encoded,
     /// k = SHA-512(R || A || M) mod L, S = (r + k·a) mod L, signature = R || S.
@@ -179,6 +181,9 @@ internal sealed class Ed25519BatchSigner : IDisposable
         Span<byte> hash = stackalloc byte[64];
         Span<byte> encoded = stackalloc byte[32 * GroupSize];
         Span<byte> k = stackalloc byte[32];
+        bool vectorHash = 64 + longest <= Sha512x8.MaxMessageLength; // both hashes fit one SHA-512 block per lane
+        Span<byte> blocks = stackalloc byte[128 * Lanes];
+        Span<byte> digests = stackalloc byte[64 * Lanes];
         Span<FieldElement8> coordinates = stackalloc FieldElement8[3 * GroupBatches]; // X, Y, Z of each batch
         Span<FieldElement8> products = stackalloc FieldElement8[GroupBatches];        // Z_0·…·Z_b
         ReadOnlySpan<byte> a = _secret.AsSpan(0, 32);
@@ -190,13 +195,36 @@ internal sealed class Ed25519BatchSigner : IDisposable
             {
                 digits.Clear();
                 int lanes = Math.Min(Lanes, m - (b * Lanes));
+                if (vectorHash)
+                {
+                    // r = SHA-512(prefix || M) of every lane at once (one block each).
+                    for (int lane = 0; lane < lanes; lane++)
+                    {
+                        int i = (b * Lanes) + lane;
+                        Span<byte> block = blocks.Slice(128 * lane, 128);
+                        _secret.AsSpan(32, 32).CopyTo(block);
+                        messages[offsets[i]..offsets[i + 1]].CopyTo(block[32..]);
+                        Sha512x8.Pad(32 + offsets[i + 1] - offsets[i], block);
+                    }
+
+                    Sha512x8.HashBlocks(blocks, digests);
+                }
+
                 for (int lane = 0; lane < lanes; lane++)
                 {
                     int i = (b * Lanes) + lane;
-                    ReadOnlySpan<byte> message = messages[offsets[i]..offsets[i + 1]];
-                    _secret.AsSpan(32, 32).CopyTo(buffer);
-                    message.CopyTo(buffer[32..]);
-                    SHA512.HashData(buffer[..(32 + message.Length)], hash);
+                    if (vectorHash)
+                    {
+                        digests.Slice(64 * lane, 64).CopyTo(hash);
+                    }
+                    else
+                    {
+                        ReadOnlySpan<byte> message = messages[offsets[i]..offsets[i + 1]];
+                        _secret.AsSpan(32, 32).CopyTo(buffer);
+                        message.CopyTo(buffer[32..]);
+                        SHA512.HashData(buffer[..(32 + message.Length)], hash);
+                    }
+
                     Span<byte> r = nonces.Slice(32 * i, 32);
                     ScalarModL.Reduce(hash, r);
                     ScalarModL.Recode(r, laneDigits);
@@ -236,18 +264,47 @@ internal sealed class Ed25519BatchSigner : IDisposable
                 ExtendedPoint8.EncodeWithInverse(coordinates[3 * b], coordinates[(3 * b) + 1], zInv, encoded.Slice(32 * Lanes * b, 32 * Lanes));
             }
 
-            for (int i = 0; i < m; i++)
+            for (int b = 0; b < batches; b++)
             {
-                ReadOnlySpan<byte> message = messages[offsets[i]..offsets[i + 1]];
-                ReadOnlySpan<byte> rEncoded = encoded.Slice(32 * i, 32);
-                rEncoded.CopyTo(buffer);
-                _publicKey.CopyTo(buffer[32..]);
-                message.CopyTo(buffer[64..]);
-                SHA512.HashData(buffer[..(64 + message.Length)], hash);
-                ScalarModL.Reduce(hash, k);
-                Span<byte> signature = signatures.Slice(64 * i, 64);
-                rEncoded.CopyTo(signature);
-                ScalarModL.MulAdd(k, a, nonces.Slice(32 * i, 32), signature[32..]);
+                int lanes = Math.Min(Lanes, m - (b * Lanes));
+                if (vectorHash)
+                {
+                    // k = SHA-512(R || A || M) of every lane at once.
+                    for (int lane = 0; lane < lanes; lane++)
+                    {
+                        int i = (b * Lanes) + lane;
+                        Span<byte> block = blocks.Slice(128 * lane, 128);
+                        encoded.Slice(32 * i, 32).CopyTo(block);
+                        _publicKey.CopyTo(block[32..]);
+                        messages[offsets[i]..offsets[i + 1]].CopyTo(block[64..]);
+                        Sha512x8.Pad(64 + offsets[i + 1] - offsets[i], block);
+                    }
+
+                    Sha512x8.HashBlocks(blocks, digests);
+                }
+
+                for (int lane = 0; lane < lanes; lane++)
+                {
+                    int i = (b * Lanes) + lane;
+                    ReadOnlySpan<byte> rEncoded = encoded.Slice(32 * i, 32);
+                    if (vectorHash)
+                    {
+                        digests.Slice(64 * lane, 64).CopyTo(hash);
+                    }
+                    else
+                    {
+                        ReadOnlySpan<byte> message = messages[offsets[i]..offsets[i + 1]];
+                        rEncoded.CopyTo(buffer);
+                        _publicKey.CopyTo(buffer[32..]);
+                        message.CopyTo(buffer[64..]);
+                        SHA512.HashData(buffer[..(64 + message.Length)], hash);
+                    }
+
+                    ScalarModL.Reduce(hash, k);
+                    Span<byte> signature = signatures.Slice(64 * i, 64);
+                    rEncoded.CopyTo(signature);
+                    ScalarModL.MulAdd(k, a, nonces.Slice(32 * i, 32), signature[32..]);
+                }
             }
         }
         finally
@@ -258,6 +315,8 @@ internal sealed class Ed25519BatchSigner : IDisposable
             CryptographicOperations.ZeroMemory(MemoryMarshalBytes(laneDigits));
             CryptographicOperations.ZeroMemory(hash);
             CryptographicOperations.ZeroMemory(k);
+            CryptographicOperations.ZeroMemory(blocks);
+            CryptographicOperations.ZeroMemory(digests);
             coordinates.Clear();
             products.Clear();
             p = default;

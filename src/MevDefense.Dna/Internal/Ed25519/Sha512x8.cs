@@ -1,0 +1,142 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace MevDefense.Dna.Internal.Ed25519;
+
+/// <summary>
+/// SHA-512 (FIPS 180-4) of eight single-block messages at once, one message per 64-bit lane of AVX-512 vectors. Ed25519 over
+/// a 32-byte record hash needs exactly one block for each of its two hashes (prefix || M is 64 bytes, R || A || M is 96, and
+/// with the 0x80 byte and the 128-bit length both stay within 128 bytes), so no multi-block chaining is needed here.
+/// </summary>
+internal static class Sha512x8
+{
+    /// <summary>The longest message that fits one padded block (128 - 1 - 16 bytes).</summary>
+    public const int MaxMessageLength = 111;
+
+    /// <summary>Round constants: the first 64 bits of the fractional parts of the cube roots of the first 80 primes.</summary>
+    private static readonly ulong[] K = Constants(80, 3);
+
+    /// <summary>Initial hash value: the first 64 bits of the fractional parts of the square roots of the first 8 primes.</summary>
+    private static readonly ulong[] Initial = Constants(8, 2);
+
+    /// <summary>
+    /// Writes the padded block of a message into <paramref name="block"/> (128 bytes): the message, 0x80, zeros, and the
+    /// bit length as a 128-bit big-endian integer.
+    /// </summary>
+    public static void Pad(int messageLength, Span<byte> block)
+    {
+        block[messageLength] = 0x80;
+        block[(messageLength + 1)..].Clear();
+        BinaryPrimitives.WriteUInt64BigEndian(block[120..], (ulong)messageLength * 8);
+    }
+
+    /// <summary>Hashes eight padded blocks (<c>blocks[128·lane ..]</c>) into eight digests (<c>digests[64·lane ..]</c>).</summary>
+    public static void HashBlocks(ReadOnlySpan<byte> blocks, Span<byte> digests)
+    {
+        Span<Vector512<ulong>> w = stackalloc Vector512<ulong>[16];
+        Span<ulong> lanes = stackalloc ulong[8];
+        for (int t = 0; t < 16; t++)
+        {
+            for (int lane = 0; lane < 8; lane++)
+            {
+                lanes[lane] = BinaryPrimitives.ReadUInt64BigEndian(blocks.Slice((128 * lane) + (8 * t), 8));
+            }
+
+            w[t] = Vector512.Create<ulong>(lanes);
+        }
+
+        ReadOnlySpan<ulong> k = K;
+        Vector512<ulong> a = Vector512.Create(Initial[0]), b = Vector512.Create(Initial[1]), c = Vector512.Create(Initial[2]), d = Vector512.Create(Initial[3]);
+        Vector512<ulong> e = Vector512.Create(Initial[4]), f = Vector512.Create(Initial[5]), g = Vector512.Create(Initial[6]), h = Vector512.Create(Initial[7]);
+        for (int t = 0; t < 80; t++)
+        {
+            Vector512<ulong> wt;
+            if (t < 16)
+            {
+                wt = w[t];
+            }
+            else
+            {
+                // W_t = σ1(W_t-2) + W_t-7 + σ0(W_t-15) + W_t-16, kept in a 16-entry ring
+                Vector512<ulong> w2 = w[(t - 2) & 15], w15 = w[(t - 15) & 15];
+                Vector512<ulong> s0 = Avx512F.RotateRight(w15, 1) ^ Avx512F.RotateRight(w15, 8) ^ Vector512.ShiftRightLogical(w15, 7);
+                Vector512<ulong> s1 = Avx512F.RotateRight(w2, 19) ^ Avx512F.RotateRight(w2, 61) ^ Vector512.ShiftRightLogical(w2, 6);
+                wt = s1 + w[(t - 7) & 15] + s0 + w[t & 15];
+                w[t & 15] = wt;
+            }
+
+            Vector512<ulong> bigSigma1 = Avx512F.RotateRight(e, 14) ^ Avx512F.RotateRight(e, 18) ^ Avx512F.RotateRight(e, 41);
+            Vector512<ulong> ch = Vector512.ConditionalSelect(e, f, g);
+            Vector512<ulong> t1 = h + bigSigma1 + ch + Vector512.Create(k[t]) + wt;
+            Vector512<ulong> bigSigma0 = Avx512F.RotateRight(a, 28) ^ Avx512F.RotateRight(a, 34) ^ Avx512F.RotateRight(a, 39);
+            Vector512<ulong> maj = Vector512.ConditionalSelect(a ^ b, c, a); // majority: a where a = b, else c
+            h = g;
+            g = f;
+            f = e;
+            e = d + t1;
+            d = c;
+            c = b;
+            b = a;
+            a = t1 + bigSigma0 + maj;
+        }
+
+        Store(a + Vector512.Create(Initial[0]), 0, digests);
+        Store(b + Vector512.Create(Initial[1]), 1, digests);
+        Store(c + Vector512.Create(Initial[2]), 2, digests);
+        Store(d + Vector512.Create(Initial[3]), 3, digests);
+        Store(e + Vector512.Create(Initial[4]), 4, digests);
+        Store(f + Vector512.Create(Initial[5]), 5, digests);
+        Store(g + Vector512.Create(Initial[6]), 6, digests);
+        Store(h + Vector512.Create(Initial[7]), 7, digests);
+        w.Clear();
+    }
+
+    private static void Store(Vector512<ulong> v, int word, Span<byte> digests)
+    {
+        for (int lane = 0; lane < 8; lane++)
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(digests.Slice((64 * lane) + (8 * word), 8), v.GetElement(lane));
+        }
+    }
+
+    /// <summary>floor(frac(p^(1/root))·2^64) for the first <paramref name="count"/> primes p = floor((p·2^(64·root))^(1/root)) mod 2^64.</summary>
+    private static ulong[] Constants(int count, int root)
+    {
+        ulong[] result = new ulong[count];
+        int found = 0;
+        for (int p = 2; found < count; p++)
+        {
+            bool prime = true;
+            for (int q = 2; q * q <= p; q++)
+            {
+                prime &= p % q != 0;
+            }
+
+            if (prime)
+            {
+                BigInteger r = IntegerRoot(new BigInteger(p) << (64 * root), root);
+                result[found++] = (ulong)(r & ulong.MaxValue);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>floor(n^(1/k)) by Newton's iteration from above.</summary>
+    private static BigInteger IntegerRoot(BigInteger n, int k)
+    {
+        BigInteger x = BigInteger.One << (int)((n.GetBitLength() / k) + 1);
+        while (true)
+        {
+            BigInteger y = (((k - 1) * x) + (n / BigInteger.Pow(x, k - 1))) / k;
+            if (y >= x)
+            {
+                return x;
+            }
+
+            x = y;
+        }
+    }
+}
