@@ -34,6 +34,8 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentQueue<PendingAppend> _pending = new();
     private MerkleTree _tree = new(Rfc6962Hasher.Sha256);
+    private byte[]? _sealHashes; // per-batch scratch of the committer (write lock held)
+    private byte[]? _sealSignatures;
     private Hash _head;
     private ulong _count;
     private ulong _lastCheckpointSize;
@@ -503,17 +505,27 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
             return;
         }
 
+        // Seal: bodies and chain hashes in chain order (each record's parent is the previous chain hash), then one batch
+        // signature call for the whole group commit, then the seal fields. A draft with an out-of-range field fails alone and
+        // takes no sequence number.
         var records = new List<DecisionRecord>(batch.Count);
         var accepted = new List<PendingAppend>(batch.Count);
+        var canonical = new List<byte[]>(batch.Count);
+        var bodyLengths = new List<int>(batch.Count);
+        byte[] hashes = RentSealBuffer(ref _sealHashes, batch.Count * Hash.Size);
         Hash parent = _head;
         ulong sequence = _count;
-        Span<byte> sig = stackalloc byte[64];
         foreach (PendingAppend p in batch)
         {
-            DecisionRecord sealedRecord;
+            DecisionRecord unsealed;
+            byte[] bytes;
+            int bodyLength;
+            Hash chain;
             try
             {
-                sealedRecord = Seal(p.Draft, sequence, parent, sig);
+                DateTimeOffset now = _time.GetUtcNow();
+                unsealed = p.Draft.ToUnsealedRecord(Guid.CreateVersion7(now), sequence, now, parent, _signer.KeyId);
+                bytes = PrepareSeal(unsealed, parent, out bodyLength, out chain);
             }
             catch (ArgumentException ex)
             {
@@ -522,10 +534,23 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
                 continue;
             }
 
-            records.Add(sealedRecord);
+            chain.CopyTo(hashes.AsSpan(records.Count * Hash.Size, Hash.Size));
+            records.Add(unsealed);
             accepted.Add(p);
-            parent = sealedRecord.ChainHash;
+            canonical.Add(bytes);
+            bodyLengths.Add(bodyLength);
+            parent = chain;
             sequence++;
+        }
+
+        if (records.Count > 0)
+        {
+            byte[] signatures = RentSealBuffer(ref _sealSignatures, records.Count * Signature.Size);
+            _signer.SignHashes(hashes.AsSpan(0, records.Count * Hash.Size), signatures.AsSpan(0, records.Count * Signature.Size));
+            for (int i = 0; i < records.Count; i++)
+            {
+                CompleteSeal(records[i], canonical[i], bodyLengths[i], hashes.AsSpan(i * Hash.Size, Hash.Size), signatures.AsSpan(i * Signature.Size, Signature.Size));
+            }
         }
 
         if (records.Count == 0)
@@ -565,26 +590,44 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
         }
     }
 
-    private DecisionRecord Seal(DecisionDraft d, ulong sequence, Hash parent, Span<byte> sig)
-    {
-        DateTimeOffset now = _time.GetUtcNow();
-        return Seal(d.ToUnsealedRecord(Guid.CreateVersion7(now), sequence, now, parent, _signer.KeyId), parent, _signer, sig);
-    }
-
-    /// <summary>Seals a record (shared by the ledger's writer and the seal benchmark, which therefore measures this code).</summary>
+    /// <summary>Seals one record (the seal benchmark's entry point): <see cref="PrepareSeal"/>, a one-message batch signature and
+    /// <see cref="CompleteSeal"/>, the same steps the writer runs per group-commit batch.</summary>
     internal static DecisionRecord Seal(DecisionRecord unsealed, Hash parent, DnaSigner signer, Span<byte> sig)
     {
-        // One allocation for the bytes: the body is written straight into the final canonical array, hashed in place, and the
-        // seal fields are appended after it (fields 30 and 31 come last in the canonical encoding).
-        int bodyLength = unsealed.ComputeBodySize();
+        byte[] canonical = PrepareSeal(unsealed, parent, out int bodyLength, out Hash chain);
+        signer.SignHashes(chain.AsSpan(), sig[..Signature.Size]);
+        CompleteSeal(unsealed, canonical, bodyLength, chain.AsSpan(), sig[..Signature.Size]);
+        return unsealed;
+    }
+
+    /// <summary>First half of sealing: writes the body straight into the final canonical array (one allocation; the seal fields,
+    /// 30 and 31, come last in the canonical encoding and are appended by <see cref="CompleteSeal"/>) and computes the chain hash.</summary>
+    /// <exception cref="ArgumentException">A field of the record is out of range.</exception>
+    internal static byte[] PrepareSeal(DecisionRecord unsealed, Hash parent, out int bodyLength, out Hash chain)
+    {
+        bodyLength = unsealed.ComputeBodySize();
         byte[] canonical = new byte[bodyLength + DecisionRecord.SealFieldsSize];
         int written = unsealed.WriteBody(canonical);
         Debug.Assert(written == bodyLength, "body size mismatch");
-        Hash chain = DnaChain.ComputeChainHash(parent, canonical.AsSpan(0, bodyLength));
-        signer.Sign(chain.AsSpan(), sig);
-        DecisionRecord.WriteSealFields(canonical.AsSpan(bodyLength), chain.AsSpan(), sig);
-        unsealed.SealInPlace(chain, new Signature(sig), canonical);
-        return unsealed;
+        chain = DnaChain.ComputeChainHash(parent, canonical.AsSpan(0, bodyLength));
+        return canonical;
+    }
+
+    /// <summary>Second half of sealing: appends the chain hash and signature fields and seals the record in place.</summary>
+    internal static void CompleteSeal(DecisionRecord unsealed, byte[] canonical, int bodyLength, ReadOnlySpan<byte> chain, ReadOnlySpan<byte> signature)
+    {
+        DecisionRecord.WriteSealFields(canonical.AsSpan(bodyLength), chain, signature);
+        unsealed.SealInPlace(new Hash(chain), new Signature(signature), canonical);
+    }
+
+    private static byte[] RentSealBuffer(ref byte[]? buffer, int length)
+    {
+        if (buffer is null || buffer.Length < length)
+        {
+            buffer = new byte[Math.Max(length, 64 * Signature.Size)];
+        }
+
+        return buffer;
     }
 
     private async ValueTask MaybeCheckpointAsync()

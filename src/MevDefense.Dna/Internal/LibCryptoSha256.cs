@@ -1,5 +1,8 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Security.Cryptography;
 
 namespace MevDefense.Dna.Internal;
@@ -37,8 +40,15 @@ internal static class LibCryptoSha256
     /// <param name="left">The 32-byte left child.</param>
     /// <param name="right">The 32-byte right child.</param>
     /// <param name="destination">Receives 32 bytes.</param>
+    [SkipLocalsInit]
     public static void HashNode(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination)
     {
+        if (Ssse3.IsSupported)
+        {
+            HashNodeVector(left, right, destination);
+            return;
+        }
+
         Span<byte> context = stackalloc byte[ContextSize];
 #pragma warning disable RS0030 // MemoryMarshal.Cast: views the native SHA256_CTX state words; no unsafe pointer arithmetic
         Span<uint> h = MemoryMarshal.Cast<byte, uint>(context[..32]); // SHA256_CTX starts with SHA_LONG h[8]
@@ -65,6 +75,45 @@ internal static class LibCryptoSha256
         {
             BinaryPrimitives.WriteUInt32BigEndian(destination.Slice(i * 4, 4), h[i]);
         }
+    }
+
+    /// <summary>
+    /// <see cref="HashNode"/> with the state and the padded message assembled in 16-byte vector stores (the 1-byte prefix shifts
+    /// the children by one byte: <c>palignr</c>), so that every 16-byte load of OpenSSL's block function is served by exactly one
+    /// earlier store of the same address and size. Writing them byte- or word-wise (the scalar path) made those loads miss store
+    /// forwarding: ~260 ns per node against ~86 ns this way, of which the two SHA-NI compressions are ~60–70 ns. VEX-encoded
+    /// 128-bit operations leave the upper vector state clean, so the legacy-SSE SHA-NI code pays no transition penalty.
+    /// </summary>
+    /// <remarks>Compiled fully optimised up front (<see cref="MethodImplOptions.AggressiveOptimization"/>): under tiered
+    /// compilation this method was observed to stay at instrumented tier 0 (Vector128 helpers not inlined, ~330 ns per node
+    /// instead of ~90 ns) when called from the fully optimised <see cref="HashNode"/>.</remarks>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void HashNodeVector(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination)
+    {
+        // Layout: [0, 32) the state words h[0..8] (SHA256_Transform only reads and writes SHA256_CTX.h), [32, 160) the two blocks.
+        Span<byte> buffer = stackalloc byte[160];
+        Vector128.Create(0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au).AsByte().CopyTo(buffer);
+        Vector128.Create(0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u).AsByte().CopyTo(buffer[16..]);
+        Vector128<byte> l0 = Vector128.Create(left[..16]);
+        Vector128<byte> l1 = Vector128.Create(left[16..32]);
+        Vector128<byte> r0 = Vector128.Create(right[..16]);
+        Vector128<byte> r1 = Vector128.Create(right[16..32]);
+        Vector128<byte> prefix = Vector128.Create((byte)0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01);
+        Vector128<byte> pad = Vector128.Create((byte)0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        Ssse3.AlignRight(l0, prefix, 15).CopyTo(buffer[32..]); // 0x01, left[0..15)
+        Ssse3.AlignRight(l1, l0, 15).CopyTo(buffer[48..]);     // left[15..31)
+        Ssse3.AlignRight(r0, l1, 15).CopyTo(buffer[64..]);     // left[31], right[0..15)
+        Ssse3.AlignRight(r1, r0, 15).CopyTo(buffer[80..]);     // right[15..31)
+        Ssse3.AlignRight(pad, r1, 15).CopyTo(buffer[96..]);    // right[31], 0x80, zeros
+        Vector128<byte>.Zero.CopyTo(buffer[112..]);
+        Vector128<byte>.Zero.CopyTo(buffer[128..]);
+        Vector128.Create((byte)0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x08).CopyTo(buffer[144..]); // 520 bits, big-endian
+        SHA256_Transform(ref buffer[0], in buffer[32]);
+        SHA256_Transform(ref buffer[0], in buffer[96]);
+        Vector128<byte> byteSwap = Vector128.Create((byte)3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
+        Ssse3.Shuffle(Vector128.Create((ReadOnlySpan<byte>)buffer[..16]), byteSwap).CopyTo(destination);
+        Ssse3.Shuffle(Vector128.Create((ReadOnlySpan<byte>)buffer[16..32]), byteSwap).CopyTo(destination[16..]);
     }
 
     /// <summary>The largest input hashed on the native path (the calls suppress the GC transition, so they must stay short: ~2 µs).</summary>

@@ -50,6 +50,7 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
     private readonly ILogger _logger;
     private readonly Channel<WriteOp> _queue;
     private readonly string _name;
+    private readonly SortedBatchEntries _sorted = new(); // writer loop only
     private Task _writer = Task.CompletedTask;
     private volatile HeadState _head;
     private MerkleFrontier _frontier = new(Rfc6962Hasher.Sha256);
@@ -553,8 +554,7 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
         MerkleFrontier? frontier = null;
         MerkleFrontier.NodeSink? nodeSink = null;
         Span<byte> seqKey = stackalloc byte[8];
-        Span<byte> idKey = stackalloc byte[16];
-        Span<byte> indexKey = stackalloc byte[Signature.Size + 8];
+        _sorted.Clear();
         foreach (WriteOp op in ops)
         {
             switch (op)
@@ -567,30 +567,14 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
                     }
 
                     frontier ??= _frontier.Clone();
-                    nodeSink ??= (level, index, hash) =>
-                    {
-                        Span<byte> key = stackalloc byte[9];
-                        key[0] = (byte)level;
-                        BinaryPrimitives.WriteUInt64BigEndian(key[1..], index);
-                        batch.Put(key, hash, _nodes);
-                    };
+                    nodeSink ??= _sorted.AddNode;
                     for (int i = 0; i < append.Records.Length; i++)
                     {
                         DecisionRecord r = append.Records[i];
                         frontier.AppendLeafHash(r.GetLeafHashCached(), nodeSink);
                         BinaryPrimitives.WriteUInt64BigEndian(seqKey, r.Sequence);
                         batch.Put(seqKey, append.Bytes[i], _records);
-                        r.Id.TryWriteBytes(idKey, bigEndian: true, out _);
-                        batch.Put(idKey, seqKey, _ids);
-                        BinaryPrimitives.WriteUInt64BigEndian(indexKey, r.Slot);
-                        BinaryPrimitives.WriteUInt64BigEndian(indexKey[8..], r.Sequence);
-                        batch.Put(indexKey[..16], ReadOnlySpan<byte>.Empty, _slots);
-                        foreach (Signature tx in r.Transactions)
-                        {
-                            tx.CopyTo(indexKey);
-                            BinaryPrimitives.WriteUInt64BigEndian(indexKey[Signature.Size..], r.Sequence);
-                            batch.Put(indexKey, ReadOnlySpan<byte>.Empty, _txs);
-                        }
+                        _sorted.Add(r);
                     }
 
                     next += (ulong)append.Records.Length;
@@ -624,6 +608,9 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
             return;
         }
 
+        // The index and node entries go in key order per column family: RocksDB's memtable skip list remembers the position of
+        // its last insert, so ascending keys skip most of the search that dominated the write (about 8 inserts per record).
+        _sorted.WriteTo(batch, _ids, _slots, _txs, _nodes);
         if (next != head.Count)
         {
             batch.Put(HeadKey, DnaStoreCodec.EncodeHead(next, last), _meta);
@@ -675,10 +662,12 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
         }
 
         batchIds ??= [];
+        Span<byte> idKey = stackalloc byte[16];
         for (int i = 0; i < append.Records.Length; i++)
         {
             Guid id = append.Records[i].Id;
-            if (batchIds.Contains(id) || _db.HasKey(DnaStoreCodec.IdKey(id), _ids))
+            id.TryWriteBytes(idKey, bigEndian: true, out _);
+            if (batchIds.Contains(id) || _db.HasKey(idKey, _ids))
             {
                 // Roll back the ids this request already claimed in the batch.
                 for (int j = 0; j < i; j++)
