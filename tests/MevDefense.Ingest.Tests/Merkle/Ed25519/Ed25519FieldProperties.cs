@@ -187,7 +187,7 @@ public class Ed25519FieldProperties
             BigInteger s = i switch { 0 => (BigInteger.One << 253) - 1, 1 => L - 1, _ => new BigInteger(sb, isUnsigned: true) };
             var limbs = new ulong[4];
             Scalar25519.Load(ScalarBytes(s), limbs);
-            var digits = new sbyte[table.Digits];
+            var digits = new short[table.Digits];
             Scalar25519.Recode(limbs, window, digits);
             BigInteger recombined = 0;
             for (int j = digits.Length - 1; j >= 0; j--)

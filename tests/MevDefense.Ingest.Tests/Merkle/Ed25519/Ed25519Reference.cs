@@ -34,19 +34,33 @@ internal static class Ed25519Reference
 
     public static (BigInteger X, BigInteger Y) Negate((BigInteger X, BigInteger Y) a) => (Mod(-a.X), a.Y);
 
+    /// <summary>[k]p by double-and-add in extended coordinates (RFC 8032 5.1.4 unified addition), one inversion at the end.</summary>
     public static (BigInteger X, BigInteger Y) Multiply(BigInteger k, (BigInteger X, BigInteger Y) p)
     {
-        var r = Identity;
+        var q = (X: p.X, Y: p.Y, Z: BigInteger.One, T: Mod(p.X * p.Y));
+        var r = (X: BigInteger.Zero, Y: BigInteger.One, Z: BigInteger.One, T: BigInteger.Zero);
         for (int i = (int)k.GetBitLength() - 1; i >= 0; i--)
         {
-            r = Add(r, r);
+            r = AddExtended(r, r);
             if (!(k >> i).IsEven)
             {
-                r = Add(r, p);
+                r = AddExtended(r, q);
             }
         }
 
-        return r;
+        BigInteger zInv = Inv(r.Z);
+        return (Mod(r.X * zInv), Mod(r.Y * zInv));
+    }
+
+    private static (BigInteger X, BigInteger Y, BigInteger Z, BigInteger T) AddExtended(
+        (BigInteger X, BigInteger Y, BigInteger Z, BigInteger T) p, (BigInteger X, BigInteger Y, BigInteger Z, BigInteger T) q)
+    {
+        BigInteger a = Mod((p.Y - p.X) * (q.Y - q.X));
+        BigInteger b = Mod((p.Y + p.X) * (q.Y + q.X));
+        BigInteger c = Mod(2 * D * p.T % P * q.T);
+        BigInteger d = Mod(2 * p.Z * q.Z);
+        BigInteger e = b - a, f = d - c, g = d + c, h = b + a;
+        return (Mod(e * f), Mod(g * h), Mod(f * g), Mod(e * h));
     }
 
     /// <summary>Square root mod p (p = 5 mod 8), or null.</summary>

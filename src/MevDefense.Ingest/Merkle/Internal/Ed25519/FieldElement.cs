@@ -1,13 +1,14 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace MevDefense.Ingest.Merkle.Internal.Ed25519;
 
 /// <summary>
 /// An element of GF(p), p = 2^255 - 19, in radix 2^51: value = L0 + L1*2^51 + L2*2^102 + L3*2^153 + L4*2^204.
 /// Limbs are "loosely reduced": outputs of <see cref="Mul"/>, <see cref="Square"/> and <see cref="Sub"/> have limbs below
-/// 2^51 + 2^15; <see cref="Add"/> does not carry (its limbs stay below 2^53), and every operation accepts inputs with limbs
+/// 2^51 + 2^12; <see cref="Add"/> does not carry (its limbs stay below 2^53), and every operation accepts inputs with limbs
 /// below 2^54 (the 128-bit accumulators of a product then stay below 2^115 and the top carry times 19 fits 64 bits).
 /// Variable time: used only to verify public signatures.
 /// </summary>
@@ -57,7 +58,7 @@ internal struct FieldElement
         ulong t2 = a.L2 + 0x7FFFFFFFFFFFF0UL - b.L2;
         ulong t3 = a.L3 + 0x7FFFFFFFFFFFF0UL - b.L3;
         ulong t4 = a.L4 + 0x7FFFFFFFFFFFF0UL - b.L4;
-        Carry(out r, t0, t1, t2, t3, t4);
+        CarryParallel(out r, t0, t1, t2, t3, t4);
     }
 
     /// <summary>r = -a.</summary>
@@ -90,34 +91,124 @@ internal struct FieldElement
         r.L4 = t4;
     }
 
+    /// <summary>
+    /// One carry round with all limbs in parallel (short dependency chains): for inputs below 2^57, limb i becomes
+    /// (t_i mod 2^51) + (t_(i-1) &gt;&gt; 51), limb 0 taking 19 * (t_4 &gt;&gt; 51); outputs are below 2^51 + 2^12.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CarryParallel(out FieldElement r, ulong t0, ulong t1, ulong t2, ulong t3, ulong t4)
+    {
+        r.L0 = (t0 & Mask) + ((t4 >> 51) * 19);
+        r.L1 = (t1 & Mask) + (t0 >> 51);
+        r.L2 = (t2 & Mask) + (t1 >> 51);
+        r.L3 = (t3 & Mask) + (t2 >> 51);
+        r.L4 = (t4 & Mask) + (t3 >> 51);
+    }
+
     /// <summary>r = a * b.</summary>
     public static void Mul(out FieldElement r, in FieldElement a, in FieldElement b)
     {
-        ulong a0 = a.L0, a1 = a.L1, a2 = a.L2, a3 = a.L3, a4 = a.L4;
-        ulong b0 = b.L0, b1 = b.L1, b2 = b.L2, b3 = b.L3, b4 = b.L4;
-        ulong b1x = b1 * 19, b2x = b2 * 19, b3x = b3 * 19, b4x = b4 * 19;
-
-        // 2^255 = 19 (mod p): the products that land at 2^255 or above fold back times 19.
-        UInt128 t0 = Math.BigMul(a0, b0) + Math.BigMul(a1, b4x) + Math.BigMul(a2, b3x) + Math.BigMul(a3, b2x) + Math.BigMul(a4, b1x);
-        UInt128 t1 = Math.BigMul(a0, b1) + Math.BigMul(a1, b0) + Math.BigMul(a2, b4x) + Math.BigMul(a3, b3x) + Math.BigMul(a4, b2x);
-        UInt128 t2 = Math.BigMul(a0, b2) + Math.BigMul(a1, b1) + Math.BigMul(a2, b0) + Math.BigMul(a3, b4x) + Math.BigMul(a4, b3x);
-        UInt128 t3 = Math.BigMul(a0, b3) + Math.BigMul(a1, b2) + Math.BigMul(a2, b1) + Math.BigMul(a3, b0) + Math.BigMul(a4, b4x);
-        UInt128 t4 = Math.BigMul(a0, b4) + Math.BigMul(a1, b3) + Math.BigMul(a2, b2) + Math.BigMul(a3, b1) + Math.BigMul(a4, b0);
-        Reduce(out r, t0, t1, t2, t3, t4);
+        // 2^255 = 19 (mod p): the products that land at 2^255 or above fold back times 19. Each 128-bit product is split at
+        // bit 51 into a low part (below 2^51) and a high part (below 2^61.3 for inputs below 2^54): the low parts and the high
+        // parts of a column sum without carries; high parts belong to the next column. Operands are read from memory each time
+        // (L1 hits, folded into the multiplications) rather than copied to locals, which would exceed the 15 usable registers.
+        ulong b1x = b.L1 * 19, b2x = b.L2 * 19, b3x = b.L3 * 19, b4x = b.L4 * 19;
+        ulong l0 = 0, m0 = 0, h0 = 0;
+        Acc(ref l0, ref m0, ref h0, a.L0, b.L0);
+        Acc(ref l0, ref m0, ref h0, a.L1, b4x);
+        Acc(ref l0, ref m0, ref h0, a.L2, b3x);
+        Acc(ref l0, ref m0, ref h0, a.L3, b2x);
+        Acc(ref l0, ref m0, ref h0, a.L4, b1x);
+        ulong l1 = 0, m1 = 0, h1 = 0;
+        Acc(ref l1, ref m1, ref h1, a.L0, b.L1);
+        Acc(ref l1, ref m1, ref h1, a.L1, b.L0);
+        Acc(ref l1, ref m1, ref h1, a.L2, b4x);
+        Acc(ref l1, ref m1, ref h1, a.L3, b3x);
+        Acc(ref l1, ref m1, ref h1, a.L4, b2x);
+        ulong l2 = 0, m2 = 0, h2 = 0;
+        Acc(ref l2, ref m2, ref h2, a.L0, b.L2);
+        Acc(ref l2, ref m2, ref h2, a.L1, b.L1);
+        Acc(ref l2, ref m2, ref h2, a.L2, b.L0);
+        Acc(ref l2, ref m2, ref h2, a.L3, b4x);
+        Acc(ref l2, ref m2, ref h2, a.L4, b3x);
+        ulong l3 = 0, m3 = 0, h3 = 0;
+        Acc(ref l3, ref m3, ref h3, a.L0, b.L3);
+        Acc(ref l3, ref m3, ref h3, a.L1, b.L2);
+        Acc(ref l3, ref m3, ref h3, a.L2, b.L1);
+        Acc(ref l3, ref m3, ref h3, a.L3, b.L0);
+        Acc(ref l3, ref m3, ref h3, a.L4, b4x);
+        ulong l4 = 0, m4 = 0, h4 = 0;
+        Acc(ref l4, ref m4, ref h4, a.L0, b.L4);
+        Acc(ref l4, ref m4, ref h4, a.L1, b.L3);
+        Acc(ref l4, ref m4, ref h4, a.L2, b.L2);
+        Acc(ref l4, ref m4, ref h4, a.L3, b.L1);
+        Acc(ref l4, ref m4, ref h4, a.L4, b.L0);
+        Combine(out r, l0, (h0 << 13) + m0, l1, (h1 << 13) + m1, l2, (h2 << 13) + m2, l3, (h3 << 13) + m3, l4, (h4 << 13) + m4);
     }
 
     /// <summary>r = a^2.</summary>
     public static void Square(out FieldElement r, in FieldElement a)
     {
-        ulong a0 = a.L0, a1 = a.L1, a2 = a.L2, a3 = a.L3, a4 = a.L4;
-        ulong d0 = a0 * 2, d1 = a1 * 2, d2 = a2 * 2;
-        ulong a3x = a3 * 19, a4x = a4 * 19;
-        UInt128 t0 = Math.BigMul(a0, a0) + Math.BigMul(d1, a4x) + Math.BigMul(d2, a3x);
-        UInt128 t1 = Math.BigMul(d0, a1) + Math.BigMul(d2, a4x) + Math.BigMul(a3, a3x);
-        UInt128 t2 = Math.BigMul(d0, a2) + Math.BigMul(a1, a1) + Math.BigMul(a3 * 2, a4x);
-        UInt128 t3 = Math.BigMul(d0, a3) + Math.BigMul(d1, a2) + Math.BigMul(a4, a4x);
-        UInt128 t4 = Math.BigMul(d0, a4) + Math.BigMul(d1, a3) + Math.BigMul(a2, a2);
-        Reduce(out r, t0, t1, t2, t3, t4);
+        ulong a3x = a.L3 * 19, a4x = a.L4 * 19;
+        ulong l0 = 0, m0 = 0, h0 = 0;
+        Acc(ref l0, ref m0, ref h0, a.L0, a.L0);
+        Acc(ref l0, ref m0, ref h0, a.L1 * 2, a4x);
+        Acc(ref l0, ref m0, ref h0, a.L2 * 2, a3x);
+        ulong l1 = 0, m1 = 0, h1 = 0;
+        Acc(ref l1, ref m1, ref h1, a.L0 * 2, a.L1);
+        Acc(ref l1, ref m1, ref h1, a.L2 * 2, a4x);
+        Acc(ref l1, ref m1, ref h1, a.L3, a3x);
+        ulong l2 = 0, m2 = 0, h2 = 0;
+        Acc(ref l2, ref m2, ref h2, a.L0 * 2, a.L2);
+        Acc(ref l2, ref m2, ref h2, a.L1, a.L1);
+        Acc(ref l2, ref m2, ref h2, a.L3 * 2, a4x);
+        ulong l3 = 0, m3 = 0, h3 = 0;
+        Acc(ref l3, ref m3, ref h3, a.L0 * 2, a.L3);
+        Acc(ref l3, ref m3, ref h3, a.L1 * 2, a.L2);
+        Acc(ref l3, ref m3, ref h3, a.L4, a4x);
+        ulong l4 = 0, m4 = 0, h4 = 0;
+        Acc(ref l4, ref m4, ref h4, a.L0 * 2, a.L4);
+        Acc(ref l4, ref m4, ref h4, a.L1 * 2, a.L3);
+        Acc(ref l4, ref m4, ref h4, a.L2, a.L2);
+        Combine(out r, l0, (h0 << 13) + m0, l1, (h1 << 13) + m1, l2, (h2 << 13) + m2, l3, (h3 << 13) + m3, l4, (h4 << 13) + m4);
+    }
+
+    /// <summary>
+    /// Adds x*y (below 2^115) as (x*y mod 2^51) to <paramref name="low"/>, its bits 64.. to <paramref name="high"/> and its bits
+    /// 51..63 to <paramref name="middle"/> (so x*y &gt;&gt; 51 = high * 2^13 + middle, summed per column without carries).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Acc(ref ulong low, ref ulong middle, ref ulong high, ulong x, ulong y)
+    {
+        ulong lo = x * y;
+        if (Bmi2.X64.IsSupported)
+        {
+            high += Bmi2.X64.MultiplyNoFlags(x, y);
+            low += Bmi2.X64.ZeroHighBits(lo, 51);
+        }
+        else
+        {
+            high += Math.BigMul(x, y, out _);
+            low += lo & Mask;
+        }
+
+        middle += lo >> 51;
+    }
+
+    /// <summary>Column i = low_i + high_(i-1), high_4 folding back times 19, then one carry pass.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Combine(out FieldElement r, ulong l0, ulong h0, ulong l1, ulong h1, ulong l2, ulong h2, ulong l3, ulong h3, ulong l4, ulong h4)
+    {
+        // low_i < 5 * 2^51; high_i < 2^64 / 19 / 2 for inputs below 2^54 (column 4 has no factor 19, so h4 < 5 * 2^57);
+        // h0..h3 can be large (up to 5 * 19 * 2^57), so they are carried in 128 bits only where needed: split each at 2^51 first.
+        ulong c0 = l0 + (h4 & Mask) * 19;
+        ulong c1 = l1 + (h0 & Mask) + ((h4 >> 51) * 19);
+        ulong c2 = l2 + (h1 & Mask) + (h0 >> 51);
+        ulong c3 = l3 + (h2 & Mask) + (h1 >> 51);
+        ulong c4 = l4 + (h3 & Mask) + (h2 >> 51);
+        ulong c5 = h3 >> 51;                              // weight 2^255: folds back times 19 into limb 0
+        c0 += c5 * 19;
+        CarryParallel(out r, c0, c1, c2, c3, c4);
     }
 
     /// <summary>r = a^(2^n), n &gt;= 1.</summary>
@@ -128,28 +219,6 @@ internal struct FieldElement
         {
             Square(out r, r);
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Reduce(out FieldElement r, UInt128 t0, UInt128 t1, UInt128 t2, UInt128 t3, UInt128 t4)
-    {
-        ulong r0 = (ulong)t0 & Mask;
-        t1 += (ulong)(t0 >> 51);
-        ulong r1 = (ulong)t1 & Mask;
-        t2 += (ulong)(t1 >> 51);
-        ulong r2 = (ulong)t2 & Mask;
-        t3 += (ulong)(t2 >> 51);
-        ulong r3 = (ulong)t3 & Mask;
-        t4 += (ulong)(t3 >> 51);
-        ulong r4 = (ulong)t4 & Mask;
-        r0 += (ulong)(t4 >> 51) * 19;
-        r1 += r0 >> 51;
-        r0 &= Mask;
-        r.L0 = r0;
-        r.L1 = r1;
-        r.L2 = r2;
-        r.L3 = r3;
-        r.L4 = r4;
     }
 
     /// <summary>Common part of inversion and square root: returns z^(2^250 - 1) and z^11 (a fixed addition chain).</summary>

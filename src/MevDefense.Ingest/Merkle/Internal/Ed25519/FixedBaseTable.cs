@@ -27,11 +27,14 @@ internal sealed class FixedBaseTable
     /// <summary>Memory held by the entries, in bytes.</summary>
     public int SizeInBytes => _entries.Length * sizeof(ulong);
 
-    /// <summary>Builds the table of <paramref name="p"/> for window width <paramref name="window"/> (2..8).</summary>
+    /// <summary>Largest supported window (w = 11: 2,949,120 B).</summary>
+    public const int MaxWindow = 11;
+
+    /// <summary>Builds the table of <paramref name="p"/> for window width <paramref name="window"/> (2..<see cref="MaxWindow"/>).</summary>
     public static FixedBaseTable Build(in ExtendedPoint p, int window)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(window, 2);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(window, 8);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(window, MaxWindow);
         int digits = Scalar25519.DigitCount(window);
         int perWindow = 1 << (window - 1);
         int count = digits * perWindow;
@@ -76,7 +79,7 @@ internal sealed class FixedBaseTable
     }
 
     /// <summary>acc += [s]P for the signed digits of s (see <see cref="Scalar25519.Recode"/>), Digits of them.</summary>
-    public void AddMultiple(ref ExtendedPoint acc, ReadOnlySpan<sbyte> digits)
+    public void AddMultiple(ref ExtendedPoint acc, ReadOnlySpan<short> digits)
     {
         int perWindow = 1 << (Window - 1);
         ReadOnlySpan<ulong> entries = _entries;

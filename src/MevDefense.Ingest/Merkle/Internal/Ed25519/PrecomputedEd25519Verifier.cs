@@ -45,9 +45,9 @@ internal sealed class PrecomputedEd25519Verifier
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(keyWindow, 2);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(keyWindow, 8);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(keyWindow, FixedBaseTable.MaxWindow);
         ArgumentOutOfRangeException.ThrowIfLessThan(baseWindow, 2);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(baseWindow, 8);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(baseWindow, FixedBaseTable.MaxWindow);
         _keys = new Pubkey[capacity];
         _tables = new FixedBaseTable?[capacity];
         _lastUse = new long[capacity];
@@ -92,12 +92,12 @@ internal sealed class PrecomputedEd25519Verifier
         Span<ulong> sScalar = stackalloc ulong[4];
         Scalar25519.Load(s, sScalar);
 
-        Span<sbyte> digits = stackalloc sbyte[64];
+        Span<short> digits = stackalloc short[64];
         ExtendedPoint acc = ExtendedPoint.Identity;
-        Span<sbyte> sDigits = digits[.._baseTable.Digits];
+        Span<short> sDigits = digits[.._baseTable.Digits];
         Scalar25519.Recode(sScalar, _baseTable.Window, sDigits);
         _baseTable.AddMultiple(ref acc, sDigits);
-        Span<sbyte> kDigits = digits[..keyTable.Digits];
+        Span<short> kDigits = digits[..keyTable.Digits];
         Scalar25519.Recode(k, keyTable.Window, kDigits);
         keyTable.AddMultiple(ref acc, kDigits);   // the table holds multiples of -A
 
@@ -207,8 +207,8 @@ internal sealed class PrecomputedEd25519Verifier
 
     private static Lazy<FixedBaseTable>[] CreateBaseTables()
     {
-        var tables = new Lazy<FixedBaseTable>[9];
-        for (int w = 2; w <= 8; w++)
+        var tables = new Lazy<FixedBaseTable>[FixedBaseTable.MaxWindow + 1];
+        for (int w = 2; w <= FixedBaseTable.MaxWindow; w++)
         {
             int window = w;
             tables[w] = new Lazy<FixedBaseTable>(() => FixedBaseTable.Build(BasePoint, window));

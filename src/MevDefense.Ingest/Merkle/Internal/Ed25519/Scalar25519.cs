@@ -102,7 +102,7 @@ internal static class Scalar25519
     /// Signed radix-2^w digits of a scalar below 2^253: s = sum digits[i] * 2^(w*i), digits in [-2^(w-1), 2^(w-1)],
     /// <paramref name="digits"/>.Length = ceil(254 / w) (so the top digit absorbs the last carry).
     /// </summary>
-    public static void Recode(ReadOnlySpan<ulong> s, int w, Span<sbyte> digits)
+    public static void Recode(ReadOnlySpan<ulong> s, int w, Span<short> digits)
     {
         int half = 1 << (w - 1);
         int mask = (1 << w) - 1;
@@ -120,7 +120,7 @@ internal static class Scalar25519
 
             int d = ((int)v & mask) + carry;
             carry = d >= half && i + 1 < digits.Length ? 1 : 0;
-            digits[i] = (sbyte)(d - (carry << w));
+            digits[i] = (short)(d - (carry << w));
         }
     }
 
