@@ -71,7 +71,12 @@ public sealed partial class ShredPipeline : IDisposable
     private readonly int[] _heldOffsets = new int[FecSetState.MaxShardsPerKind];
     private readonly int[] _heldLengths = new int[FecSetState.MaxShardsPerKind];
     private readonly byte[] _heldDigests = new byte[FecSetState.MaxShardsPerKind * 32];
+    private readonly int[] _heldSiblingsAt = new int[FecSetState.MaxShardsPerKind];
+    private readonly int[] _heldLeafIndex = new int[FecSetState.MaxShardsPerKind];
+    private readonly int[] _heldProofSize = new int[FecSetState.MaxShardsPerKind];
+    private readonly int[] _heldOwner = new int[FecSetState.MaxShardsPerKind];
     private byte[] _heldSlab = [];
+    private byte[] _heldHashes = [];
     private byte[] _batch = [];
     private SlotState? _lastSlot;
     private bool _inBatch;
@@ -256,7 +261,7 @@ public sealed partial class ShredPipeline : IDisposable
                 _leafDigests.AsSpan(j * 32, 32).CopyTo(_chunkHashes.AsSpan(_leafOwner[j] * HashStride, 32));
             }
 
-            HashProofLevels(batch, leaves);
+            HashProofLevels(batch.Buffer, leaves, _siblingsAt, _leafIndexOf, _proofSizeOf, _leafOwner, _chunkHashes);
         }
 
         // 3. The per-shred logic, in order, with the precomputed leaves.
@@ -275,13 +280,14 @@ public sealed partial class ShredPipeline : IDisposable
     }
 
     /// <summary>Level by level, the parent of every collected shred's node and its proof sibling (same bytes as <see cref="ShredMerkle.Join"/>).
-    /// Shreds of one set share their upper nodes, so identical join inputs (compared byte for byte) are hashed once.</summary>
-    private void HashProofLevels(in DatagramBatch batch, int leaves)
+    /// Shreds of one set share their upper nodes, so identical join inputs (compared byte for byte) are hashed once. Shred j's proof
+    /// starts at <paramref name="buffer"/>[<paramref name="siblingsAt"/>[j]..]; its leaf is at <paramref name="hashes"/>[owner[j] * HashStride..]
+    /// and level l's node is written 32 * (l + 1) bytes further.</summary>
+    private void HashProofLevels(ReadOnlySpan<byte> buffer, int leaves, int[] siblingsAt, int[] leafIndexOf, int[] proofSizeOf, int[] owner, byte[] hashes)
     {
         // _rep[j]: the first shred whose node at the current level is known to equal shred j's (their inputs one level down were
         // identical). A shred whose sibling also equals its representative's takes the representative's input without a lookup.
         const int entry = ShredMerkle.EntrySize;
-        var buffer = batch.Buffer;
         for (int j = 0; j < leaves; j++)
         {
             _rep[j] = j;
@@ -294,22 +300,22 @@ public sealed partial class ShredPipeline : IDisposable
             for (int j = 0; j < leaves; j++)
             {
                 _srcOf[j] = -1;
-                if (_proofSizeOf[j] <= level)
+                if (proofSizeOf[j] <= level)
                 {
                     continue;
                 }
 
-                int parity = (_leafIndexOf[j] >> level) & 1;
-                var sibling = buffer.Slice(_siblingsAt[j] + (level * entry), entry);
+                int parity = (leafIndexOf[j] >> level) & 1;
+                var sibling = buffer.Slice(siblingsAt[j] + (level * entry), entry);
                 int r = _rep[j];
-                if (r != j && _srcOf[r] >= 0 && ((_leafIndexOf[r] >> level) & 1) == parity
-                    && sibling.SequenceEqual(buffer.Slice(_siblingsAt[r] + (level * entry), entry)))
+                if (r != j && _srcOf[r] >= 0 && ((leafIndexOf[r] >> level) & 1) == parity
+                    && sibling.SequenceEqual(buffer.Slice(siblingsAt[r] + (level * entry), entry)))
                 {
                     _srcOf[j] = _srcOf[r];
                     continue;
                 }
 
-                var node = _chunkHashes.AsSpan((_leafOwner[j] * HashStride) + (level * 32), entry);
+                var node = hashes.AsSpan((owner[j] * HashStride) + (level * 32), entry);
                 var input = _nodeInputs.AsSpan(count * 2 * entry, 2 * entry);
                 if (parity == 0)
                 {
@@ -361,7 +367,7 @@ public sealed partial class ShredPipeline : IDisposable
             {
                 if (_srcOf[j] >= 0)
                 {
-                    _leafDigests.AsSpan(_srcOf[j] * 32, 32).CopyTo(_chunkHashes.AsSpan((_leafOwner[j] * HashStride) + ((level + 1) * 32), 32));
+                    _leafDigests.AsSpan(_srcOf[j] * 32, 32).CopyTo(hashes.AsSpan((owner[j] * HashStride) + ((level + 1) * 32), 32));
                 }
             }
         }
@@ -1254,6 +1260,7 @@ public sealed partial class ShredPipeline : IDisposable
         if (_heldSlab.Length == 0)
         {
             _heldSlab = new byte[FecSetState.MaxShardsPerKind * BufferSize];
+            _heldHashes = new byte[FecSetState.MaxShardsPerKind * HashStride];
         }
 
         int n = 0;
@@ -1270,6 +1277,10 @@ public sealed partial class ShredPipeline : IDisposable
             _heldPositions[n] = pos;
             _heldOffsets[n] = n * BufferSize;
             _heldLengths[n] = h.ProofOffset - Signature.Size;
+            _heldSiblingsAt[n] = (n * BufferSize) + h.ProofOffset - Signature.Size;
+            _heldLeafIndex[n] = set.NumData + pos;
+            _heldProofSize[n] = Math.Min(h.ProofSize, MaxProofLevels);
+            _heldOwner[n] = n;
             held.AsSpan(Signature.Size, h.ProofOffset + (h.ProofSize * ShredMerkle.EntrySize) - Signature.Size).CopyTo(_heldSlab.AsSpan(n * BufferSize));
             n++;
         }
@@ -1279,13 +1290,21 @@ public sealed partial class ShredPipeline : IDisposable
             return;
         }
 
+        // Leaves, then every proof level, through the multi-buffer hasher (as the batch does for arriving shreds).
         _hasher.Hash(ShredMerkle.LeafPrefix, _heldSlab, _heldOffsets.AsSpan(0, n), _heldLengths.AsSpan(0, n), _heldDigests.AsSpan(0, n * 32));
         for (int i = 0; i < n; i++)
         {
+            _heldDigests.AsSpan(i * 32, 32).CopyTo(_heldHashes.AsSpan(i * HashStride, 32));
+        }
+
+        HashProofLevels(_heldSlab, n, _heldSiblingsAt, _heldLeafIndex, _heldProofSize, _heldOwner, _heldHashes);
+        for (int i = 0; i < n; i++)
+        {
             int pos = _heldPositions[i];
-            var leaf = _heldDigests.AsSpan(i * 32, 32);
-            var proof = _heldSlab.AsSpan((i * BufferSize) + _heldLengths[i], set.ProofSize * ShredMerkle.EntrySize);
-            if (!set.Nodes.TryVerify(leaf, set.NumData + pos, proof, set.Root))
+            var hashes = _heldHashes.AsSpan(i * HashStride, (1 + _heldProofSize[i]) * 32);
+            var leaf = hashes[..32];
+            var proof = _heldSlab.AsSpan(_heldSiblingsAt[i], set.ProofSize * ShredMerkle.EntrySize);
+            if (!set.Nodes.TryVerify(leaf, set.NumData + pos, proof, set.Root, PathOf(hashes)))
             {
                 RejectHeld(set, pos);
                 continue;
