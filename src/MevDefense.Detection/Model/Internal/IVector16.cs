@@ -53,18 +53,6 @@ internal interface IVector16<TSelf>
 
     static abstract float Sum(TSelf a);
 
-    /// <summary>
-    /// Transposes the 16×16 block of rows <c>source[sourceOffset + 16r .. +16]</c> (r = 0..15) into
-    /// <c>destination[destinationOffset + c·destinationStride .. +16]</c> (c = 0..15).
-    /// </summary>
-    static abstract void Transpose16(float[] source, int sourceOffset, float[] destination, int destinationOffset, int destinationStride);
-
-    /// <summary>
-    /// Pairwise sums: lanes 0..7 are <c>x[2k] + x[2k+1]</c>, lanes 8..15 <c>y[2k] + y[2k+1]</c>. Four levels of this turn 16
-    /// vectors into one whose lane c is the sum of vector c (a transposing reduction).
-    /// </summary>
-    static abstract TSelf HalfSums(TSelf x, TSelf y);
-
     static abstract float MaxAcross(TSelf a);
 
     /// <summary>A bit per lane: set when the lane is not (positive or negative) zero.</summary>

@@ -156,29 +156,6 @@ internal struct Vector16Scalar : IVector16<Vector16Scalar>
         return s;
     }
 
-    public static Vector16Scalar HalfSums(Vector16Scalar x, Vector16Scalar y)
-    {
-        var r = default(Vector16Scalar);
-        for (var k = 0; k < 8; k++)
-        {
-            r._l[k] = x._l[2 * k] + x._l[(2 * k) + 1];
-            r._l[8 + k] = y._l[2 * k] + y._l[(2 * k) + 1];
-        }
-
-        return r;
-    }
-
-    public static void Transpose16(float[] source, int sourceOffset, float[] destination, int destinationOffset, int destinationStride)
-    {
-        for (var r = 0; r < 16; r++)
-        {
-            for (var c = 0; c < 16; c++)
-            {
-                destination[destinationOffset + (c * destinationStride) + r] = source[sourceOffset + (r * 16) + c];
-            }
-        }
-    }
-
     public static float MaxAcross(Vector16Scalar a)
     {
         var m = a._l[0];

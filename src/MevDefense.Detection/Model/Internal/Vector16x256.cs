@@ -104,21 +104,6 @@ internal readonly struct Vector16x256 : IVector16<Vector16x256>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector16x256 HalfSums(Vector16x256 x, Vector16x256 y) => new(PairSums(x._lo, x._hi), PairSums(y._lo, y._hi));
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    public static void Transpose16(float[] source, int sourceOffset, float[] destination, int destinationOffset, int destinationStride)
-    {
-        for (var r = 0; r < 16; r++)
-        {
-            for (var c = 0; c < 16; c++)
-            {
-                destination[destinationOffset + (c * destinationStride) + r] = source[sourceOffset + (r * 16) + c];
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MaxAcross(Vector16x256 a)
     {
         var m256 = Vector256.Max(a._lo, a._hi);
@@ -208,32 +193,5 @@ internal readonly struct Vector16x256 : IVector16<Vector16x256>
         var even = Vector256.Create(a.GetElement(0), a.GetElement(2), b.GetElement(0), b.GetElement(2));
         var odd = Vector256.Create(a.GetElement(1), a.GetElement(3), b.GetElement(1), b.GetElement(3));
         return even.AsSingle() + odd.AsSingle();
-    }
-
-    /// <summary>The 8 pairwise sums of the 16 floats <c>(lo, hi)</c>, in order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> PairSums(Vector256<float> lo, Vector256<float> hi)
-    {
-        if (Avx2.IsSupported)
-        {
-            // hadd gives [lo01 lo23 hi01 hi23 | lo45 lo67 hi45 hi67]; reorder the 64-bit pairs.
-            return Avx2.Permute4x64(Avx.HorizontalAdd(lo, hi).AsDouble(), 0b11_01_10_00).AsSingle();
-        }
-
-        return PairSumsSoftware(lo, hi);
-    }
-
-    // Kept out of line: a stackalloc would stop the fast path from being inlined.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector256<float> PairSumsSoftware(Vector256<float> lo, Vector256<float> hi)
-    {
-        Span<float> r = stackalloc float[8];
-        for (var k = 0; k < 4; k++)
-        {
-            r[k] = lo.GetElement(2 * k) + lo.GetElement((2 * k) + 1);
-            r[4 + k] = hi.GetElement(2 * k) + hi.GetElement((2 * k) + 1);
-        }
-
-        return Vector256.Create(r);
     }
 }
