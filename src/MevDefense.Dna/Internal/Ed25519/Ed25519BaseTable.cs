@@ -4,10 +4,10 @@ using System.Numerics;
 namespace MevDefense.Dna.Internal.Ed25519;
 
 /// <summary>
-/// The fixed-base table: for j = 0..31 and k = 1..8, the affine point k·256^j·B in Niels form (y + x, y - x, 2d·x·y), each
-/// coordinate reduced mod p and split into ten limbs. Layout, transposed so that one 512-bit load holds the same limb of the
-/// eight multiples and a lane permutation (<c>vpermq</c>) picks each lane's multiple:
-/// <c>Limbs[j·RowLength + (c·10 + limb)·8 + (k - 1)]</c>, c = 0 (y + x), 1 (y - x), 2 (2d·x·y).
+/// The fixed-base table: for j = 0..25 and k = 1..16, the affine point k·1024^j·B in Niels form (y + x, y - x, 2d·x·y), each
+/// coordinate reduced mod p and split into ten limbs. Layout, transposed so that two 512-bit loads hold the same limb of the
+/// sixteen multiples and a two-source lane permutation (<c>vpermt2q</c>) picks each lane's multiple:
+/// <c>Limbs[j·RowLength + (c·10 + limb)·16 + (k - 1)]</c>, c = 0 (y + x), 1 (y - x), 2 (2d·x·y).
 /// </summary>
 /// <remarks>
 /// Computed once, at type initialisation, from the base point B of RFC 8032 (y = 4/5, x positive) with textbook affine
@@ -16,8 +16,14 @@ namespace MevDefense.Dna.Internal.Ed25519;
 /// </remarks>
 internal static class Ed25519BaseTable
 {
-    /// <summary>ulongs per row j (8 points × 3 coordinates × 10 limbs).</summary>
-    public const int RowLength = 8 * 30;
+    /// <summary>Rows: 1024^j·B for j = 0..25 (radix-32 digits, taken two at a time).</summary>
+    public const int Rows = 26;
+
+    /// <summary>Multiples per row.</summary>
+    public const int Entries = 16;
+
+    /// <summary>ulongs per row j (16 points × 3 coordinates × 10 limbs).</summary>
+    public const int RowLength = Entries * 30;
 
     /// <summary>The field prime 2^255 - 19.</summary>
     public static readonly BigInteger P = (BigInteger.One << 255) - 19;
@@ -67,13 +73,13 @@ internal static class Ed25519BaseTable
             throw new InvalidOperationException("Ed25519 base point self-check failed.");
         }
 
-        ulong[] limbs = new ulong[32 * RowLength];
+        ulong[] limbs = new ulong[Rows * RowLength];
         Span<ulong> entry = stackalloc ulong[30];
         (BigInteger X, BigInteger Y) rowBase = (BaseX, BaseY);
-        for (int j = 0; j < 32; j++)
+        for (int j = 0; j < Rows; j++)
         {
             (BigInteger X, BigInteger Y) point = rowBase;
-            for (int k = 1; k <= 8; k++)
+            for (int k = 1; k <= Entries; k++)
             {
                 if (!IsOnCurve(point.X, point.Y))
                 {
@@ -85,13 +91,13 @@ internal static class Ed25519BaseTable
                 FieldElement8.ToLimbs(Mod(2 * D * point.X % P * point.Y), entry.Slice(20, 10));
                 for (int i = 0; i < 30; i++)
                 {
-                    limbs[(j * RowLength) + (i * 8) + (k - 1)] = entry[i];
+                    limbs[(j * RowLength) + (i * Entries) + (k - 1)] = entry[i];
                 }
 
                 point = Add(point, rowBase);
             }
 
-            for (int i = 0; i < 8; i++)
+            for (int i = 0; i < 10; i++)
             {
                 rowBase = Add(rowBase, rowBase);
             }

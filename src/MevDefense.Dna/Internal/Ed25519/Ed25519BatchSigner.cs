@@ -131,14 +131,21 @@ internal sealed class Ed25519BatchSigner : IDisposable
         CryptographicOperations.ZeroMemory(_secret);
     }
 
-    /// <summary>A = a·B, encoded (lane 0; the other lanes compute the neutral element).</summary>
+    /// <summary>A = a·B = (a mod L)·B (B has order L), encoded (lane 0; the other lanes compute the neutral element).</summary>
     private static void DerivePublicKey(ReadOnlySpan<byte> scalar, Span<byte> publicKey)
     {
-        Span<sbyte> laneDigits = stackalloc sbyte[64];
-        Span<sbyte> digits = stackalloc sbyte[64 * Lanes];
+        Span<sbyte> laneDigits = stackalloc sbyte[ScalarModL.DigitCount];
+        Span<sbyte> digits = stackalloc sbyte[ScalarModL.DigitCount * Lanes];
+        Span<byte> wide = stackalloc byte[64];
+        Span<byte> reduced = stackalloc byte[32];
+        wide.Clear();
+        scalar.CopyTo(wide);
+        ScalarModL.Reduce(wide, reduced);
         digits.Clear();
-        ScalarModL.Recode(scalar, laneDigits);
-        for (int i = 0; i < 64; i++)
+        ScalarModL.Recode(reduced, laneDigits);
+        CryptographicOperations.ZeroMemory(wide);
+        CryptographicOperations.ZeroMemory(reduced);
+        for (int i = 0; i < ScalarModL.DigitCount; i++)
         {
             digits[Lanes * i] = laneDigits[i];
         }
@@ -176,8 +183,8 @@ internal sealed class Ed25519BatchSigner : IDisposable
             ? stackalloc byte[StackMessageLimit]
             : GC.AllocateUninitializedArray<byte>(64 + longest, pinned: true);
         Span<byte> nonces = stackalloc byte[32 * GroupSize];
-        Span<sbyte> digits = stackalloc sbyte[64 * Lanes];
-        Span<sbyte> laneDigits = stackalloc sbyte[64];
+        Span<sbyte> digits = stackalloc sbyte[ScalarModL.DigitCount * Lanes];
+        Span<sbyte> laneDigits = stackalloc sbyte[ScalarModL.DigitCount];
         Span<byte> hash = stackalloc byte[64];
         Span<byte> encoded = stackalloc byte[32 * GroupSize];
         Span<byte> k = stackalloc byte[32];
@@ -228,7 +235,7 @@ internal sealed class Ed25519BatchSigner : IDisposable
                     Span<byte> r = nonces.Slice(32 * i, 32);
                     ScalarModL.Reduce(hash, r);
                     ScalarModL.Recode(r, laneDigits);
-                    for (int d = 0; d < 64; d++)
+                    for (int d = 0; d < ScalarModL.DigitCount; d++)
                     {
                         digits[(Lanes * d) + lane] = laneDigits[d];
                     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -74,27 +75,29 @@ internal struct ExtendedPoint8
     }
 
     /// <summary>
-    /// p = Σ digits·16^i·B for eight lanes: <c>digits[8·i + lane]</c> is signed radix-16 digit i (in [-8, 8]) of lane's scalar.
-    /// Splitting odd and even digits, Σ = 16·Σ_j d(2j+1)·256^j·B + Σ_j d(2j)·256^j·B, and each d·256^j·B is one selection from
-    /// the table of k·256^j·B (k = 1..8) plus a conditional negation: 64 mixed additions and 4 doublings. Constant time:
-    /// every table entry is read for every digit and chosen by lane masks; no branch or address depends on a digit.
+    /// p = Σ digits·32^i·B for eight lanes: <c>digits[8·i + lane]</c> is signed radix-32 digit i (in [-16, 16]) of the lane's
+    /// scalar, i &lt; 51. Splitting odd and even digits, Σ = 32·Σ_j d(2j+1)·1024^j·B + Σ_j d(2j)·1024^j·B, and each
+    /// d·1024^j·B is one selection from the table of k·1024^j·B (k = 1..16) plus a conditional negation: 51 mixed additions and
+    /// 5 doublings. Constant time: the whole table row is read for every digit and each lane's entry is chosen by a lane
+    /// permutation and masks; no branch or address depends on a digit.
     /// </summary>
     public static void MulBase(ref ExtendedPoint8 p, ReadOnlySpan<sbyte> digits)
     {
         ReadOnlySpan<ulong> table = Ed25519BaseTable.Limbs;
         NielsPoint8 t = default;
         SetIdentity(ref p);
-        for (int j = 0; j < 32; j++)
+        for (int j = 0; 2 * j + 1 < ScalarModL.DigitCount; j++)
         {
             Select(ref t, table, j, digits.Slice(8 * ((2 * j) + 1), 8));
             AddNiels(ref p, t);
         }
 
-        Double(ref p);
-        Double(ref p);
-        Double(ref p);
-        Double(ref p);
-        for (int j = 0; j < 32; j++)
+        for (int i = 0; i < 5; i++)
+        {
+            Double(ref p);
+        }
+
+        for (int j = 0; 2 * j < ScalarModL.DigitCount; j++)
         {
             Select(ref t, table, j, digits.Slice(8 * 2 * j, 8));
             AddNiels(ref p, t);
@@ -131,10 +134,10 @@ internal struct ExtendedPoint8
     }
 
     /// <summary>
-    /// t = d·(256^j·B) per lane, d = the lane's digit in [-8, 8]. Each limb vector of the row holds that limb of the eight
-    /// multiples 1·256^j·B .. 8·256^j·B, so one <c>vpermq</c> with index |d| - 1 per lane selects every lane's multiple (data-
-    /// independent timing, the whole row is loaded whatever the digits); lanes with d = 0 are then masked to the neutral element
-    /// (1, 1, 0), and lanes with d &lt; 0 get the negation: y+x and y-x swapped, 2dxy replaced by 2p - 2dxy.
+    /// t = d·(1024^j·B) per lane, d = the lane's digit in [-16, 16]. Each pair of limb vectors of the row holds that limb of the
+    /// sixteen multiples 1·1024^j·B .. 16·1024^j·B, so one <c>vpermt2q</c> with index |d| - 1 per lane selects every lane's
+    /// multiple (data-independent timing, the whole row is loaded whatever the digits); lanes with d = 0 are then masked to the
+    /// neutral element (1, 1, 0), and lanes with d &lt; 0 get the negation: y+x and y-x swapped, 2dxy replaced by 2p - 2dxy.
     /// </summary>
     private static void Select(ref NielsPoint8 t, ReadOnlySpan<ulong> table, int j, ReadOnlySpan<sbyte> laneDigits)
     {
@@ -143,11 +146,11 @@ internal struct ExtendedPoint8
         Vector512<ulong> negative = Vector512.ShiftRightArithmetic(d, 63).AsUInt64();
         Vector512<ulong> magnitude = Vector512.Abs(d).AsUInt64();
         Vector512<ulong> zero = Vector512.Equals(magnitude, Vector512<ulong>.Zero);
-        Vector512<ulong> index = (magnitude - Vector512<ulong>.One) & Vector512.Create(7UL); // d = 0 picks entry 8, masked below
+        Vector512<ulong> index = (magnitude - Vector512<ulong>.One) & Vector512.Create(15UL); // d = 0 picks entry 16, masked below
         ReadOnlySpan<ulong> row = table.Slice(j * Ed25519BaseTable.RowLength, Ed25519BaseTable.RowLength);
-        Pick(ref t.YPlusX, row[..80], index, zero);
-        Pick(ref t.YMinusX, row.Slice(80, 80), index, zero);
-        Pick(ref t.XY2D, row.Slice(160, 80), index, zero);
+        Pick(ref t.YPlusX, row[..160], index, zero);
+        Pick(ref t.YMinusX, row.Slice(160, 160), index, zero);
+        Pick(ref t.XY2D, row.Slice(320, 160), index, zero);
         Vector512<ulong> one = zero & Vector512<ulong>.One;
         t.YPlusX.L0 |= one;
         t.YMinusX.L0 |= one;
@@ -160,18 +163,24 @@ internal struct ExtendedPoint8
         FieldElement8.Select(ref t.XY2D, negative, minus);
     }
 
-    /// <summary>h.Li = permute(row limb i, index), zeroed where the zero mask is set.</summary>
+    /// <summary>h.Li = the index-th of the sixteen values of row limb i, zeroed where the zero mask is set.</summary>
     private static void Pick(ref FieldElement8 h, ReadOnlySpan<ulong> limbs, Vector512<ulong> index, Vector512<ulong> zero)
     {
-        h.L0 = Vector512.AndNot(Avx512F.PermuteVar8x64(Vector512.Create(limbs[..8]), index), zero);
-        h.L1 = Vector512.AndNot(Avx512F.PermuteVar8x64(Vector512.Create(limbs.Slice(8, 8)), index), zero);
-        h.L2 = Vector512.AndNot(Avx512F.PermuteVar8x64(Vector512.Create(limbs.Slice(16, 8)), index), zero);
-        h.L3 = Vector512.AndNot(Avx512F.PermuteVar8x64(Vector512.Create(limbs.Slice(24, 8)), index), zero);
-        h.L4 = Vector512.AndNot(Avx512F.PermuteVar8x64(Vector512.Create(limbs.Slice(32, 8)), index), zero);
-        h.L5 = Vector512.AndNot(Avx512F.PermuteVar8x64(Vector512.Create(limbs.Slice(40, 8)), index), zero);
-        h.L6 = Vector512.AndNot(Avx512F.PermuteVar8x64(Vector512.Create(limbs.Slice(48, 8)), index), zero);
-        h.L7 = Vector512.AndNot(Avx512F.PermuteVar8x64(Vector512.Create(limbs.Slice(56, 8)), index), zero);
-        h.L8 = Vector512.AndNot(Avx512F.PermuteVar8x64(Vector512.Create(limbs.Slice(64, 8)), index), zero);
-        h.L9 = Vector512.AndNot(Avx512F.PermuteVar8x64(Vector512.Create(limbs.Slice(72, 8)), index), zero);
+        h.L0 = Permute(limbs, 0, index, zero);
+        h.L1 = Permute(limbs, 1, index, zero);
+        h.L2 = Permute(limbs, 2, index, zero);
+        h.L3 = Permute(limbs, 3, index, zero);
+        h.L4 = Permute(limbs, 4, index, zero);
+        h.L5 = Permute(limbs, 5, index, zero);
+        h.L6 = Permute(limbs, 6, index, zero);
+        h.L7 = Permute(limbs, 7, index, zero);
+        h.L8 = Permute(limbs, 8, index, zero);
+        h.L9 = Permute(limbs, 9, index, zero);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> Permute(ReadOnlySpan<ulong> limbs, int limb, Vector512<ulong> index, Vector512<ulong> zero) =>
+        Vector512.AndNot(
+            Avx512F.PermuteVar8x64x2(Vector512.Create(limbs.Slice(16 * limb, 8)), index, Vector512.Create(limbs.Slice((16 * limb) + 8, 8))),
+            zero);
 }

@@ -57,21 +57,30 @@ internal static class ScalarModL
         res.Clear();
     }
 
+    /// <summary>Signed radix-32 digits of a reduced scalar (51 × 5 = 255 bits).</summary>
+    public const int DigitCount = 51;
+
     /// <summary>
-    /// Writes the 64 signed radix-16 digits e_i ∈ [-8, 8] with scalar = Σ e_i·16^i (scalar &lt; 2^255, so the top digit stays
-    /// ≤ 8): nibbles, then from the bottom a digit ≥ 8 becomes digit - 16 with a carry of one. Arithmetic only, no branches.
+    /// Writes the 51 signed radix-32 digits e_i ∈ [-16, 16] with scalar = Σ e_i·32^i, for scalar &lt; 2^253 (reduced mod L, so
+    /// the top digit, bits 250..254 plus a carry, stays ≤ 8): 5-bit windows, then from the bottom a digit ≥ 16 becomes
+    /// digit - 32 with a carry of one. Arithmetic only: no branch or index depends on the scalar.
     /// </summary>
     public static void Recode(ReadOnlySpan<byte> scalar, Span<sbyte> digits)
     {
+        Span<byte> padded = stackalloc byte[34];
+        scalar[..32].CopyTo(padded);
         int carry = 0;
-        for (int i = 0; i < 63; i++)
+        for (int i = 0; i < DigitCount; i++)
         {
-            int e = ((scalar[i >> 1] >> ((i & 1) * 4)) & 15) + carry;
-            carry = (e + 8) >> 4;
-            digits[i] = (sbyte)(e - (carry << 4));
+            int bit = 5 * i;
+            int window = ((padded[bit >> 3] | (padded[(bit >> 3) + 1] << 8)) >> (bit & 7)) & 31;
+            int e = window + carry;
+            carry = (e + 16) >> 5;
+            digits[i] = (sbyte)(e - (carry << 5));
         }
 
-        digits[63] = (sbyte)((scalar[31] >> 4) + carry);
+        digits[DigitCount - 1] += (sbyte)(carry << 5); // the top digit keeps its carry (zero for scalars below 2^253)
+        padded.Clear();
     }
 
     /// <summary>Barrett: q3 = floor(floor(x / 2^192)·mu / 2^320), r = x - q3·L mod 2^320 (&lt; 3L), then two masked subtractions of L.</summary>

@@ -75,21 +75,21 @@ public sealed class Ed25519ScalarProperties
         rng.NextBytes(scalar);
         if (rng.Next(3) == 0)
         {
-            scalar.AsSpan().Fill(0x88); // every nibble 8: a carry out of every digit
+            scalar.AsSpan().Fill(rng.Next(2) == 0 ? (byte)0xFF : (byte)0x84); // windows of 16 and more: a carry out of every digit
         }
 
-        scalar[31] &= 0x7F;
-        sbyte[] digits = new sbyte[64];
+        scalar[31] &= 0x1F; // below 2^253, like every scalar reduced mod L
+        sbyte[] digits = new sbyte[ScalarModL.DigitCount];
         ScalarModL.Recode(scalar, digits);
         BigInteger sum = BigInteger.Zero;
-        for (int i = 63; i >= 0; i--)
+        for (int i = ScalarModL.DigitCount - 1; i >= 0; i--)
         {
-            if (digits[i] is < -8 or > 8)
+            if (digits[i] is < -16 or > 16)
             {
                 return false;
             }
 
-            sum = (sum * 16) + digits[i];
+            sum = (sum * 32) + digits[i];
         }
 
         return sum == new BigInteger(scalar, isUnsigned: true);
