@@ -149,6 +149,56 @@ public sealed class Ed25519BatchSignerTests
     }
 
     [Fact]
+    public void AppContextSwitch_DisablesTheBatchSigner_AndSigningStillWorks()
+    {
+        // Same test class as every test that reads IsEnabled, so xunit never runs them concurrently with this one.
+        AppContext.SetSwitch(Ed25519BatchSigner.DisableSwitchName, true);
+        try
+        {
+            Assert.False(Ed25519BatchSigner.IsEnabled);
+            using DnaSigner signer = DnaSigner.FromSeed(LedgerHarness.Seed(12));
+            Assert.False(signer.UsesBatchSigner);
+            byte[] hashes = new byte[32 * 9];
+            new Random(12).NextBytes(hashes);
+            byte[] signatures = new byte[64 * 9];
+            signer.SignHashes(hashes, signatures);
+            for (int i = 0; i < 9; i++)
+            {
+                Assert.Equal(signer.Sign(hashes.AsSpan(32 * i, 32)).AsSpan().ToArray(), signatures.AsSpan(64 * i, 64).ToArray());
+            }
+        }
+        finally
+        {
+            AppContext.SetSwitch(Ed25519BatchSigner.DisableSwitchName, false);
+        }
+
+        Assert.Equal(FieldElement8.IsSupported, Ed25519BatchSigner.IsEnabled);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(8)]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(130)]
+    public void SignHashes_MixesBatchesAndSingleSignaturesCorrectly(int n)
+    {
+        using DnaSigner signer = DnaSigner.FromSeed(LedgerHarness.Seed(13));
+        byte[] hashes = new byte[32 * n];
+        new Random(n).NextBytes(hashes);
+        byte[] signatures = new byte[64 * n];
+        signer.SignHashes(hashes, signatures);
+        for (int i = 0; i < n; i++)
+        {
+            Assert.Equal(signer.Sign(hashes.AsSpan(32 * i, 32)).AsSpan().ToArray(), signatures.AsSpan(64 * i, 64).ToArray());
+        }
+    }
+
+    [Fact]
     public void DisposedSigner_Throws()
     {
         using DnaSigner signer = DnaSigner.FromSeed(LedgerHarness.Seed(10));
