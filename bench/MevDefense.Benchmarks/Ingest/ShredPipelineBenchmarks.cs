@@ -10,7 +10,11 @@ namespace MevDefense.Benchmarks.Ingest;
 /// Shred pipeline throughput on the 512 shreds of demo-shreds.pcap (8 FEC sets, one 1,280-transaction batch).
 /// Every benchmark processes 512 datagrams per invocation (OperationsPerInvoke = 512), so Mean is per shred.
 /// </summary>
+/// <remarks>Min and median columns: on a shared machine, run with many short iterations (e.g. <c>--iterationCount 30 --iterationTime 50</c>)
+/// and compare minima, which the load inflates least.</remarks>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class ShredPipelineBenchmarks
 {
     private const int Shreds = 512;
