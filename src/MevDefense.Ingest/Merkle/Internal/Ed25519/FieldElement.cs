@@ -149,28 +149,61 @@ internal struct FieldElement
     /// <summary>r = a^2.</summary>
     public static void Square(out FieldElement r, in FieldElement a)
     {
-        ulong a3x = a.L3 * 19, a4x = a.L4 * 19;
+        ulong a0 = a.L0, a1 = a.L1, a2 = a.L2, a3 = a.L3, a4 = a.L4;
+        SquareLimbs(ref a0, ref a1, ref a2, ref a3, ref a4);
+        r.L0 = a0;
+        r.L1 = a1;
+        r.L2 = a2;
+        r.L3 = a3;
+        r.L4 = a4;
+    }
+
+    /// <summary>r = a^(2^n), n &gt;= 1, with the limbs kept in registers between the squarings (inversion and square root).</summary>
+    public static void SquareTimes(out FieldElement r, in FieldElement a, int n)
+    {
+        ulong a0 = a.L0, a1 = a.L1, a2 = a.L2, a3 = a.L3, a4 = a.L4;
+        for (int i = 0; i < n; i++)
+        {
+            SquareLimbs(ref a0, ref a1, ref a2, ref a3, ref a4);
+        }
+
+        r.L0 = a0;
+        r.L1 = a1;
+        r.L2 = a2;
+        r.L3 = a3;
+        r.L4 = a4;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SquareLimbs(ref ulong a0, ref ulong a1, ref ulong a2, ref ulong a3, ref ulong a4)
+    {
+        ulong a3x = a3 * 19, a4x = a4 * 19;
         ulong l0 = 0, m0 = 0, h0 = 0;
-        Acc(ref l0, ref m0, ref h0, a.L0, a.L0);
-        Acc(ref l0, ref m0, ref h0, a.L1 * 2, a4x);
-        Acc(ref l0, ref m0, ref h0, a.L2 * 2, a3x);
+        Acc(ref l0, ref m0, ref h0, a0, a0);
+        Acc(ref l0, ref m0, ref h0, a1 * 2, a4x);
+        Acc(ref l0, ref m0, ref h0, a2 * 2, a3x);
         ulong l1 = 0, m1 = 0, h1 = 0;
-        Acc(ref l1, ref m1, ref h1, a.L0 * 2, a.L1);
-        Acc(ref l1, ref m1, ref h1, a.L2 * 2, a4x);
-        Acc(ref l1, ref m1, ref h1, a.L3, a3x);
+        Acc(ref l1, ref m1, ref h1, a0 * 2, a1);
+        Acc(ref l1, ref m1, ref h1, a2 * 2, a4x);
+        Acc(ref l1, ref m1, ref h1, a3, a3x);
         ulong l2 = 0, m2 = 0, h2 = 0;
-        Acc(ref l2, ref m2, ref h2, a.L0 * 2, a.L2);
-        Acc(ref l2, ref m2, ref h2, a.L1, a.L1);
-        Acc(ref l2, ref m2, ref h2, a.L3 * 2, a4x);
+        Acc(ref l2, ref m2, ref h2, a0 * 2, a2);
+        Acc(ref l2, ref m2, ref h2, a1, a1);
+        Acc(ref l2, ref m2, ref h2, a3 * 2, a4x);
         ulong l3 = 0, m3 = 0, h3 = 0;
-        Acc(ref l3, ref m3, ref h3, a.L0 * 2, a.L3);
-        Acc(ref l3, ref m3, ref h3, a.L1 * 2, a.L2);
-        Acc(ref l3, ref m3, ref h3, a.L4, a4x);
+        Acc(ref l3, ref m3, ref h3, a0 * 2, a3);
+        Acc(ref l3, ref m3, ref h3, a1 * 2, a2);
+        Acc(ref l3, ref m3, ref h3, a4, a4x);
         ulong l4 = 0, m4 = 0, h4 = 0;
-        Acc(ref l4, ref m4, ref h4, a.L0 * 2, a.L4);
-        Acc(ref l4, ref m4, ref h4, a.L1 * 2, a.L3);
-        Acc(ref l4, ref m4, ref h4, a.L2, a.L2);
-        Combine(out r, l0, (h0 << 13) + m0, l1, (h1 << 13) + m1, l2, (h2 << 13) + m2, l3, (h3 << 13) + m3, l4, (h4 << 13) + m4);
+        Acc(ref l4, ref m4, ref h4, a0 * 2, a4);
+        Acc(ref l4, ref m4, ref h4, a1 * 2, a3);
+        Acc(ref l4, ref m4, ref h4, a2, a2);
+        Combine(out FieldElement r, l0, (h0 << 13) + m0, l1, (h1 << 13) + m1, l2, (h2 << 13) + m2, l3, (h3 << 13) + m3, l4, (h4 << 13) + m4);
+        a0 = r.L0;
+        a1 = r.L1;
+        a2 = r.L2;
+        a3 = r.L3;
+        a4 = r.L4;
     }
 
     /// <summary>
@@ -209,16 +242,6 @@ internal struct FieldElement
         ulong c5 = h3 >> 51;                              // weight 2^255: folds back times 19 into limb 0
         c0 += c5 * 19;
         CarryParallel(out r, c0, c1, c2, c3, c4);
-    }
-
-    /// <summary>r = a^(2^n), n &gt;= 1.</summary>
-    public static void SquareTimes(out FieldElement r, in FieldElement a, int n)
-    {
-        Square(out r, a);
-        for (int i = 1; i < n; i++)
-        {
-            Square(out r, r);
-        }
     }
 
     /// <summary>Common part of inversion and square root: returns z^(2^250 - 1) and z^11 (a fixed addition chain).</summary>
