@@ -325,7 +325,7 @@ internal sealed partial class ManagedRolesModel
     {
         Debug.Assert(s.H.Length == N * D && s.A.Length == N * D && s.B.Length == N * D && s.C.Length == N * D && s.V.Length == N * D
             && s.KeysX.Length == N * D && s.ValuesX.Length == N * D && s.Hidden.Length == N * FF && s.KeyAdd.Length == 8 * 16
-            && s.Scores.Length == 8 * 16 && layer.QkvW.Length == 3 * D * D && layer.OW.Length == D * D
+            && s.Scores.Length == 2 * 8 * 16 && layer.QkvW.Length == 3 * D * D && layer.OW.Length == D * D
             && layer.Ff1W.Length == D * FF && layer.Ff2W.Length == FF * D && keyMask.Length == N && rows <= N);
         Project<T>(layer, keyMask, rows, s);
         Attention<T>(rows, s);
@@ -380,8 +380,9 @@ internal sealed partial class ManagedRolesModel
     /// Per query: scores, softmax and the weighted values for both heads at once. A vector holds 8 keys × 2 heads (pair l
     /// = key 8b + l, head 0 in the even lane, head 1 in the odd), because queries, keys and values are pair-interleaved
     /// (see <see cref="Interleaved"/>): a broadcast query pair times a key block row accumulates both heads' scores, the
-    /// softmax max and sum reduce the pairs with the heads kept apart, and the output comes out pair-interleaved
-    /// (W_o's rows are permuted to match).
+    /// softmax max and sum reduce the pairs with the heads kept apart, and the output comes out pair-interleaved (W_o's
+    /// rows are permuted to match). Two queries go through each loop together (an odd last query is paired with itself),
+    /// so their exponentials and FMA chains interleave.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Attention<T>(int rows, ManagedRolesScratch s)
@@ -396,57 +397,87 @@ internal sealed partial class ManagedRolesModel
         ref var o = ref s.A[0];
         var lowest = T.Splat(float.NegativeInfinity);
         var one = T.Splat(1f);
-        for (var i = 0; i < rows; i++)
+        for (var i = 0; i < rows; i += 2)
         {
-            var at = i * D;
-#pragma warning disable RS0030 // Unsafe.Add: row and block refs into the fixed-size scratch arrays (i < 64, b < 8), so the loads below take constant displacements.
-            ref var qi = ref Unsafe.Add(ref q, at);
+            var j = Math.Min(i + 1, rows - 1);
+#pragma warning disable RS0030 // Unsafe.Add: row and block refs into the fixed-size scratch arrays (i, j < 64, b < 8), so the loads below take constant displacements.
+            ref var qi = ref Unsafe.Add(ref q, i * D);
+            ref var qj = ref Unsafe.Add(ref q, j * D);
 #pragma warning restore RS0030
             var (c0, c1, c2, c3) = (T.SplatPair(ref qi, 0), T.SplatPair(ref qi, 2), T.SplatPair(ref qi, 4), T.SplatPair(ref qi, 6));
             var (c4, c5, c6, c7) = (T.SplatPair(ref qi, 8), T.SplatPair(ref qi, 10), T.SplatPair(ref qi, 12), T.SplatPair(ref qi, 14));
-            var max = lowest;
+            var (d0, d1, d2, d3) = (T.SplatPair(ref qj, 0), T.SplatPair(ref qj, 2), T.SplatPair(ref qj, 4), T.SplatPair(ref qj, 6));
+            var (d4, d5, d6, d7) = (T.SplatPair(ref qj, 8), T.SplatPair(ref qj, 10), T.SplatPair(ref qj, 12), T.SplatPair(ref qj, 14));
+            var (maxI, maxJ) = (lowest, lowest);
             for (var b = 0; b < blocks; b++)
             {
 #pragma warning disable RS0030 // See above.
                 ref var k = ref Unsafe.Add(ref kx, b * 8 * D);
 #pragma warning restore RS0030
-                var s0 = T.Fma(c0, T.Load(ref k, 0), T.Load(ref keyAdd, b * 16));
-                var s1 = T.Multiply(c1, T.Load(ref k, 16));
-                s0 = T.Fma(c2, T.Load(ref k, 32), s0);
-                s1 = T.Fma(c3, T.Load(ref k, 48), s1);
-                s0 = T.Fma(c4, T.Load(ref k, 64), s0);
-                s1 = T.Fma(c5, T.Load(ref k, 80), s1);
-                s0 = T.Fma(c6, T.Load(ref k, 96), s0);
-                s1 = T.Fma(c7, T.Load(ref k, 112), s1);
-                var score = T.Add(s0, s1);
-                T.Store(score, ref scores, b * 16);
-                max = T.Max(max, score);
+                var mask = T.Load(ref keyAdd, b * 16);
+                var (k0, k1, k2, k3) = (T.Load(ref k, 0), T.Load(ref k, 16), T.Load(ref k, 32), T.Load(ref k, 48));
+                var si = T.Fma(c0, k0, mask);
+                var sj = T.Fma(d0, k0, mask);
+                var ti = T.Multiply(c1, k1);
+                var tj = T.Multiply(d1, k1);
+                si = T.Fma(c2, k2, si);
+                sj = T.Fma(d2, k2, sj);
+                ti = T.Fma(c3, k3, ti);
+                tj = T.Fma(d3, k3, tj);
+                (k0, k1, k2, k3) = (T.Load(ref k, 64), T.Load(ref k, 80), T.Load(ref k, 96), T.Load(ref k, 112));
+                si = T.Fma(c4, k0, si);
+                sj = T.Fma(d4, k0, sj);
+                ti = T.Fma(c5, k1, ti);
+                tj = T.Fma(d5, k1, tj);
+                si = T.Fma(c6, k2, si);
+                sj = T.Fma(d6, k2, sj);
+                ti = T.Fma(c7, k3, ti);
+                tj = T.Fma(d7, k3, tj);
+                (si, sj) = (T.Add(si, ti), T.Add(sj, tj));
+                T.Store(si, ref scores, b * 16);
+                T.Store(sj, ref scores, 128 + (b * 16));
+                (maxI, maxJ) = (T.Max(maxI, si), T.Max(maxJ, sj));
             }
 
-            max = T.PairMax(max);
-            T sum = T.Zero, u0 = T.Zero, u1 = T.Zero, u2 = T.Zero, u3 = T.Zero, u4 = T.Zero, u5 = T.Zero, u6 = T.Zero, u7 = T.Zero;
+            (maxI, maxJ) = (T.PairMax(maxI), T.PairMax(maxJ));
+            T sumI = T.Zero, u0 = T.Zero, u1 = T.Zero, u2 = T.Zero, u3 = T.Zero, u4 = T.Zero, u5 = T.Zero, u6 = T.Zero, u7 = T.Zero;
+            T sumJ = T.Zero, v0 = T.Zero, v1 = T.Zero, v2 = T.Zero, v3 = T.Zero, v4 = T.Zero, v5 = T.Zero, v6 = T.Zero, v7 = T.Zero;
             for (var b = 0; b < blocks; b++)
             {
-                var e = T.ExpNonPositive(T.Subtract(T.Load(ref scores, b * 16), max));
-                sum = T.Add(sum, e);
+                var ei = T.ExpNonPositive(T.Subtract(T.Load(ref scores, b * 16), maxI));
+                var ej = T.ExpNonPositive(T.Subtract(T.Load(ref scores, 128 + (b * 16)), maxJ));
+                (sumI, sumJ) = (T.Add(sumI, ei), T.Add(sumJ, ej));
 #pragma warning disable RS0030 // See above.
                 ref var v = ref Unsafe.Add(ref vx, b * 8 * D);
 #pragma warning restore RS0030
-                u0 = T.Fma(e, T.Load(ref v, 0), u0);
-                u1 = T.Fma(e, T.Load(ref v, 16), u1);
-                u2 = T.Fma(e, T.Load(ref v, 32), u2);
-                u3 = T.Fma(e, T.Load(ref v, 48), u3);
-                u4 = T.Fma(e, T.Load(ref v, 64), u4);
-                u5 = T.Fma(e, T.Load(ref v, 80), u5);
-                u6 = T.Fma(e, T.Load(ref v, 96), u6);
-                u7 = T.Fma(e, T.Load(ref v, 112), u7);
+                var x = T.Load(ref v, 0);
+                (u0, v0) = (T.Fma(x, ei, u0), T.Fma(x, ej, v0));
+                x = T.Load(ref v, 16);
+                (u1, v1) = (T.Fma(x, ei, u1), T.Fma(x, ej, v1));
+                x = T.Load(ref v, 32);
+                (u2, v2) = (T.Fma(x, ei, u2), T.Fma(x, ej, v2));
+                x = T.Load(ref v, 48);
+                (u3, v3) = (T.Fma(x, ei, u3), T.Fma(x, ej, v3));
+                x = T.Load(ref v, 64);
+                (u4, v4) = (T.Fma(x, ei, u4), T.Fma(x, ej, v4));
+                x = T.Load(ref v, 80);
+                (u5, v5) = (T.Fma(x, ei, u5), T.Fma(x, ej, v5));
+                x = T.Load(ref v, 96);
+                (u6, v6) = (T.Fma(x, ei, u6), T.Fma(x, ej, v6));
+                x = T.Load(ref v, 112);
+                (u7, v7) = (T.Fma(x, ei, u7), T.Fma(x, ej, v7));
             }
 
             // Pair c of the tree is (sum of u_c's even lanes, sum of its odd lanes) = output dimensions (c, 8 + c).
-            var total = T.PairHalfSums(
+            var totalI = T.PairHalfSums(
                 T.PairHalfSums(T.PairHalfSums(u0, u1), T.PairHalfSums(u2, u3)),
                 T.PairHalfSums(T.PairHalfSums(u4, u5), T.PairHalfSums(u6, u7)));
-            T.Store(T.Multiply(total, T.Divide(one, T.PairSum(sum))), ref o, at);
+            var totalJ = T.PairHalfSums(
+                T.PairHalfSums(T.PairHalfSums(v0, v1), T.PairHalfSums(v2, v3)),
+                T.PairHalfSums(T.PairHalfSums(v4, v5), T.PairHalfSums(v6, v7)));
+            var inverse = T.Divide(one, T.PairSum(sumI));
+            T.Store(T.Multiply(totalJ, T.Divide(one, T.PairSum(sumJ))), ref o, j * D);
+            T.Store(T.Multiply(totalI, inverse), ref o, i * D);
         }
     }
 

@@ -36,8 +36,8 @@ internal sealed class ManagedRolesScratch
     /// <summary>Additive key mask per block of 8 keys, each value twice (one per head) <c>[8,16]</c>.</summary>
     public float[] KeyAdd { get; } = new float[N * 2];
 
-    /// <summary>One query's scores per block of 8 keys <c>[8,16]</c>.</summary>
-    public float[] Scores { get; } = new float[8 * 16];
+    /// <summary>Two queries' scores per block of 8 keys <c>[2,8,16]</c>.</summary>
+    public float[] Scores { get; } = new float[2 * 8 * 16];
 
     /// <summary>FFN hidden activations <c>[64,32]</c>.</summary>
     public float[] Hidden { get; } = new float[N * ModelArchitecture.FeedForward];
