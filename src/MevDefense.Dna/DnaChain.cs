@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MevDefense.Dna;
 
 /// <summary>The hash chain rule of the Decision DNA ledger.</summary>
@@ -10,6 +12,7 @@ public static class DnaChain
     /// <param name="parent">The previous record's chain hash (zero for the first record).</param>
     /// <param name="body">The record's body bytes (canonical bytes without chain hash and signature).</param>
     /// <returns>The chain hash.</returns>
+    [SkipLocalsInit] // the 2 KB stack buffer is hashed only as far as it was written
     public static Hash ComputeChainHash(Hash parent, ReadOnlySpan<byte> body)
     {
         Span<byte> output = stackalloc byte[Hash.Size];

@@ -123,6 +123,7 @@ internal static class LibCryptoSha256
     /// <param name="prefix">The one-byte prefix.</param>
     /// <param name="data">The data, at most <see cref="MaxPrefixedInput"/> bytes.</param>
     /// <param name="destination">Receives 32 bytes.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see HashNodeVector: keep the P/Invoke callers out of tier 0
     public static void HashPrefixed(byte prefix, ReadOnlySpan<byte> data, Span<byte> destination)
     {
         Span<byte> context = stackalloc byte[ContextSize];

@@ -380,6 +380,65 @@ public abstract class DnaStoreConformanceTests : IAsyncLifetime
         Assert.False(nodes.TryReadMerkleNode(3, 3, read)); // leaves 24..31: incomplete at 27
     }
 
+    [StoreFact]
+    public async Task OneBatchOfManyRecords_SlotsAndTransactionsOutOfOrder_EveryIndexAndNodeStored()
+    {
+        // One store append of 300 records whose slots run backwards and repeat, and whose transactions repeat across records:
+        // the RocksDB store writes a batch's index and node entries in key order, so this checks nothing is lost or misfiled.
+        IDnaStore store = await NewAsync();
+        var random = new Random(17);
+        Signature[] shared = [.. Enumerable.Range(0, 10).Select(_ => RandomSignature(random))];
+        DecisionDraft[] drafts = [.. Enumerable.Range(0, 300).Select(i => LedgerHarness.SampleDraft(i) with
+        {
+            Slot = 300_000_000UL + (ulong)((299 - i) % 37),
+            Transactions = [shared[i % 10], RandomSignature(random)],
+        })];
+        DecisionRecord[] records = await SealDetachedAsync(drafts);
+        await store.AppendAsync(records);
+
+        Assert.Equal(300UL, (await store.GetHeadAsync()).Count);
+        foreach (DecisionRecord r in records)
+        {
+            Assert.Equal(r.ToCanonicalBytes(), (await store.GetByIdAsync(r.Id))!.ToCanonicalBytes());
+            Assert.Equal([r.Sequence], await store.GetByTransactionAsync(r.Transactions[1]).Select(x => x.Sequence).ToListAsync());
+        }
+
+        foreach (IGrouping<ulong, DecisionRecord> slot in records.GroupBy(r => r.Slot))
+        {
+            Assert.Equal(slot.Select(r => r.Sequence).Order(), await store.GetBySlotAsync(slot.Key).Select(r => r.Sequence).ToListAsync());
+        }
+
+        for (int k = 0; k < shared.Length; k++)
+        {
+            Assert.Equal(records.Where(r => r.Transactions[0] == shared[k]).Select(r => r.Sequence).Order(), await store.GetByTransactionAsync(shared[k]).Select(r => r.Sequence).ToListAsync());
+        }
+
+        if (store is IDnaMerkleNodeStore nodes)
+        {
+            var tree = new MerkleTree(Rfc6962Hasher.Sha256);
+            foreach (DecisionRecord r in records)
+            {
+                tree.AppendLeaf(r.ToCanonicalBytes());
+            }
+
+            List<DnaMerkleNode> stored = await nodes.ReadMerkleNodesAsync().ToListAsync();
+            Assert.Equal((2 * 300) - System.Numerics.BitOperations.PopCount(300UL), stored.Count);
+            byte[] expected = new byte[32];
+            foreach (DnaMerkleNode node in stored)
+            {
+                Assert.True(tree.TryGetNode(node.Level, node.Index, expected));
+                Assert.Equal(new Hash(expected), node.Hash);
+            }
+        }
+
+        static Signature RandomSignature(Random random)
+        {
+            byte[] b = new byte[64];
+            random.NextBytes(b);
+            return new Signature(b);
+        }
+    }
+
     protected async Task<IDnaStore> NewAsync()
     {
         IDnaStore store = await CreateStoreAsync();
@@ -440,6 +499,18 @@ public abstract class DnaStoreConformanceTests : IAsyncLifetime
         }
 
         return records;
+    }
+
+    /// <summary>Seals given drafts in a scratch in-memory store, all queued before the first commit (one group commit).</summary>
+    private static async Task<DecisionRecord[]> SealDetachedAsync(DecisionDraft[] drafts)
+    {
+        await using var scratch = new InMemoryDnaStore();
+        using DnaSigner signer = DnaSigner.FromSeed(LedgerHarness.Seed(4));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 14, 0, 0, TimeSpan.Zero));
+        await using var ledger = new DnaLedger(scratch, signer, new DnaLedgerOptions { StoreKind = DnaStoreKind.InMemory, CheckpointEveryRecords = 0, MaxBatchSize = 512 }, time);
+        await ledger.OpenAsync();
+        DecisionRecord[] records = await Task.WhenAll(drafts.Select(d => ledger.AppendAsync(d).AsTask()));
+        return [.. records.OrderBy(r => r.Sequence)];
     }
 
     /// <summary>Seals a chain in a scratch in-memory store (records not yet in the store under test).</summary>

@@ -30,48 +30,46 @@ internal struct ExtendedPoint8
     /// X3 = E·F, Y3 = G·H, Z3 = F·G, T3 = E·H. Complete: valid for every pair of curve points, including doubling and the
     /// neutral element, so no input-dependent special cases. Operand order follows the bounds of <see cref="FieldElement8.Mul"/>.
     /// </summary>
-    public static void AddNiels(ref ExtendedPoint8 p, in NielsPoint8 q)
+    public static void AddNiels(ref ExtendedPoint8 p, in NielsPoint8 q, ref PointScratch8 s)
     {
-        FieldElement8 a = default, b = default, c = default, d = default, e = default, f = default, g = default, h = default;
-        FieldElement8.Sub(ref e, p.Y, p.X);            // 3x carried
-        FieldElement8.Mul(ref a, e, q.YMinusX);
-        FieldElement8.Add(ref h, p.Y, p.X);            // 2x
-        FieldElement8.Mul(ref b, h, q.YPlusX);
-        FieldElement8.Mul(ref c, p.T, q.XY2D);
-        FieldElement8.Add(ref d, p.Z, p.Z);            // 2x
-        FieldElement8.Sub(ref e, b, a);                // E, 3x
-        FieldElement8.Add(ref h, b, a);                // H, 2x
-        FieldElement8.Sub(ref f, d, c);                // F, 4x
-        FieldElement8.Add(ref g, d, c);                // G, 3x
-        FieldElement8.Mul(ref p.X, f, e);
-        FieldElement8.Mul(ref p.Y, h, g);
-        FieldElement8.Mul(ref p.Z, f, g);
-        FieldElement8.Mul(ref p.T, h, e);
+        FieldElement8.Sub(ref s.E, p.Y, p.X);            // 3x carried
+        FieldElement8.Mul(ref s.A, s.E, q.YMinusX);
+        FieldElement8.Add(ref s.H, p.Y, p.X);            // 2x
+        FieldElement8.Mul(ref s.B, s.H, q.YPlusX);
+        FieldElement8.Mul(ref s.C, p.T, q.XY2D);
+        FieldElement8.Add(ref s.D, p.Z, p.Z);            // 2x
+        FieldElement8.Sub(ref s.E, s.B, s.A);            // E, 3x
+        FieldElement8.Add(ref s.H, s.B, s.A);            // H, 2x
+        FieldElement8.Sub(ref s.F, s.D, s.C);            // F, 4x
+        FieldElement8.Add(ref s.G, s.D, s.C);            // G, 3x
+        FieldElement8.Mul(ref p.X, s.F, s.E);
+        FieldElement8.Mul(ref p.Y, s.H, s.G);
+        FieldElement8.Mul(ref p.Z, s.F, s.G);
+        FieldElement8.Mul(ref p.T, s.H, s.E);
     }
 
     /// <summary>
     /// p = 2p ("dbl-2008-hwcd" with a = -1, all four outputs negated, which is the same projective point): A = X², B = Y²,
     /// C = 2Z², H = A + B, G = B - A, E = (X + Y)² - H = 2XY, F = C - G, X3 = E·F, Y3 = G·H, Z3 = F·G, T3 = E·H.
     /// </summary>
-    public static void Double(ref ExtendedPoint8 p)
+    public static void Double(ref ExtendedPoint8 p, ref PointScratch8 s)
     {
-        FieldElement8 a = default, b = default, c = default, s = default, h = default, g = default, e = default, f = default;
-        FieldElement8.Square(ref a, p.X);
-        FieldElement8.Square(ref b, p.Y);
-        FieldElement8.Square(ref c, p.Z);
-        FieldElement8.Add(ref s, p.X, p.Y);            // 2x
-        FieldElement8.Square(ref s, s);
-        FieldElement8.Add(ref h, a, b);                // H, 2x
-        FieldElement8.Sub(ref g, b, a);                // G, 3x
-        FieldElement8.Sub4P(ref e, s, h);
-        FieldElement8.Carry(ref e);                    // E carried
-        FieldElement8.Add(ref c, c, c);                // C = 2Z², 2x
-        FieldElement8.Sub4P(ref f, c, g);
-        FieldElement8.Carry(ref f);                    // F carried
-        FieldElement8.Mul(ref p.X, e, f);
-        FieldElement8.Mul(ref p.Y, h, g);
-        FieldElement8.Mul(ref p.Z, f, g);
-        FieldElement8.Mul(ref p.T, e, h);
+        FieldElement8.Square(ref s.A, p.X);
+        FieldElement8.Square(ref s.B, p.Y);
+        FieldElement8.Square(ref s.C, p.Z);
+        FieldElement8.Add(ref s.D, p.X, p.Y);            // 2x
+        FieldElement8.Square(ref s.D, s.D);              // (X + Y)²
+        FieldElement8.Add(ref s.H, s.A, s.B);            // H, 2x
+        FieldElement8.Sub(ref s.G, s.B, s.A);            // G, 3x
+        FieldElement8.Sub4P(ref s.E, s.D, s.H);
+        FieldElement8.Carry(ref s.E);                    // E carried
+        FieldElement8.Add(ref s.C, s.C, s.C);            // C = 2Z², 2x
+        FieldElement8.Sub4P(ref s.F, s.C, s.G);
+        FieldElement8.Carry(ref s.F);                    // F carried
+        FieldElement8.Mul(ref p.X, s.E, s.F);
+        FieldElement8.Mul(ref p.Y, s.H, s.G);
+        FieldElement8.Mul(ref p.Z, s.F, s.G);
+        FieldElement8.Mul(ref p.T, s.E, s.H);
     }
 
     /// <summary>
@@ -85,23 +83,27 @@ internal struct ExtendedPoint8
     {
         ReadOnlySpan<ulong> table = Ed25519BaseTable.Limbs;
         NielsPoint8 t = default;
+        PointScratch8 s = default;
         SetIdentity(ref p);
         for (int j = 0; 2 * j + 1 < ScalarModL.DigitCount; j++)
         {
-            Select(ref t, table, j, digits.Slice(8 * ((2 * j) + 1), 8));
-            AddNiels(ref p, t);
+            Select(ref t, table, j, digits.Slice(8 * ((2 * j) + 1), 8), ref s.A);
+            AddNiels(ref p, t, ref s);
         }
 
         for (int i = 0; i < 5; i++)
         {
-            Double(ref p);
+            Double(ref p, ref s);
         }
 
         for (int j = 0; 2 * j < ScalarModL.DigitCount; j++)
         {
-            Select(ref t, table, j, digits.Slice(8 * 2 * j, 8));
-            AddNiels(ref p, t);
+            Select(ref t, table, j, digits.Slice(8 * 2 * j, 8), ref s.A);
+            AddNiels(ref p, t, ref s);
         }
+
+        t = default;
+        s = default;
     }
 
     /// <summary>
@@ -139,7 +141,7 @@ internal struct ExtendedPoint8
     /// multiple (data-independent timing, the whole row is loaded whatever the digits); lanes with d = 0 are then masked to the
     /// neutral element (1, 1, 0), and lanes with d &lt; 0 get the negation: y+x and y-x swapped, 2dxy replaced by 2p - 2dxy.
     /// </summary>
-    private static void Select(ref NielsPoint8 t, ReadOnlySpan<ulong> table, int j, ReadOnlySpan<sbyte> laneDigits)
+    private static void Select(ref NielsPoint8 t, ReadOnlySpan<ulong> table, int j, ReadOnlySpan<sbyte> laneDigits, ref FieldElement8 scratch)
     {
         Vector512<long> d = Vector512.Create(
             (long)laneDigits[0], laneDigits[1], laneDigits[2], laneDigits[3], laneDigits[4], laneDigits[5], laneDigits[6], laneDigits[7]);
@@ -155,15 +157,13 @@ internal struct ExtendedPoint8
         t.YPlusX.L0 |= one;
         t.YMinusX.L0 |= one;
 
-        FieldElement8 swap = t.YPlusX;
-        FieldElement8.Select(ref t.YPlusX, negative, t.YMinusX);
-        FieldElement8.Select(ref t.YMinusX, negative, swap);
-        FieldElement8 none = default, minus = default;
-        FieldElement8.Sub(ref minus, none, t.XY2D);
-        FieldElement8.Select(ref t.XY2D, negative, minus);
+        FieldElement8.ConditionalSwap(ref t.YPlusX, ref t.YMinusX, negative);
+        FieldElement8.Negate(ref scratch, t.XY2D);
+        FieldElement8.Select(ref t.XY2D, negative, scratch);
     }
 
     /// <summary>h.Li = the index-th of the sixteen values of row limb i, zeroed where the zero mask is set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Pick(ref FieldElement8 h, ReadOnlySpan<ulong> limbs, Vector512<ulong> index, Vector512<ulong> zero)
     {
         h.L0 = Permute(limbs, 0, index, zero);

@@ -65,6 +65,7 @@ internal struct FieldElement8
     }
 
     /// <summary>h = f + g, limb-wise, no carry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Add(ref FieldElement8 h, in FieldElement8 f, in FieldElement8 g)
     {
         h.L0 = f.L0 + g.L0;
@@ -80,6 +81,7 @@ internal struct FieldElement8
     }
 
     /// <summary>h = f + 2p - g limb-wise (g carried, so no limb goes negative), no carry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Sub(ref FieldElement8 h, in FieldElement8 f, in FieldElement8 g)
     {
         // 2p in radix 2^25.5: limb 0 is 2(2^26 - 19), other even limbs 2(2^26 - 1), odd limbs 2(2^25 - 1).
@@ -97,6 +99,7 @@ internal struct FieldElement8
     }
 
     /// <summary>h = f + 4p - g limb-wise (g up to 3 × carried), no carry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Sub4P(ref FieldElement8 h, in FieldElement8 f, in FieldElement8 g)
     {
         Vector512<ulong> e0 = Vector512.Create(0xFFFFFB4UL), e = Vector512.Create(0xFFFFFFCUL), o = Vector512.Create(0x7FFFFFCUL);
@@ -113,6 +116,7 @@ internal struct FieldElement8
     }
 
     /// <summary>Per lane: h = mask ? f : h (mask lanes all-ones or zero). Constant time: a bitwise blend.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Select(ref FieldElement8 h, Vector512<ulong> mask, in FieldElement8 f)
     {
         h.L0 = Vector512.ConditionalSelect(mask, f.L0, h.L0);
@@ -125,6 +129,40 @@ internal struct FieldElement8
         h.L7 = Vector512.ConditionalSelect(mask, f.L7, h.L7);
         h.L8 = Vector512.ConditionalSelect(mask, f.L8, h.L8);
         h.L9 = Vector512.ConditionalSelect(mask, f.L9, h.L9);
+    }
+
+    /// <summary>h = 2p - f limb-wise (f carried): the negation, no carry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Negate(ref FieldElement8 h, in FieldElement8 f)
+    {
+        Vector512<ulong> e0 = Vector512.Create(0x7FFFFDAUL), e = Vector512.Create(0x7FFFFFEUL), o = Vector512.Create(0x3FFFFFEUL);
+        h.L0 = e0 - f.L0;
+        h.L1 = o - f.L1;
+        h.L2 = e - f.L2;
+        h.L3 = o - f.L3;
+        h.L4 = e - f.L4;
+        h.L5 = o - f.L5;
+        h.L6 = e - f.L6;
+        h.L7 = o - f.L7;
+        h.L8 = e - f.L8;
+        h.L9 = o - f.L9;
+    }
+
+    /// <summary>Per lane: swaps a and b where the mask is set (x = (a ^ b) &amp; mask; a ^= x; b ^= x). Constant time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ConditionalSwap(ref FieldElement8 a, ref FieldElement8 b, Vector512<ulong> mask)
+    {
+        Vector512<ulong> x;
+        x = (a.L0 ^ b.L0) & mask; a.L0 ^= x; b.L0 ^= x;
+        x = (a.L1 ^ b.L1) & mask; a.L1 ^= x; b.L1 ^= x;
+        x = (a.L2 ^ b.L2) & mask; a.L2 ^= x; b.L2 ^= x;
+        x = (a.L3 ^ b.L3) & mask; a.L3 ^= x; b.L3 ^= x;
+        x = (a.L4 ^ b.L4) & mask; a.L4 ^= x; b.L4 ^= x;
+        x = (a.L5 ^ b.L5) & mask; a.L5 ^= x; b.L5 ^= x;
+        x = (a.L6 ^ b.L6) & mask; a.L6 ^= x; b.L6 ^= x;
+        x = (a.L7 ^ b.L7) & mask; a.L7 ^= x; b.L7 ^= x;
+        x = (a.L8 ^ b.L8) & mask; a.L8 ^= x; b.L8 ^= x;
+        x = (a.L9 ^ b.L9) & mask; a.L9 ^= x; b.L9 ^= x;
     }
 
     /// <summary>Carries h (limbs below 2^63) to carried form, keeping its value mod p.</summary>
