@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using MevDefense.Ingest.Merkle;
@@ -5,6 +6,8 @@ using MevDefense.Ingest.Pipeline;
 using MevDefense.Ingest.Shreds;
 using MevDefense.Ingest.Transport;
 using MevDefense.TestUtils;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using static MevDefense.Ingest.Tests.Pipeline.ShredPipelineBatchTests;
 
 namespace MevDefense.Ingest.Tests.Pipeline;
@@ -60,6 +63,23 @@ public class LazyCodingVerificationTests
         // Per datagram, the same.
         using var one = new ShredPipeline(Lazy(DemoOptions()));
         Assert.Equal(results, demo.Select(s => one.Process(s, 0, 0)).ToArray());
+    }
+
+    [FixtureFact]
+    public void NotVerifiedCodingShreds_AreCountedInTheMetric()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var factory = services.GetRequiredService<IMeterFactory>();
+        using var notVerified = new MetricCollector<long>(factory, MevDefenseMeters.Ingest, "defensive.ingest.shreds.coding_not_verified");
+        using var pipeline = new ShredPipeline(Lazy(DemoOptions()), meterFactory: factory);
+        foreach (var s in ShredFixtures.Demo())
+        {
+            pipeline.Process(s, 0, 0);
+        }
+
+        pipeline.Flush();
+        Assert.Equal(8 * 31, notVerified.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.Equal(pipeline.Stats.CodingShredsNotVerified, notVerified.GetMeasurementSnapshot().Sum(m => m.Value));
     }
 
     /// <summary>Set 0 loses data shreds 0..3 and coding shred 2 arrives corrupted (in its shard): the held coding shreds are verified
