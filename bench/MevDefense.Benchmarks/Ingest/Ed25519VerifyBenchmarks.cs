@@ -45,11 +45,11 @@ public class Ed25519VerifyBenchmarks
             _signatures[i] = SignatureAlgorithm.Ed25519.Sign(key, _messages[i]);
         }
 
-        _w5 = new PrecomputedEd25519Verifier(keyWindow: 5);
-        _w6 = new PrecomputedEd25519Verifier(keyWindow: 6);
-        _w7 = new PrecomputedEd25519Verifier(keyWindow: 7);
-        _w8 = new PrecomputedEd25519Verifier(keyWindow: 8);
-        _combined = new LeaderSignatureVerifier(16, usePrecomputed: true);
+        _w5 = new PrecomputedEd25519Verifier(keyWindow: 5, buildAfter: 1);
+        _w6 = new PrecomputedEd25519Verifier(keyWindow: 6, buildAfter: 1);
+        _w7 = new PrecomputedEd25519Verifier(keyWindow: 7, buildAfter: 1);
+        _w8 = new PrecomputedEd25519Verifier(keyWindow: 8, buildAfter: 1);
+        _combined = new LeaderSignatureVerifier(16, usePrecomputed: true, buildTableAfter: 1);
         foreach (var v in new[] { _w5, _w6, _w7, _w8 })
         {
             if (v.Verify(_leader, _signatures[0], _messages[0]) != FastVerdict.Valid)

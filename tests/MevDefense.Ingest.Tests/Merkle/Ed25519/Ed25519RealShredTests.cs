@@ -14,8 +14,8 @@ public class Ed25519RealShredTests
     {
         var leader = Pubkey.Parse(ShredFixtures.DemoLeader);
         var nsecKey = PublicKey.Import(SignatureAlgorithm.Ed25519, leader.AsSpan(), KeyBlobFormat.RawPublicKey);
-        var fast = new PrecomputedEd25519Verifier();
-        var combined = new LeaderSignatureVerifier(16, usePrecomputed: true);
+        var fast = new PrecomputedEd25519Verifier(buildAfter: 1);
+        var combined = new LeaderSignatureVerifier(16, usePrecomputed: true, buildTableAfter: 1);
         var scratch = new byte[ShredMerkle.LeafScratchSize];
         var seen = new HashSet<uint>();
         foreach (var s in ShredFixtures.Demo())

@@ -58,8 +58,8 @@ public class Ed25519VerifierProperties
     public void RandomValidSignatures_AcceptedByTheFastPath(int seed)
     {
         var rng = new Random(seed);
-        var fast = new PrecomputedEd25519Verifier();
-        var combined = new LeaderSignatureVerifier(16, usePrecomputed: true);
+        var fast = new PrecomputedEd25519Verifier(buildAfter: 1);
+        var combined = new LeaderSignatureVerifier(16, usePrecomputed: true, buildTableAfter: 1);
         for (int i = 0; i < 3; i++)
         {
             var (pk, sig, msg) = Generators.Signed(rng);
@@ -80,8 +80,8 @@ public class Ed25519VerifierProperties
     public void EverySingleBitFlip_OfSignatureMessageOrKey_SameVerdictAsLibsodium(int seed)
     {
         var rng = new Random(seed);
-        var fast = new PrecomputedEd25519Verifier(keyWindow: 4);
-        var combined = new LeaderSignatureVerifier(16, usePrecomputed: true);
+        var fast = new PrecomputedEd25519Verifier(keyWindow: 4, buildAfter: 1);
+        var combined = new LeaderSignatureVerifier(16, usePrecomputed: true, buildTableAfter: 1);
         var (pk, sig, msg) = Generators.Signed(rng, length: 32);
         Assert.Equal(FastVerdict.Valid, AssertSameVerdict(fast, combined, pk, sig, msg));
         foreach (var target in new[] { sig, msg, pk })
@@ -99,8 +99,8 @@ public class Ed25519VerifierProperties
     public void SPlusMultiplesOfL_Rejected(int seed)
     {
         var rng = new Random(seed);
-        var fast = new PrecomputedEd25519Verifier();
-        var combined = new LeaderSignatureVerifier(16, usePrecomputed: true);
+        var fast = new PrecomputedEd25519Verifier(buildAfter: 1);
+        var combined = new LeaderSignatureVerifier(16, usePrecomputed: true, buildTableAfter: 1);
         var (pk, sig, msg) = Generators.Signed(rng, length: 32);
         var s = new BigInteger(sig.AsSpan(32), isUnsigned: true);
         foreach (var bad in new[] { s + L, s + 2 * L, s + 15 * L, L, (BigInteger.One << 256) - 1 })
@@ -117,8 +117,8 @@ public class Ed25519VerifierProperties
     public void SmallOrderAndNonCanonicalKeysAndR_SameVerdictAsLibsodium()
     {
         var rng = new Random(7);
-        var fast = new PrecomputedEd25519Verifier();
-        var combined = new LeaderSignatureVerifier(16, usePrecomputed: true);
+        var fast = new PrecomputedEd25519Verifier(buildAfter: 1);
+        var combined = new LeaderSignatureVerifier(16, usePrecomputed: true, buildTableAfter: 1);
         var encodings = new List<byte[]>();
         foreach (var t in SmallOrderPoints)
         {
@@ -170,8 +170,8 @@ public class Ed25519VerifierProperties
         // A' = [a]B + T (T of order 8): libsodium decodes it (not small order, canonical) and checks [S]B - [k]A' == R exactly,
         // which holds when [k]T = 0 (k = 0 mod 8); with R small order (S = k*a): holds when R = -[k]T, which libsodium rejects.
         var rng = new Random(11);
-        var fast = new PrecomputedEd25519Verifier();
-        var combined = new LeaderSignatureVerifier(16, usePrecomputed: true);
+        var fast = new PrecomputedEd25519Verifier(buildAfter: 1);
+        var combined = new LeaderSignatureVerifier(16, usePrecomputed: true, buildTableAfter: 1);
         BigInteger a = Generators.Scalar(rng);
         var t = SmallOrderPoints[1];
         var mixed = Add(Multiply(a, B), t);
@@ -224,14 +224,14 @@ public class Ed25519VerifierProperties
             Assert.Equal(sig, SignatureAlgorithm.Ed25519.Sign(key, msg));
         }
 
-        Assert.Equal(FastVerdict.Valid, AssertSameVerdict(new PrecomputedEd25519Verifier(), new LeaderSignatureVerifier(16, usePrecomputed: true), pk, sig, msg));
+        Assert.Equal(FastVerdict.Valid, AssertSameVerdict(new PrecomputedEd25519Verifier(buildAfter: 1), new LeaderSignatureVerifier(16, usePrecomputed: true, buildTableAfter: 1), pk, sig, msg));
     }
 
     [Fact]
     public void TableCache_MoreLeadersThanCapacity_EvictsLeastRecentlyUsed()
     {
         var rng = new Random(3);
-        var fast = new PrecomputedEd25519Verifier(capacity: 2, keyWindow: 4);
+        var fast = new PrecomputedEd25519Verifier(capacity: 2, keyWindow: 4, buildAfter: 1);
         var keys = Enumerable.Range(0, 3).Select(_ => Generators.Signed(rng, length: 32)).ToArray();
         foreach (int i in new[] { 0, 1, 0, 2, 0, 1 })
         {
@@ -240,6 +240,38 @@ public class Ed25519VerifierProperties
 
         // 0, 1 built; 0 hit; 2 evicts 1; 0 hit; 1 evicts 2.
         Assert.Equal(4, fast.TablesBuilt);
+    }
+
+    [Fact]
+    public void BuildAfter_FirstUsesOfAKeyLeftToLibsodium_TableBuiltOnceAtTheThreshold()
+    {
+        var rng = new Random(9);
+        var fast = new PrecomputedEd25519Verifier(capacity: 1, keyWindow: 4, buildAfter: 3);
+        var combined = new LeaderSignatureVerifier(16, usePrecomputed: true, buildTableAfter: 3);
+        var (pk, sig, msg) = Generators.Signed(rng, length: 32);
+        var expected = new[] { FastVerdict.Undecided, FastVerdict.Undecided, FastVerdict.Valid, FastVerdict.Valid };
+        foreach (var verdict in expected)
+        {
+            Assert.Equal(verdict, AssertSameVerdict(fast, combined, pk, sig, msg));
+        }
+
+        Assert.Equal(1, fast.TablesBuilt);
+        Assert.Equal(2, combined.LibsodiumVerifications);
+
+        // Another key evicts the only slot; coming back starts counting again.
+        var other = Generators.Signed(rng, length: 32);
+        Assert.Equal(FastVerdict.Undecided, AssertSameVerdict(fast, combined, other.PublicKey, other.Signature, other.Message));
+        Assert.Equal(FastVerdict.Undecided, AssertSameVerdict(fast, combined, pk, sig, msg));
+        Assert.Equal(1, fast.TablesBuilt);
+
+        // A small-order key never gets a table, and its build is attempted once.
+        byte[] smallOrder = Encode(SmallOrderPoints[2]);
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.Equal(FastVerdict.Undecided, AssertSameVerdict(fast, combined, smallOrder, sig, msg));
+        }
+
+        Assert.Equal(2, fast.TablesBuilt);
     }
 
     [Fact]
