@@ -41,12 +41,14 @@ internal sealed partial class ManagedRolesModel
             Gnn<T>(layer, window, m, s);
         }
 
-        foreach (var layer in _enc)
+        // The last encoder layer's final residual add also applies the head's LayerNorm (into scratch A).
+        var (lnfG, lnfB) = (T.Load(_lnfG, 0), T.Load(_lnfB, 0));
+        for (var l = 0; l < _enc.Length; l++)
         {
-            Encoder<T>(layer, window.KeyMask, m, s);
+            Encoder<T>(_enc[l], window.KeyMask, m, s, l == _enc.Length - 1, lnfG, lnfB);
         }
 
-        Head<T>(n, s, probabilities);
+        Head<T>(n, s, probabilities, normalized: _enc.Length > 0);
     }
 
     /// <summary>Per row in [from, to), a bit per non-zero column of <paramref name="adjacency"/>; returns the union.</summary>
@@ -320,7 +322,7 @@ internal sealed partial class ManagedRolesModel
     /// One pre-norm encoder layer: <c>h += MHA(LN1(h), key_mask); h += W2·relu(W1·LN2(h))</c>. Split in stages so each
     /// stays within the JIT's inlining budget.
     /// </summary>
-    private static void Encoder<T>(EncoderLayer layer, float[] keyMask, int rows, ManagedRolesScratch s)
+    private static void Encoder<T>(EncoderLayer layer, float[] keyMask, int rows, ManagedRolesScratch s, bool last, T lnfG, T lnfB)
         where T : struct, IVector16<T>
     {
         Debug.Assert(s.H.Length == N * D && s.A.Length == N * D && s.B.Length == N * D && s.C.Length == N * D && s.V.Length == N * D
@@ -329,7 +331,7 @@ internal sealed partial class ManagedRolesModel
             && layer.Ff1W.Length == D * FF && layer.Ff2W.Length == FF * D && keyMask.Length == N && rows <= N);
         Project<T>(layer, keyMask, rows, s);
         Attention<T>(rows, s);
-        FeedForward<T>(layer, rows, s);
+        FeedForward<T>(layer, rows, s, last, lnfG, lnfB);
     }
 
     /// <summary>LN1, then queries, keys and values (pair-interleaved rows), keys and values regrouped by blocks of 8, and the additive key mask.</summary>
@@ -481,9 +483,12 @@ internal sealed partial class ManagedRolesModel
         }
     }
 
-    /// <summary><c>h += o·W_o + b_o</c> and LN2, then <c>h += W2·relu(W1·LN2(h) + b1) + b2</c>.</summary>
+    /// <summary>
+    /// <c>h += o·W_o + b_o</c> and LN2, then <c>h += W2·relu(W1·LN2(h) + b1) + b2</c>; in the <paramref name="last"/> layer
+    /// also <c>A = LN_f(h)</c> for the head.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FeedForward<T>(EncoderLayer layer, int rows, ManagedRolesScratch s)
+    private static void FeedForward<T>(EncoderLayer layer, int rows, ManagedRolesScratch s, bool last, T lnfG, T lnfB)
         where T : struct, IVector16<T>
     {
         ref var h0 = ref s.H[0];
@@ -496,12 +501,22 @@ internal sealed partial class ManagedRolesModel
         Linear16<T, StoreRelu>(ref layer.Ff1W[0], FF, T.Load(layer.Ff1B, 0), ref n0, D, ref hid, FF, rows, ref none, T.Zero, T.Zero);
         Linear16<T, StoreRelu>(ref layer.Ff1W[D], FF, T.Load(layer.Ff1B, D), ref n0, D, ref s.Hidden[D], FF, rows, ref none, T.Zero, T.Zero);
         Linear16<T, AddRow>(ref layer.Ff2W[0], D, T.Load(layer.Ff2B, 0), ref hid, FF, ref h0, D, rows, ref none, T.Zero, T.Zero);
-        Linear16<T, AddRow>(ref layer.Ff2W[D * D], D, T.Zero, ref s.Hidden[D], FF, ref h0, D, rows, ref none, T.Zero, T.Zero);
+        if (last)
+        {
+            Linear16<T, AddRowThenNormalize>(ref layer.Ff2W[D * D], D, T.Zero, ref s.Hidden[D], FF, ref h0, D, rows, ref a0, lnfG, lnfB);
+        }
+        else
+        {
+            Linear16<T, AddRow>(ref layer.Ff2W[D * D], D, T.Zero, ref s.Hidden[D], FF, ref h0, D, rows, ref none, T.Zero, T.Zero);
+        }
     }
 
-    /// <summary><c>probs = softmax(LN_f(h)·W_head + b_head)</c> for the window's real rows.</summary>
+    /// <summary>
+    /// <c>probs = softmax(LN_f(h)·W_head + b_head)</c> for the window's real rows (LN_f already in scratch A when
+    /// <paramref name="normalized"/>, as the last encoder layer leaves it).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Head<T>(int n, ManagedRolesScratch s, Span<float> probabilities)
+    private void Head<T>(int n, ManagedRolesScratch s, Span<float> probabilities, bool normalized)
         where T : struct, IVector16<T>
     {
         var (h, a, logits, row) = (s.H, s.A, s.B, s.Row);
@@ -511,17 +526,18 @@ internal sealed partial class ManagedRolesModel
         ref var l0 = ref logits[0];
         var g = T.Load(_lnfG, 0);
         var b = T.Load(_lnfB, 0);
-        for (var i = 0; i < n; i++)
+        for (var i = 0; !normalized && i < n; i++)
         {
             T.Store(LayerNorm(T.Load(ref h0, i * D), g, b), ref a0, i * D);
         }
 
         Linear16<T, StoreRow>(ref _headW[0], D, T.Load(_headB, 0), ref a0, D, ref l0, D, n, ref row[0], T.Zero, T.Zero);
-        var roles = T.LaneMask(ModelArchitecture.Roles);
+        // Padding lanes (logit PaddingLogit) are zeroed by the 0/1 role mask after the clamped exponential.
+        var roles = T.Select(T.LaneMask(ModelArchitecture.Roles), T.Splat(1f), T.Zero);
         for (var i = 0; i < n; i++)
         {
             var z = T.Load(ref l0, i * D);
-            var e = T.Select(roles, T.Exp(T.Subtract(z, T.Splat(T.MaxAcross(z)))), T.Zero);
+            var e = T.Multiply(T.ExpNonPositive(T.Subtract(z, T.Splat(T.MaxAcross(z)))), roles);
             var p = T.Multiply(e, T.Splat(1f / T.Sum(e)));
             var at = i * ModelArchitecture.Roles;
             if (at + D <= n * ModelArchitecture.Roles)
