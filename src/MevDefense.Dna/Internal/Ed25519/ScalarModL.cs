@@ -88,7 +88,7 @@ internal static class ScalarModL
     {
         Span<ulong> q2 = stackalloc ulong[10];
         Multiply(x.Slice(3, 5), Mu, q2);
-        Span<ulong> q3L = stackalloc ulong[9];
+        Span<ulong> q3L = stackalloc ulong[5]; // only q3·L mod 2^320 is needed: Multiply skips the columns beyond
         Multiply(q2.Slice(5, 5), L, q3L);
         Span<ulong> r = stackalloc ulong[5];
         ulong borrow = 0;
