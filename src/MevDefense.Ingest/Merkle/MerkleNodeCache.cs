@@ -21,6 +21,33 @@ internal sealed class MerkleNodeCache
         Array.Clear(_known);
     }
 
+    /// <summary>How many proof levels a fold from leaf <paramref name="index"/> can need at most: the level of the first node on its
+    /// path already verified (the fold stops there; the cache only grows), or the proof size when none is.</summary>
+    public int LevelsNeeded(int index)
+    {
+        int p = _proofSize;
+        if (p > MaxProofSize)
+        {
+            return p;
+        }
+
+        for (int level = 0; level < p; level++)
+        {
+            int i = index >> level;
+            if (i >= 1 << (p - level))
+            {
+                return p; // not a position of this tree: the fold fails or folds fully, let it
+            }
+
+            if (_known[Offset(level) + i])
+            {
+                return level;
+            }
+        }
+
+        return p;
+    }
+
     /// <summary>Checks that <paramref name="leaf"/> at <paramref name="index"/> with <paramref name="proof"/> leads to <paramref name="root"/>.</summary>
     public bool TryVerify(ReadOnlySpan<byte> leaf, int index, ReadOnlySpan<byte> proof, ReadOnlySpan<byte> root)
         => TryVerify(leaf, index, proof, root, default);

@@ -54,6 +54,7 @@ public sealed partial class ShredPipeline : IDisposable
     private readonly ShredRejectReason[] _chunkReasons = new ShredRejectReason[ChunkSize];
     private readonly bool[] _chunkParsed = new bool[ChunkSize];
     private readonly int[] _chunkLeaf = new int[ChunkSize];
+    private readonly int[] _chunkLevels = new int[ChunkSize]; // proof levels precomputed for each collected shred
     private readonly int[] _leafOffsets = new int[ChunkSize];
     private readonly int[] _leafLengths = new int[ChunkSize];
     private readonly int[] _leafOwner = new int[ChunkSize];
@@ -240,12 +241,13 @@ public sealed partial class ShredPipeline : IDisposable
 
             if (wanted)
             {
+                int leafIndex = h.IsData ? (int)(h.Index - h.FecSetIndex) : h.NumDataShreds + h.Position;
                 _leafOffsets[leaves] = (i * batch.Stride) + Signature.Size;
                 _leafLengths[leaves] = h.ProofOffset - Signature.Size;
                 _leafOwner[leaves] = i;
                 _siblingsAt[leaves] = (i * batch.Stride) + h.ProofOffset;
-                _leafIndexOf[leaves] = h.IsData ? (int)(h.Index - h.FecSetIndex) : h.NumDataShreds + h.Position;
-                _proofSizeOf[leaves] = h.ProofSize;
+                _leafIndexOf[leaves] = leafIndex;
+                _proofSizeOf[leaves] = _chunkLevels[i] = hashAll ? LevelsNeeded(datagram, h, leafIndex) : h.ProofSize;
                 _chunkLeaf[i] = leaves++;
             }
         }
@@ -271,7 +273,7 @@ public sealed partial class ShredPipeline : IDisposable
             int leaf = _chunkLeaf[i];
             var result = ProcessParsed(
                 batch[i], timestamps[i], _chunkParsed[i], _chunkHeaders[i], _chunkReasons[i],
-                leaf >= 0 ? _chunkHashes.AsSpan(i * HashStride, (1 + _chunkHeaders[i].ProofSize) * 32) : default, out _);
+                leaf >= 0 ? _chunkHashes.AsSpan(i * HashStride, (1 + _chunkLevels[i]) * 32) : default, out _);
             if (!results.IsEmpty)
             {
                 results[i] = result;
@@ -371,6 +373,23 @@ public sealed partial class ShredPipeline : IDisposable
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The proof levels worth precomputing for a shred: when its set is held (same signature and proof size), its fold will stop at the
+    /// first node of its path the set has already verified (the cache only grows until the set is retired), so the levels above are
+    /// not hashed — with small batches (a few shreds per ring drain) that saves up to a whole path of single-message hashes per shred.
+    /// Should the fold need more (its set was retired and re-created meanwhile), <see cref="ShredMerkle.FoldLevel"/> hashes the rest.
+    /// </summary>
+    private int LevelsNeeded(ReadOnlySpan<byte> datagram, in ShredHeader h, int leafIndex)
+    {
+        FindSet(h.Slot, h.FecSetIndex, out _, out var set);
+        if (set is null || set.Family != ShredKind.MerkleData || set.ProofSize != h.ProofSize || !datagram[..Signature.Size].SequenceEqual(set.Signature))
+        {
+            return h.ProofSize;
+        }
+
+        return set.Nodes.LevelsNeeded(leafIndex);
     }
 
     /// <summary>Whether a parsed Merkle shred is already held (same set, same signature, same position): its leaf will not be needed.</summary>
