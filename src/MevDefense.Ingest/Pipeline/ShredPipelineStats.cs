@@ -26,7 +26,8 @@ public sealed class ShredPipelineStats
     /// <summary>Gets the number of datagrams processed.</summary>
     public long Datagrams => Volatile.Read(ref _datagrams);
 
-    /// <summary>Gets the number of new valid shreds.</summary>
+    /// <summary>Gets the number of new valid shreds (with <see cref="ShredPipelineOptions.LazyCodingShredVerification"/>, a deferred coding
+    /// shred is counted here only once it has been verified, when its FEC set needed it).</summary>
     public long Accepted => Volatile.Read(ref _accepted);
 
     /// <summary>Gets the number of duplicate shreds removed.</summary>
