@@ -47,6 +47,18 @@ public sealed class ManagedKernelsTests
             Assert.True(float.IsNormal(v512), $"exp({x}) = {v512} is not a normal float");
         });
 
+    [FsCheck.Xunit.Property(MaxTest = 500)]
+    public Property Exp2NonPositive_WithinItsBound_BitIdenticalAcrossWidths_ClampedBelow()
+        => Prop.ForAll(Gen.Choose(-1_600_000, 0).Select(v => v / 10_000f).ToArbitrary(), t =>
+        {
+            var v512 = FastExp.Exp2NonPositive(Vector512.Create(t)).GetElement(5);
+            var v256 = FastExp.Exp2NonPositive(Vector256.Create(t)).GetElement(6);
+            Assert.Equal(v512, v256);
+            var expected = Math.Pow(2, Math.Max(t, -124f));
+            Assert.True(Math.Abs(v512 - expected) <= 2.5e-7 * expected, $"2^{t}: {v512} vs {expected}");
+            Assert.True(float.IsNormal(v512), $"2^{t} = {v512} is not a normal float");
+        });
+
     [Fact]
     public void ExpNonPositive_ZeroAndMaskedScores()
     {
@@ -54,6 +66,9 @@ public sealed class ManagedKernelsTests
         var masked = FastExp.ExpNonPositive(Vector512.Create(ManagedRolesModel.PaddingLogit)).GetElement(0);
         Assert.Equal(FastExp.ExpNonPositive(Vector512.Create(-86f)).GetElement(0), masked);
         Assert.True(masked < 1e-37f);
+        Assert.Equal(1f, FastExp.Exp2NonPositive(Vector512<float>.Zero).GetElement(0));
+        Assert.Equal(0.5f, FastExp.Exp2NonPositive(Vector512.Create(-1f)).GetElement(0));
+        Assert.True(FastExp.Exp2NonPositive(Vector512.Create(ManagedRolesModel.PaddingLogit)).GetElement(0) < 1e-37f);
     }
 
     [Fact]

@@ -18,6 +18,7 @@ internal static class FastExp
     private const float Ln2Hi = 0.693359375f;
     private const float Ln2Lo = -2.12194440e-4f;
     private const float Min = -86f;
+    private const float Min2 = -124f;
     private const float Max = 88.72283f;
     private const float Magic = 12582912f;
     private const int MagicBits = 0x4B400000;
@@ -102,6 +103,55 @@ internal static class FastExp
         }
 
         return (p.AsInt32() + Vector512.ShiftLeft(Vector512.ConvertToInt32(n), 23)).AsSingle();
+    }
+
+    // 2^f on [-1/2, 1/2], degree 5 with the constant term 1, minimax in relative error (9.1e-8; 1.6e-7 with float Horner
+    // rounding).
+    private const float B1 = 0.693147004f;
+    private const float B2 = 0.240222424f;
+    private const float B3 = 0.0555073358f;
+    private const float B4 = 0.00967151299f;
+    private const float B5 = 0.00132647273f;
+
+    /// <summary>
+    /// <c>2^t</c> for the <c>t &lt;= 0</c> of a max-subtracted softmax whose scores are in log2 units (the attention folds
+    /// log2(e) into its query weights), in 9 instructions with AVX-512: clamped below at -124 (a normal 4.7e-38, nothing
+    /// next to the maximum's 1), <c>t = n + f</c> with n the nearest integer, a degree-5 minimax polynomial for
+    /// <c>2^f</c>, and <c>vscalefps</c> for <c>2^n</c>. Relative error below 2.5e-7; exactly 1 at 0. The 256-bit variant
+    /// is bit-identical.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Exp2NonPositive(Vector512<float> t)
+    {
+        t = Vector512.MaxNative(t, Vector512.Create(Min2));
+        var n = Vector512.Round(t);
+        var f = t - n;
+        var p = Vector512.FusedMultiplyAdd(Vector512.Create(B5), f, Vector512.Create(B4));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(B3));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(B2));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(B1));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512<float>.One);
+        if (Avx512F.IsSupported)
+        {
+            return Avx512F.Scale(p, n);
+        }
+
+        return (p.AsInt32() + Vector512.ShiftLeft(Vector512.ConvertToInt32(n), 23)).AsSingle();
+    }
+
+    /// <summary>The 256-bit <see cref="Exp2NonPositive(Vector512{float})"/> (bit-identical results).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Exp2NonPositive(Vector256<float> t)
+    {
+        t = Vector256.MaxNative(t, Vector256.Create(Min2));
+        var n = Vector256.Round(t);
+        var f = t - n;
+        var p = Vector256.FusedMultiplyAdd(Vector256.Create(B5), f, Vector256.Create(B4));
+        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(B3));
+        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(B2));
+        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(B1));
+        p = Vector256.FusedMultiplyAdd(p, f, Vector256<float>.One);
+        return (p.AsInt32() + Vector256.ShiftLeft(Vector256.ConvertToInt32(n), 23)).AsSingle();
     }
 
     /// <summary>The 256-bit <see cref="ExpNonPositive(Vector512{float})"/> (bit-identical results).</summary>

@@ -93,4 +93,10 @@ internal interface IVector16<TSelf>
     /// weight of 4.5e-38, nothing next to the maximum's 1), within 2 ulp of <see cref="MathF.Exp"/> otherwise.
     /// </summary>
     static abstract TSelf ExpNonPositive(TSelf a);
+
+    /// <summary>
+    /// <c>2^t</c> for the non-positive arguments of a max-subtracted softmax in log2 units: arguments below -124 are taken
+    /// as -124, within 2 ulp of <c>float.Exp2</c> otherwise.
+    /// </summary>
+    static abstract TSelf Exp2NonPositive(TSelf a);
 }

@@ -373,7 +373,7 @@ internal sealed partial class ManagedRolesModel
             for (var l = 0; l < 8; l++)
             {
                 var j = (b * 8) + l;
-                keyAdd[(b * 16) + (2 * l)] = keyAdd[(b * 16) + (2 * l) + 1] = j < rows ? keyMask[j] : PaddingLogit;
+                keyAdd[(b * 16) + (2 * l)] = keyAdd[(b * 16) + (2 * l) + 1] = j < rows ? keyMask[j] * Log2E : PaddingLogit;
             }
         }
     }
@@ -382,7 +382,8 @@ internal sealed partial class ManagedRolesModel
     /// Per query: scores, softmax and the weighted values for both heads at once. A vector holds 8 keys × 2 heads (pair l
     /// = key 8b + l, head 0 in the even lane, head 1 in the odd), because queries, keys and values are pair-interleaved
     /// (see <see cref="Interleaved"/>): a broadcast query pair times a key block row accumulates both heads' scores, the
-    /// softmax max and sum reduce the pairs with the heads kept apart, and the output comes out pair-interleaved (W_o's
+    /// softmax max and sum reduce the pairs with the heads kept apart (scores are in log2 units, see <see cref="Log2E"/>,
+    /// so the numerators are <c>2^(s - max)</c>), and the output comes out pair-interleaved (W_o's
     /// rows are permuted to match). Two queries go through each loop together (an odd last query is paired with itself),
     /// so their exponentials and FMA chains interleave.
     /// </summary>
@@ -446,8 +447,8 @@ internal sealed partial class ManagedRolesModel
             T sumJ = T.Zero, v0 = T.Zero, v1 = T.Zero, v2 = T.Zero, v3 = T.Zero, v4 = T.Zero, v5 = T.Zero, v6 = T.Zero, v7 = T.Zero;
             for (var b = 0; b < blocks; b++)
             {
-                var ei = T.ExpNonPositive(T.Subtract(T.Load(ref scores, b * 16), maxI));
-                var ej = T.ExpNonPositive(T.Subtract(T.Load(ref scores, 128 + (b * 16)), maxJ));
+                var ei = T.Exp2NonPositive(T.Subtract(T.Load(ref scores, b * 16), maxI));
+                var ej = T.Exp2NonPositive(T.Subtract(T.Load(ref scores, 128 + (b * 16)), maxJ));
                 (sumI, sumJ) = (T.Add(sumI, ei), T.Add(sumJ, ej));
 #pragma warning disable RS0030 // See above.
                 ref var v = ref Unsafe.Add(ref vx, b * 8 * D);

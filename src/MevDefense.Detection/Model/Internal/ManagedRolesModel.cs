@@ -68,10 +68,12 @@ internal sealed partial class ManagedRolesModel
                 var from = Interleaved(k);
                 for (var block = 0; block < 3; block++)
                 {
-                    qkvB[(block * D) + k] = w[$"enc{l}_qkv_b"][(block * D) + from];
+                    // Queries also carry log2(e): scores come out in log2 units for the base-2 softmax exponential.
+                    var scale = block == 0 ? Log2E : 1f;
+                    qkvB[(block * D) + k] = w[$"enc{l}_qkv_b"][(block * D) + from] * scale;
                     for (var r = 0; r < D; r++)
                     {
-                        qkvW[(r * 3 * D) + (block * D) + k] = w[$"enc{l}_qkv_w"][(r * 3 * D) + (block * D) + from];
+                        qkvW[(r * 3 * D) + (block * D) + k] = w[$"enc{l}_qkv_w"][(r * 3 * D) + (block * D) + from] * scale;
                     }
                 }
 
@@ -101,6 +103,9 @@ internal sealed partial class ManagedRolesModel
 
     /// <summary>The model column at position <paramref name="k"/> of a pair-interleaved row: <c>0, 8, 1, 9, ..., 7, 15</c>.</summary>
     internal static int Interleaved(int k) => (k >> 1) + ((k & 1) * ModelArchitecture.HeadDim);
+
+    /// <summary>log2(e), folded into the query weights and the key mask.</summary>
+    internal const float Log2E = 1.44269504088896341f;
 
     /// <summary>A logit for padding lanes: finite, and far below any real logit or masked attention score.</summary>
     internal const float PaddingLogit = -1e30f;

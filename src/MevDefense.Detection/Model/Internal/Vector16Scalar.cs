@@ -269,6 +269,16 @@ internal struct Vector16Scalar : IVector16<Vector16Scalar>
         return a;
     }
 
+    public static Vector16Scalar Exp2NonPositive(Vector16Scalar a)
+    {
+        for (var k = 0; k < 16; k++)
+        {
+            a._l[k] = float.Exp2(MathF.Max(a._l[k], -124f));
+        }
+
+        return a;
+    }
+
     private static Vector16Scalar Pairs(float even, float odd)
     {
         var r = default(Vector16Scalar);

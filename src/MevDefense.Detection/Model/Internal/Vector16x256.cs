@@ -177,6 +177,9 @@ internal readonly struct Vector16x256 : IVector16<Vector16x256>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector16x256 ExpNonPositive(Vector16x256 a) => new(FastExp.ExpNonPositive(a._lo), FastExp.ExpNonPositive(a._hi));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector16x256 Exp2NonPositive(Vector16x256 a) => new(FastExp.Exp2NonPositive(a._lo), FastExp.Exp2NonPositive(a._hi));
+
     /// <summary>The 4 pairwise sums of the 8 float pairs <c>(lo, hi)</c>, in order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> PairPairSums(Vector256<float> lo, Vector256<float> hi)

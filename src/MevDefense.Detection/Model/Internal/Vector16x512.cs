@@ -208,4 +208,7 @@ internal readonly struct Vector16x512 : IVector16<Vector16x512>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector16x512 ExpNonPositive(Vector16x512 a) => new(FastExp.ExpNonPositive(a._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector16x512 Exp2NonPositive(Vector16x512 a) => new(FastExp.Exp2NonPositive(a._v));
 }
