@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace MevDefense.Dna.Internal.Ed25519;
 
@@ -6,8 +7,10 @@ namespace MevDefense.Dna.Internal.Ed25519;
 /// Constant-time arithmetic modulo the group order L = 2^252 + 27742317777372353535851937790883648493, on 64-bit limbs:
 /// Barrett reduction (Menezes et al., Handbook of Applied Cryptography, algorithm 14.42, base 2^64, k = 4 limbs) with
 /// fixed loop counts, carries and borrows computed with bit operations, and the final conditional subtractions done by masks,
-/// so neither timing nor memory addresses depend on the (secret) values.
+/// so neither timing nor memory addresses depend on the (secret) values. Scratch is stack memory that every method writes in
+/// full before reading (hence <see cref="SkipLocalsInitAttribute"/>) and clears before returning.
 /// </summary>
+[SkipLocalsInit]
 internal static class ScalarModL
 {
     /// <summary>L, little-endian 64-bit limbs.</summary>
@@ -69,6 +72,8 @@ internal static class ScalarModL
     {
         Span<byte> padded = stackalloc byte[34];
         scalar[..32].CopyTo(padded);
+        padded[32] = 0;
+        padded[33] = 0;
         int carry = 0;
         for (int i = 0; i < DigitCount; i++)
         {
@@ -146,6 +151,7 @@ internal static class ScalarModL
     }
 
     /// <summary>a + b + carry (carry in {0,1}); carry becomes the carry out.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong AddWithCarry(ulong a, ulong b, ref ulong carry)
     {
         ulong s = a + b;
@@ -157,6 +163,7 @@ internal static class ScalarModL
     }
 
     /// <summary>a - b - borrow (borrow in {0,1}); borrow becomes the borrow out.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong SubWithBorrow(ulong a, ulong b, ref ulong borrow)
     {
         ulong d = a - b;
