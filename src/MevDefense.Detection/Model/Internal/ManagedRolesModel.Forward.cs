@@ -26,19 +26,23 @@ internal sealed partial class ManagedRolesModel
     {
         var n = window.Count;
         var m = ActiveRows(window);
-        var reach = NeighbourMasks<T>(window.PoolAdjacency, 0, m, s.PoolMask) | NeighbourMasks<T>(window.LinkAdjacency, 0, m, s.LinkMask);
-        if (m < N && (reach >> m) != 0)
+        var poolReach = NeighbourMasks<T>(window.PoolAdjacency, 0, m, s.PoolMask);
+        var linkReach = NeighbourMasks<T>(window.LinkAdjacency, 0, m, s.LinkMask);
+        if (m < N && ((poolReach | linkReach) >> m) != 0)
         {
             // A real row aggregates a padded one: compute every row, as the dense graph does.
-            NeighbourMasks<T>(window.PoolAdjacency, m, N, s.PoolMask);
-            NeighbourMasks<T>(window.LinkAdjacency, m, N, s.LinkMask);
+            poolReach |= NeighbourMasks<T>(window.PoolAdjacency, m, N, s.PoolMask);
+            linkReach |= NeighbourMasks<T>(window.LinkAdjacency, m, N, s.LinkMask);
             m = N;
         }
+
+        // Only rows that some row aggregates need their pool / link projections.
+        var (poolRows, linkRows) = (RowList(poolReach, s.PoolRows), RowList(linkReach, s.LinkRows));
 
         InputProjection<T>(window.Features, m, s);
         foreach (var layer in _gnn)
         {
-            Gnn<T>(layer, window, m, s);
+            Gnn<T>(layer, window, m, poolRows, linkRows, s);
         }
 
         // The last encoder layer's final residual add also applies the head's LayerNorm (into scratch A).
@@ -49,6 +53,18 @@ internal sealed partial class ManagedRolesModel
         }
 
         Head<T>(n, s, probabilities, normalized: _enc.Length > 0);
+    }
+
+    /// <summary>The indices of the set bits of <paramref name="bits"/>, ascending, into <paramref name="rows"/>; returns their count.</summary>
+    private static int RowList(ulong bits, int[] rows)
+    {
+        var count = 0;
+        for (; bits != 0; bits &= bits - 1)
+        {
+            rows[count++ & (N - 1)] = BitOperations.TrailingZeroCount(bits);
+        }
+
+        return count;
     }
 
     /// <summary>Per row in [from, to), a bit per non-zero column of <paramref name="adjacency"/>; returns the union.</summary>
@@ -154,7 +170,7 @@ internal sealed partial class ManagedRolesModel
     /// so each edge costs one FMA.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gnn<T>(GnnLayer layer, WindowTensors window, int rows, ManagedRolesScratch s)
+    private static void Gnn<T>(GnnLayer layer, WindowTensors window, int rows, int poolRows, int linkRows, ManagedRolesScratch s)
         where T : struct, IVector16<T>
     {
         var (h, self, pool, link) = (s.H, s.A, s.B, s.C);
@@ -165,8 +181,8 @@ internal sealed partial class ManagedRolesModel
         ref var link0 = ref link[0];
         ref var none = ref s.Row[0];
         Linear16<T, StoreRow>(ref layer.W[0], D, T.Load(layer.B, 0), ref h0, D, ref self0, D, rows, ref none, T.Zero, T.Zero);
-        Linear16<T, StoreRow>(ref layer.W[D * D], D, T.Zero, ref h0, D, ref pool0, D, rows, ref none, T.Zero, T.Zero);
-        Linear16<T, StoreRow>(ref layer.W[2 * D * D], D, T.Zero, ref h0, D, ref link0, D, rows, ref none, T.Zero, T.Zero);
+        Linear16Rows<T>(ref layer.W[D * D], ref h0, ref pool0, s.PoolRows, poolRows);
+        Linear16Rows<T>(ref layer.W[2 * D * D], ref h0, ref link0, s.LinkRows, linkRows);
         var (poolAdjacency, linkAdjacency, poolMask, linkMask) = (window.PoolAdjacency, window.LinkAdjacency, s.PoolMask, s.LinkMask);
         for (var i = 0; i < rows; i++)
         {
@@ -304,6 +320,104 @@ internal sealed partial class ManagedRolesModel
             {
                 TEpilogue.Apply(T.Add(a3, b3), ref y, i3 * yStride, ref y2, i3 * D, gamma, beta);
             }
+        }
+    }
+
+    /// <summary>
+    /// <c>y_r = x_r · W</c> (no bias) for the <paramref name="count"/> rows listed in <paramref name="rows"/>, 16-float rows
+    /// in x and y; otherwise as <see cref="Linear16"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Linear16Rows<T>(ref float w, ref float x, ref float y, int[] rows, int count)
+        where T : struct, IVector16<T>
+    {
+        Debug.Assert(rows.Length == N && count <= N);
+        var (w0, w1, w2, w3) = (T.Load(ref w, 0), T.Load(ref w, D), T.Load(ref w, 2 * D), T.Load(ref w, 3 * D));
+        var (w4, w5, w6, w7) = (T.Load(ref w, 4 * D), T.Load(ref w, 5 * D), T.Load(ref w, 6 * D), T.Load(ref w, 7 * D));
+        var (w8, w9, w10, w11) = (T.Load(ref w, 8 * D), T.Load(ref w, 9 * D), T.Load(ref w, 10 * D), T.Load(ref w, 11 * D));
+        var (w12, w13, w14, w15) = (T.Load(ref w, 12 * D), T.Load(ref w, 13 * D), T.Load(ref w, 14 * D), T.Load(ref w, 15 * D));
+        for (var k = 0; k < count; k += 4)
+        {
+            var r0 = rows[k] & (N - 1);
+            var r1 = rows[Math.Min(k + 1, count - 1)] & (N - 1);
+            var r2 = rows[Math.Min(k + 2, count - 1)] & (N - 1);
+            var r3 = rows[Math.Min(k + 3, count - 1)] & (N - 1);
+#pragma warning disable RS0030 // Unsafe.Add: row refs (row indices masked below 64) into the fixed-size scratch arrays asserted by the callers.
+            ref var x0 = ref Unsafe.Add(ref x, r0 * D);
+            ref var x1 = ref Unsafe.Add(ref x, r1 * D);
+            ref var x2 = ref Unsafe.Add(ref x, r2 * D);
+            ref var x3 = ref Unsafe.Add(ref x, r3 * D);
+#pragma warning restore RS0030
+            var a0 = T.Multiply(T.Splat(ref x0, 0), w0);
+            var a1 = T.Multiply(T.Splat(ref x1, 0), w0);
+            var a2 = T.Multiply(T.Splat(ref x2, 0), w0);
+            var a3 = T.Multiply(T.Splat(ref x3, 0), w0);
+            var b0 = T.Multiply(T.Splat(ref x0, 1), w1);
+            var b1 = T.Multiply(T.Splat(ref x1, 1), w1);
+            var b2 = T.Multiply(T.Splat(ref x2, 1), w1);
+            var b3 = T.Multiply(T.Splat(ref x3, 1), w1);
+            a0 = T.Fma(T.Splat(ref x0, 2), w2, a0);
+            a1 = T.Fma(T.Splat(ref x1, 2), w2, a1);
+            a2 = T.Fma(T.Splat(ref x2, 2), w2, a2);
+            a3 = T.Fma(T.Splat(ref x3, 2), w2, a3);
+            b0 = T.Fma(T.Splat(ref x0, 3), w3, b0);
+            b1 = T.Fma(T.Splat(ref x1, 3), w3, b1);
+            b2 = T.Fma(T.Splat(ref x2, 3), w3, b2);
+            b3 = T.Fma(T.Splat(ref x3, 3), w3, b3);
+            a0 = T.Fma(T.Splat(ref x0, 4), w4, a0);
+            a1 = T.Fma(T.Splat(ref x1, 4), w4, a1);
+            a2 = T.Fma(T.Splat(ref x2, 4), w4, a2);
+            a3 = T.Fma(T.Splat(ref x3, 4), w4, a3);
+            b0 = T.Fma(T.Splat(ref x0, 5), w5, b0);
+            b1 = T.Fma(T.Splat(ref x1, 5), w5, b1);
+            b2 = T.Fma(T.Splat(ref x2, 5), w5, b2);
+            b3 = T.Fma(T.Splat(ref x3, 5), w5, b3);
+            a0 = T.Fma(T.Splat(ref x0, 6), w6, a0);
+            a1 = T.Fma(T.Splat(ref x1, 6), w6, a1);
+            a2 = T.Fma(T.Splat(ref x2, 6), w6, a2);
+            a3 = T.Fma(T.Splat(ref x3, 6), w6, a3);
+            b0 = T.Fma(T.Splat(ref x0, 7), w7, b0);
+            b1 = T.Fma(T.Splat(ref x1, 7), w7, b1);
+            b2 = T.Fma(T.Splat(ref x2, 7), w7, b2);
+            b3 = T.Fma(T.Splat(ref x3, 7), w7, b3);
+            a0 = T.Fma(T.Splat(ref x0, 8), w8, a0);
+            a1 = T.Fma(T.Splat(ref x1, 8), w8, a1);
+            a2 = T.Fma(T.Splat(ref x2, 8), w8, a2);
+            a3 = T.Fma(T.Splat(ref x3, 8), w8, a3);
+            b0 = T.Fma(T.Splat(ref x0, 9), w9, b0);
+            b1 = T.Fma(T.Splat(ref x1, 9), w9, b1);
+            b2 = T.Fma(T.Splat(ref x2, 9), w9, b2);
+            b3 = T.Fma(T.Splat(ref x3, 9), w9, b3);
+            a0 = T.Fma(T.Splat(ref x0, 10), w10, a0);
+            a1 = T.Fma(T.Splat(ref x1, 10), w10, a1);
+            a2 = T.Fma(T.Splat(ref x2, 10), w10, a2);
+            a3 = T.Fma(T.Splat(ref x3, 10), w10, a3);
+            b0 = T.Fma(T.Splat(ref x0, 11), w11, b0);
+            b1 = T.Fma(T.Splat(ref x1, 11), w11, b1);
+            b2 = T.Fma(T.Splat(ref x2, 11), w11, b2);
+            b3 = T.Fma(T.Splat(ref x3, 11), w11, b3);
+            a0 = T.Fma(T.Splat(ref x0, 12), w12, a0);
+            a1 = T.Fma(T.Splat(ref x1, 12), w12, a1);
+            a2 = T.Fma(T.Splat(ref x2, 12), w12, a2);
+            a3 = T.Fma(T.Splat(ref x3, 12), w12, a3);
+            b0 = T.Fma(T.Splat(ref x0, 13), w13, b0);
+            b1 = T.Fma(T.Splat(ref x1, 13), w13, b1);
+            b2 = T.Fma(T.Splat(ref x2, 13), w13, b2);
+            b3 = T.Fma(T.Splat(ref x3, 13), w13, b3);
+            a0 = T.Fma(T.Splat(ref x0, 14), w14, a0);
+            a1 = T.Fma(T.Splat(ref x1, 14), w14, a1);
+            a2 = T.Fma(T.Splat(ref x2, 14), w14, a2);
+            a3 = T.Fma(T.Splat(ref x3, 14), w14, a3);
+            b0 = T.Fma(T.Splat(ref x0, 15), w15, b0);
+            b1 = T.Fma(T.Splat(ref x1, 15), w15, b1);
+            b2 = T.Fma(T.Splat(ref x2, 15), w15, b2);
+            b3 = T.Fma(T.Splat(ref x3, 15), w15, b3);
+
+            // Repeated last rows store the same value again.
+            T.Store(T.Add(a0, b0), ref y, r0 * D);
+            T.Store(T.Add(a1, b1), ref y, r1 * D);
+            T.Store(T.Add(a2, b2), ref y, r2 * D);
+            T.Store(T.Add(a3, b3), ref y, r3 * D);
         }
     }
 

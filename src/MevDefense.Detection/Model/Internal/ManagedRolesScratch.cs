@@ -48,6 +48,12 @@ internal sealed class ManagedRolesScratch
     /// <summary>The input feature columns (0..63 of the model's 64) that are non-zero somewhere in the window.</summary>
     public int[] Columns { get; } = new int[ModelArchitecture.InputWidth];
 
+    /// <summary>The rows some row aggregates over the pool graph (ascending).</summary>
+    public int[] PoolRows { get; } = new int[N];
+
+    /// <summary>The rows some row aggregates over the link graph (ascending).</summary>
+    public int[] LinkRows { get; } = new int[N];
+
     /// <summary>Per row, a bit per column with a non-zero pool-adjacency weight.</summary>
     public ulong[] PoolMask { get; } = new ulong[N];
 
