@@ -468,6 +468,9 @@ public sealed partial class ShredPipeline : IDisposable
         _evictScratch.Clear();
     }
 
+    /// <summary>Gets whether coding shreds may be deferred (<see cref="ShredPipelineOptions.LazyCodingShredVerification"/> with Merkle checks on).</summary>
+    internal bool DefersCodingShreds => _lazyCoding;
+
     /// <summary>Forgets the cached leader-signature results, so that sets seen before are verified again (benchmarks of fresh data).</summary>
     internal void ClearSignatureCache() => _verifier.ClearResults();
 

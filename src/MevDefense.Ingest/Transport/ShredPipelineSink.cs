@@ -12,7 +12,8 @@ namespace MevDefense.Ingest.Transport;
 /// <remarks>
 /// Only <see cref="ShredProcessResult.Accepted"/> shreds are forwarded, i.e. shreds that passed every check the pipeline is configured
 /// for: coding shreds held unverified under <see cref="ShredPipelineOptions.LazyCodingShredVerification"/>
-/// (<see cref="ShredProcessResult.Deferred"/>) are neither forwarded nor scored.
+/// (<see cref="ShredProcessResult.Deferred"/>) are neither forwarded nor scored, and with that option the source selector learns from
+/// data shreds only (a duplicate coding shred is not counted as a loss either, since its first delivery could not be counted as a win).
 /// </remarks>
 /// <remarks>
 /// <para>Single-threaded like the pipeline: use it as the sink of one <see cref="RingConsumer"/>.</para>
@@ -70,6 +71,10 @@ public sealed class ShredPipelineSink : IDatagramBatchSink
         }
     }
 
+    /// <summary>Merkle coding shred variants: high nibble 0x4, 0x6 or 0x7 (0x5A is a legacy coding shred, never deferred).</summary>
+    private static bool IsMerkleCoding(ReadOnlySpan<byte> datagram)
+        => datagram.Length > 0x40 && (datagram[0x40] >> 4) is 0x4 or 0x6 or 0x7;
+
     private void Record(ShredProcessResult result, ReadOnlySpan<byte> datagram, int sourceId)
     {
         switch (result)
@@ -81,7 +86,11 @@ public sealed class ShredPipelineSink : IDatagramBatchSink
                 break;
             case ShredProcessResult.Duplicate:
                 Duplicates++;
-                _selector?.RecordOutcome(sourceId, success: false);
+                if (!(_pipeline.DefersCodingShreds && IsMerkleCoding(datagram)))
+                {
+                    _selector?.RecordOutcome(sourceId, success: false);
+                }
+
                 break;
             case ShredProcessResult.Deferred:
                 Deferred++;

@@ -288,6 +288,39 @@ public class LazyCodingVerificationTests
         FsCheck.Check.One(FsCheck.Config.QuickThrowOnFailure.WithMaxTest(6), property);
     }
 
+    /// <summary>Source selection with lazy verification: wins and losses come from data shreds (and verified coding shreds' wins) only, so
+    /// that a source is not charged for coding-shred races whose first delivery could not be scored.</summary>
+    [FixtureTheory]
+    [InlineData(false, 256 + 256, 256 + 256)]
+    [InlineData(true, 256 + 8, 256)]
+    public void Selector_LearnsFromScoredRacesOnly(bool lazy, int wins, int losses)
+    {
+        var demo = ShredFixtures.Demo();
+        var options = DemoOptions();
+        options.LazyCodingShredVerification = lazy;
+        using var pipeline = new ShredPipeline(options);
+        var selector = new MevDefense.Ingest.Selection.SourceSelector(new MevDefense.Ingest.Selection.SourceSelectorOptions { DecayFactor = 1.0 });
+        selector.Register(1, "first");
+        selector.Register(2, "second");
+        var sink = new ShredPipelineSink(pipeline, selector: selector);
+        foreach (var s in demo)
+        {
+            sink.OnDatagram(s, 0, 1);
+        }
+
+        foreach (var s in demo)
+        {
+            sink.OnDatagram(s, 0, 2);
+        }
+
+        var estimates = selector.Snapshot();
+        var first = estimates.Single(e => e.SourceId == 1);
+        var second = estimates.Single(e => e.SourceId == 2);
+        Assert.Equal(((double)wins, 0.0), (first.Alpha - 1, first.Beta - 1));
+        Assert.Equal((0.0, (double)losses), (second.Alpha - 1, second.Beta - 1));
+        Assert.Equal(lazy ? 248 : 0, sink.Deferred);
+    }
+
     [Fact]
     public void TrustedFeed_LazyOptionHasNoEffect()
     {
