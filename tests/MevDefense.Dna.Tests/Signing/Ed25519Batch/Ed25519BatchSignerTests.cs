@@ -103,6 +103,36 @@ public sealed class Ed25519BatchSignerTests
     }
 
     [Property(MaxTest = 150)]
+    public bool HashSizedMessages_EveryBatchSizeThroughTheBatchSigner_AreByteIdenticalToNSec(int seed)
+    {
+        if (!FieldElement8.IsSupported)
+        {
+            return true;
+        }
+
+        var rng = new Random(seed);
+        byte[] keySeed = new byte[32];
+        rng.NextBytes(keySeed);
+        int n = rng.Next(1, 21);
+        byte[] hashes = new byte[32 * n];
+        rng.NextBytes(hashes);
+        byte[] signatures = new byte[64 * n];
+        using Key key = Key.Import(Ed25519, keySeed, KeyBlobFormat.RawPrivateKey);
+        using Ed25519BatchSigner signer = Ed25519BatchSigner.CreateUnchecked(keySeed);
+        signer.SignFixedLength(hashes, 32, signatures);
+        for (int i = 0; i < n; i++)
+        {
+            ReadOnlySpan<byte> message = hashes.AsSpan(32 * i, 32), sig = signatures.AsSpan(64 * i, 64);
+            if (!sig.SequenceEqual(Ed25519.Sign(key, message)) || !Ed25519.Verify(key.PublicKey, message, sig))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    [Property(MaxTest = 150)]
     public bool DnaSigner_SignHashes_IsByteIdenticalToOneAtATimeSigning(int seed)
     {
         var rng = new Random(seed);
