@@ -22,7 +22,9 @@ public sealed class DnaSigner : IDisposable
     private static readonly SignatureAlgorithm Ed25519 = SignatureAlgorithm.Ed25519;
     private readonly Key _key;
     private readonly byte[] _publicKey;
-    private readonly Ed25519BatchSigner? _batch;
+    private readonly Lock _batchLock = new();
+    private Ed25519BatchSigner? _batch;
+    private volatile bool _batchDecided;
 
     private DnaSigner(Key key)
     {
@@ -30,7 +32,6 @@ public sealed class DnaSigner : IDisposable
         _publicKey = key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
         PublicKey = new Pubkey(_publicKey);
         KeyId = DnaKeyIds.Compute(_publicKey);
-        _batch = CreateBatchSigner(key, _publicKey);
     }
 
     /// <summary>Gets the raw 32-byte Ed25519 public key.</summary>
@@ -197,11 +198,12 @@ public sealed class DnaSigner : IDisposable
 
         int n = messages.Length / 32;
         int batched = 0;
-        if (_batch is not null)
+        Ed25519BatchSigner? batch = n >= MinBatch ? BatchSigner : null;
+        if (batch is not null)
         {
             // Full batches of eight, and a remainder big enough to beat one-at-a-time signing.
             batched = n % Ed25519BatchSigner.Lanes >= MinBatch ? n : n - (n % Ed25519BatchSigner.Lanes);
-            _batch.SignFixedLength(messages[..(batched * 32)], 32, signatures[..(batched * 64)]);
+            batch.SignFixedLength(messages[..(batched * 32)], 32, signatures[..(batched * 64)]);
         }
 
         for (int i = batched; i < n; i++)
@@ -211,7 +213,31 @@ public sealed class DnaSigner : IDisposable
     }
 
     /// <summary>Gets whether <see cref="SignHashes"/> uses the AVX-512 batch signer (otherwise NSec for every message).</summary>
-    internal bool UsesBatchSigner => _batch is not null;
+    internal bool UsesBatchSigner => BatchSigner is not null;
+
+    /// <summary>
+    /// Gets the batch signer, created on first use (its table and self test cost ~0.5 s of CPU once per process, which
+    /// one-shot commands that sign a single record should not pay), or null when unavailable or after <see cref="Dispose"/>.
+    /// </summary>
+    private Ed25519BatchSigner? BatchSigner
+    {
+        get
+        {
+            if (!_batchDecided)
+            {
+                lock (_batchLock)
+                {
+                    if (!_batchDecided)
+                    {
+                        _batch = CreateBatchSigner(_key, _publicKey);
+                        _batchDecided = true;
+                    }
+                }
+            }
+
+            return _batch;
+        }
+    }
 
     /// <summary>Exports the private key as PKCS#8 PEM (only for keys that were generated or imported by this type).</summary>
     /// <returns>The PEM text bytes; clear them after use.</returns>
@@ -220,7 +246,12 @@ public sealed class DnaSigner : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        _batch?.Dispose();
+        lock (_batchLock)
+        {
+            _batchDecided = true; // never create one after this
+            _batch?.Dispose();
+        }
+
         _key.Dispose();
     }
 

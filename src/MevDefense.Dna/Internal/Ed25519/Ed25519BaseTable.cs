@@ -47,13 +47,19 @@ internal static class Ed25519BaseTable
         return Mod(y2 - x2) == Mod(1 + (D * x2 % P * y2));
     }
 
-    /// <summary>Affine Edwards addition (a = -1): x3 = (x1y2 + y1x2)/(1 + d·x1x2y1y2), y3 = (y1y2 + x1x2)/(1 - d·x1x2y1y2).</summary>
-    public static (BigInteger X, BigInteger Y) Add((BigInteger X, BigInteger Y) p, (BigInteger X, BigInteger Y) q)
+    /// <summary>
+    /// Extended-coordinate addition (a = -1, unified and complete, so it also doubles): A = (Y1-X1)(Y2-X2),
+    /// B = (Y1+X1)(Y2+X2), C = 2d·T1·T2, D = 2·Z1·Z2, X3 = (B-A)(D-C), Y3 = (D+C)(B+A), Z3 = (D-C)(D+C), T3 = (B-A)(B+A).
+    /// </summary>
+    public static (BigInteger X, BigInteger Y, BigInteger Z, BigInteger T) Add(
+        (BigInteger X, BigInteger Y, BigInteger Z, BigInteger T) p, (BigInteger X, BigInteger Y, BigInteger Z, BigInteger T) q)
     {
-        BigInteger t = Mod(D * Mod(p.X * q.X) % P * Mod(p.Y * q.Y));
-        BigInteger x = Mod((p.X * q.Y + p.Y * q.X) % P * Inverse(Mod(1 + t)));
-        BigInteger y = Mod((p.Y * q.Y + p.X * q.X) % P * Inverse(Mod(1 - t)));
-        return (x, y);
+        BigInteger a = Mod((p.Y - p.X) * (q.Y - q.X));
+        BigInteger b = Mod((p.Y + p.X) * (q.Y + q.X));
+        BigInteger c = Mod(2 * D * p.T % P * q.T);
+        BigInteger d = Mod(2 * p.Z * q.Z);
+        BigInteger e = b - a, f = d - c, g = d + c, h = b + a;
+        return (Mod(e * f), Mod(g * h), Mod(f * g), Mod(e * h));
     }
 
     /// <summary>a mod p in [0, p).</summary>
@@ -73,33 +79,53 @@ internal static class Ed25519BaseTable
             throw new InvalidOperationException("Ed25519 base point self-check failed.");
         }
 
-        ulong[] limbs = new ulong[Rows * RowLength];
-        Span<ulong> entry = stackalloc ulong[30];
-        (BigInteger X, BigInteger Y) rowBase = (BaseX, BaseY);
+        // All multiples in extended coordinates first, then one simultaneous inversion of every Z (Montgomery's trick:
+        // prefix products, one Fermat inversion, walk back) instead of an inversion per point.
+        var points = new (BigInteger X, BigInteger Y, BigInteger Z, BigInteger T)[Rows * Entries];
+        (BigInteger X, BigInteger Y, BigInteger Z, BigInteger T) rowBase = (BaseX, BaseY, BigInteger.One, Mod(BaseX * BaseY));
         for (int j = 0; j < Rows; j++)
         {
-            (BigInteger X, BigInteger Y) point = rowBase;
-            for (int k = 1; k <= Entries; k++)
+            (BigInteger X, BigInteger Y, BigInteger Z, BigInteger T) point = rowBase;
+            for (int k = 0; k < Entries; k++)
             {
-                if (!IsOnCurve(point.X, point.Y))
-                {
-                    throw new InvalidOperationException("Ed25519 base table self-check failed.");
-                }
-
-                FieldElement8.ToLimbs(Mod(point.Y + point.X), entry[..10]);
-                FieldElement8.ToLimbs(Mod(point.Y - point.X), entry.Slice(10, 10));
-                FieldElement8.ToLimbs(Mod(2 * D * point.X % P * point.Y), entry.Slice(20, 10));
-                for (int i = 0; i < 30; i++)
-                {
-                    limbs[(j * RowLength) + (i * Entries) + (k - 1)] = entry[i];
-                }
-
+                points[(j * Entries) + k] = point;
                 point = Add(point, rowBase);
             }
 
             for (int i = 0; i < 10; i++)
             {
                 rowBase = Add(rowBase, rowBase);
+            }
+        }
+
+        var prefix = new BigInteger[points.Length];
+        BigInteger acc = BigInteger.One;
+        for (int i = 0; i < points.Length; i++)
+        {
+            prefix[i] = acc;
+            acc = Mod(acc * points[i].Z);
+        }
+
+        BigInteger inverse = Inverse(acc);
+        ulong[] limbs = new ulong[Rows * RowLength];
+        Span<ulong> entry = stackalloc ulong[30];
+        for (int i = points.Length - 1; i >= 0; i--)
+        {
+            BigInteger zInv = Mod(inverse * prefix[i]);
+            inverse = Mod(inverse * points[i].Z);
+            BigInteger x = Mod(points[i].X * zInv), y = Mod(points[i].Y * zInv);
+            if (!IsOnCurve(x, y))
+            {
+                throw new InvalidOperationException("Ed25519 base table self-check failed.");
+            }
+
+            int j = i / Entries, k = (i % Entries) + 1;
+            FieldElement8.ToLimbs(Mod(y + x), entry[..10]);
+            FieldElement8.ToLimbs(Mod(y - x), entry.Slice(10, 10));
+            FieldElement8.ToLimbs(Mod(2 * D * x % P * y), entry.Slice(20, 10));
+            for (int l = 0; l < 30; l++)
+            {
+                limbs[(j * RowLength) + (l * Entries) + (k - 1)] = entry[l];
             }
         }
 
