@@ -36,6 +36,7 @@ internal sealed class PipelineHarness : IShredPipelineObserver, IDatagramBatchSi
         {
             LeaderSchedule = new StaticLeaderScheduleProvider(workload.Leader.PublicKey),
             VerifySignatures = verifySignatures,
+            LazyCodingShredVerification = true, // what AddShredIngest chooses when no forwarder needs coding shreds
         }, this);
         var detection = new DetectionPipeline(new DetectionOptions { Mode = DetectionMode.Rules, CacheCapacity = 0 });
         _detector = new StreamingDetector(detection, new TransactionDecoder(SwapDecoderRegistry.CreateDefault(), workload.Data.LookupTables), [this])

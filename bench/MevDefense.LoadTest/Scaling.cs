@@ -286,7 +286,7 @@ internal static class Scaling
 
         private void Pipeline(Workload workload, bool verify, string name)
         {
-            using var pipeline = new ShredPipeline(new ShredPipelineOptions { LeaderSchedule = new StaticLeaderScheduleProvider(workload.Leader.PublicKey), VerifySignatures = verify, VerifyMerkleProofs = verify }, this);
+            using var pipeline = new ShredPipeline(new ShredPipelineOptions { LeaderSchedule = new StaticLeaderScheduleProvider(workload.Leader.PublicKey), VerifySignatures = verify, VerifyMerkleProofs = verify, LazyCodingShredVerification = verify }, this);
             var shreds = workload.Shreds;
             var feed = new RingFeed(shreds); // ring layout and ring-drain batches, as the UDP receive path delivers them
             long alloc = GC.GetTotalAllocatedBytes(precise: true);
