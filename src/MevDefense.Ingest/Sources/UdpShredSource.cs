@@ -119,38 +119,16 @@ public sealed class UdpShredSource : IShredSource
         var perRing = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, _options.RingCapacity / loops));
         try
         {
-            var port = _options.Port;
-            for (var i = 0; i < loops; i++)
-            {
-                var socket = CreateSocket(port, reusePort: loops > 1);
-                _sockets.Add(socket);
-                port = ((IPEndPoint)socket.LocalEndPoint!).Port;
-            }
+            BindSockets();
         }
         catch
         {
-            foreach (var s in _sockets)
-            {
-                s.Dispose();
-            }
-
-            _sockets.Clear();
             Volatile.Write(ref _state, 0);
             throw;
         }
 
-        var rings = new DatagramRing[loops];
-        for (var i = 0; i < loops; i++)
-        {
-            rings[i] = new DatagramRing(perRing, _options.FullMode);
-        }
-
-        _consumer = new RingConsumer(rings, _sink, DatagramRing.DefaultBatchSize);
-        var consumer = _consumer;
-        for (var i = 0; i < loops; i++)
-        {
-            _loops.Add(new UdpReceiveLoop(_sockets[i], rings[i], _options.SourceId, _options.ReceiveBatchSize, _options.UseRecvMmsg, consumer.Notify, _metrics));
-        }
+        CreateLoops(perRing);
+        var consumer = _consumer!;
 
         _receiveCts = new CancellationTokenSource();
         _consumeCts = new CancellationTokenSource();
@@ -244,6 +222,75 @@ public sealed class UdpShredSource : IShredSource
         _consumeCts?.Dispose();
     }
 
+    /// <summary>Binds the sockets without starting the receive loops (idempotent until <see cref="StartAsync"/>); lets the
+    /// drain benchmark queue datagrams in the kernel before the loops run. <see cref="StartAsync"/> uses the bound sockets.</summary>
+    /// <exception cref="SocketException">A socket could not be bound (none is left open).</exception>
+    internal void BindSockets()
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (_sockets.Count > 0)
+        {
+            return;
+        }
+
+        var loops = _options.ReceiveLoops;
+        try
+        {
+            var port = _options.Port;
+            for (var i = 0; i < loops; i++)
+            {
+                var socket = CreateSocket(port, reusePort: loops > 1);
+                _sockets.Add(socket);
+                port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+            }
+        }
+        catch
+        {
+            foreach (var s in _sockets)
+            {
+                s.Dispose();
+            }
+
+            _sockets.Clear();
+            throw;
+        }
+    }
+
+    /// <summary>Binds the sockets and creates the rings, receive loops and consumer without starting any thread (idempotent
+    /// until <see cref="StartAsync"/>, which uses them); lets the drain benchmark fault in the rings and queue datagrams in the
+    /// kernel before the loops run.</summary>
+    internal void Prepare()
+    {
+        BindSockets();
+        CreateLoops((int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, _options.RingCapacity / _options.ReceiveLoops)));
+    }
+
+    private void CreateLoops(int perRing)
+    {
+        if (_consumer is not null)
+        {
+            return;
+        }
+
+        var loops = _options.ReceiveLoops;
+        var rings = new DatagramRing[loops];
+        for (var i = 0; i < loops; i++)
+        {
+            rings[i] = new DatagramRing(perRing, _options.FullMode);
+        }
+
+        var consumer = new RingConsumer(rings, _sink, DatagramRing.DefaultBatchSize);
+        for (var i = 0; i < loops; i++)
+        {
+            _loops.Add(new UdpReceiveLoop(_sockets[i], rings[i], _options.SourceId, _options.ReceiveBatchSize, _options.UseRecvMmsg, consumer.Notify, _metrics));
+        }
+
+        _consumer = consumer;
+    }
+
+    /// <summary>Gets the bound sockets (one per receive loop; empty before binding).</summary>
+    internal IReadOnlyList<Socket> Sockets => _sockets;
+
     private static async Task JoinAsync(IEnumerable<Thread> threads, CancellationToken cancellationToken)
     {
         foreach (var t in threads)
@@ -252,6 +299,32 @@ public sealed class UdpShredSource : IShredSource
             {
                 await Task.Delay(5, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Sets SO_RCVBUFFORCE (Linux, CAP_NET_ADMIN): like SO_RCVBUF but not capped at <c>net.core.rmem_max</c>.</summary>
+    private static bool TrySetReceiveBufferForce(Socket socket, int bytes, out string reason)
+    {
+        const int SolSocket = 1;
+        const int SoRcvBufForce = 33;
+        if (!OperatingSystem.IsLinux())
+        {
+            reason = "not Linux";
+            return false;
+        }
+
+        Span<byte> value = stackalloc byte[4];
+        BitConverter.TryWriteBytes(value, bytes);
+        try
+        {
+            socket.SetRawSocketOption(SolSocket, SoRcvBufForce, value);
+            reason = string.Empty;
+            return true;
+        }
+        catch (SocketException e)
+        {
+            reason = $"{e.SocketErrorCode}, errno {e.NativeErrorCode}: needs CAP_NET_ADMIN";
+            return false;
         }
     }
 
@@ -268,7 +341,20 @@ public sealed class UdpShredSource : IShredSource
 
             if (_options.ReceiveBufferBytes > 0)
             {
-                socket.ReceiveBufferSize = _options.ReceiveBufferBytes;
+                var forced = false;
+                if (_options.ForceReceiveBuffer)
+                {
+                    forced = TrySetReceiveBufferForce(socket, _options.ReceiveBufferBytes, out var reason);
+                    if (!forced)
+                    {
+                        TransportLog.ReceiveBufferForceRefused(_logger, _options.Name, _options.ReceiveBufferBytes, reason);
+                    }
+                }
+
+                if (!forced)
+                {
+                    socket.ReceiveBufferSize = _options.ReceiveBufferBytes;
+                }
             }
 
             if (_options.Dscp is int dscp)

@@ -36,6 +36,14 @@ public sealed class UdpShredSourceOptions
     [Range(0, int.MaxValue)]
     public int ReceiveBufferBytes { get; set; } = 8 << 20;
 
+    /// <summary>Gets or sets whether <see cref="ReceiveBufferBytes"/> is set with Linux <c>SO_RCVBUFFORCE</c>, which may exceed
+    /// <c>net.core.rmem_max</c> (the kernel still doubles the value for its bookkeeping, and caps it at 2 GiB).</summary>
+    /// <remarks>Needs <c>CAP_NET_ADMIN</c> (root, or the capability granted to the process). Where the kernel refuses it, or on
+    /// other platforms, the source logs <c>ReceiveBufferForceRefused</c> and falls back to plain <c>SO_RCVBUF</c> (capped at
+    /// <c>net.core.rmem_max</c>). Use it on shred receivers that must absorb bursts without raising the system-wide maximum.</remarks>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool ForceReceiveBuffer { get; set; }
+
     /// <summary>Gets or sets the DSCP value (0-63) marked on the sockets, or <see langword="null"/> to leave it unset.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     [Range(0, 63)]

@@ -25,6 +25,10 @@ internal static partial class TransportLog
         Message = "The datagram sink of source {Source} threw; the consumer loop stopped.")]
     public static partial void SinkFailed(ILogger logger, Exception exception, string source);
 
+    [LoggerMessage(EventId = MevDefenseEventIds.IngestBase + 505, Level = LogLevel.Warning, EventName = "ReceiveBufferForceRefused",
+        Message = "Source {Source}: SO_RCVBUFFORCE of {Requested} bytes is unavailable ({Reason}); using SO_RCVBUF, capped at net.core.rmem_max.")]
+    public static partial void ReceiveBufferForceRefused(ILogger logger, string source, int requested, string reason);
+
     [LoggerMessage(EventId = MevDefenseEventIds.IngestBase + 510, Level = LogLevel.Information, EventName = "ShredStreamConnected",
         Message = "ShredStream SubscribeEntries stream open at {Endpoint}.")]
     public static partial void ShredStreamConnected(ILogger logger, string endpoint);

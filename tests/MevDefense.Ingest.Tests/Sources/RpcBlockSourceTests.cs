@@ -83,7 +83,8 @@ public sealed class RpcBlockSourceTests
         var source = new RpcBlockSource(new SolanaRpcClient(http, server.Address), new RecordingSink()) { PollInterval = TimeSpan.FromMilliseconds(1) };
         using var cts = new CancellationTokenSource();
         var run = source.RunAsync(cts.Token);
-        while (Volatile.Read(ref calls) < 3)
+        // Wait for the source to count the errors, not only for the server to answer: the third answer may still be in flight.
+        while (Volatile.Read(ref calls) < 3 || source.Errors < 3)
         {
             await Task.Delay(5);
         }

@@ -25,3 +25,26 @@ public sealed class NumaSysfsFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A fact that needs Linux SO_RCVBUFFORCE to be permitted (CAP_NET_ADMIN); skipped with a message where the kernel refuses it.</summary>
+public sealed class ReceiveBufferForceFactAttribute : FactAttribute
+{
+    public ReceiveBufferForceFactAttribute()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Skip = "SO_RCVBUFFORCE is Linux-only";
+            return;
+        }
+
+        using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        try
+        {
+            probe.SetRawSocketOption(1, 33, BitConverter.GetBytes(1 << 20)); // SOL_SOCKET, SO_RCVBUFFORCE
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            Skip = $"the kernel refuses SO_RCVBUFFORCE here ({e.SocketErrorCode}: needs CAP_NET_ADMIN)";
+        }
+    }
+}

@@ -131,6 +131,59 @@ public sealed class UdpShredSourceTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => source.StartAsync());
     }
 
+    [ReceiveBufferForceFact]
+    public async Task Options_ForceReceiveBuffer_ExceedsRmemMax()
+    {
+        // 64 MiB is above this machine's net.core.rmem_max (4 MiB) and any usual default; the kernel doubles what it stores.
+        const int Requested = 64 << 20;
+        var rmemMax = int.Parse(File.ReadAllText("/proc/sys/net/core/rmem_max").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(rmemMax < Requested, $"net.core.rmem_max {rmemMax} is not below the requested size: the test would prove nothing");
+        await using var forced = new UdpShredSource(
+            new UdpShredSourceOptions { ListenAddress = IPAddress.Loopback, Port = 0, ReceiveLoops = 2, ReceiveBufferBytes = Requested, ForceReceiveBuffer = true, RingCapacity = 64 },
+            new CollectingSink());
+        forced.BindSockets();
+        Assert.Equal(2, forced.Sockets.Count);
+        Assert.All(forced.Sockets, s => Assert.Equal(2 * Requested, s.ReceiveBufferSize));
+        Assert.Equal(2 * Requested, forced.EffectiveReceiveBufferBytes);
+
+        // Without the option the same request stays capped at rmem_max (doubled).
+        await using var capped = new UdpShredSource(
+            new UdpShredSourceOptions { ListenAddress = IPAddress.Loopback, Port = 0, ReceiveLoops = 1, ReceiveBufferBytes = Requested, RingCapacity = 64 },
+            new CollectingSink());
+        capped.BindSockets();
+        Assert.Equal(2 * rmemMax, capped.EffectiveReceiveBufferBytes);
+    }
+
+    [Fact]
+    public async Task BindSockets_QueuesInKernelUntilStart_ThenDelivers()
+    {
+        var sink = new CollectingSink();
+        await using var source = new UdpShredSource(
+            new UdpShredSourceOptions { ListenAddress = IPAddress.Loopback, Port = 0, ReceiveLoops = 1, RingCapacity = 64 },
+            sink);
+        source.BindSockets();
+        source.BindSockets(); // idempotent
+        using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        sender.Connect(source.LocalEndPoint);
+        for (var i = 0; i < 5; i++)
+        {
+            sender.Send(new byte[] { (byte)i, 1, 2 });
+        }
+
+        // Loopback delivery is synchronous with send: all five sit in the socket queue, and nothing reached the sink.
+        Assert.Equal(3, source.Sockets[0].Available);
+        Assert.Empty(sink.Items);
+        await source.StartAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (sink.Items.Count < 5 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5);
+        }
+
+        Assert.Equal([0, 1, 2, 3, 4], sink.Items.Select(i => (int)i.Data[0]));
+        Assert.Equal(5, source.Statistics.Received);
+    }
+
     [Fact]
     public void Ctor_NullArguments_Throw()
     {
