@@ -206,7 +206,21 @@ public sealed class OnnxDetector : ITransactionScorer, IDisposable
                 for (var k = 0; k < batch; k++)
                 {
                     var (start, length, _, _) = WindowAt(count, first + k);
-                    context.Window.LoadFeatures(features.Slice(start * F, length * F), length);
+                    var vectors = features.Slice(start * F, length * F);
+                    if (_managed is not null)
+                    {
+                        // The managed engine reads the vectors in place and builds only the neighbour masks it uses
+                        // (same probabilities as LoadFeatures + Stage; see ManagedRolesModel.RunVectors).
+                        if (!WindowTensors.AllFinite(vectors))
+                        {
+                            throw new ArgumentException("Features must be finite numbers.", nameof(features));
+                        }
+
+                        _managed.RunVectors(vectors, length, context.Scratch!, context.Output.AsSpan(k * N * RoleCount, N * RoleCount));
+                        continue;
+                    }
+
+                    context.Window.LoadFeatures(vectors, length);
                     context.Stage(k, context.Window);
                 }
 

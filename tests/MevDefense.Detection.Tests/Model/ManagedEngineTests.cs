@@ -239,6 +239,83 @@ public sealed class ManagedEngineTests : IDisposable
         Assert.Equal(fromWindow, fromVectors);
     }
 
+    [FsCheck.Xunit.Property(MaxTest = 100)]
+    public Property FeatureVectors_EveryWidth_BitIdenticalToTheLoadedWindowAndCloseToOnnxRuntime()
+        => Prop.ForAll(Gen.Choose(1, N).ToArbitrary(), Gen.Choose(0, int.MaxValue - 1).ToArbitrary(), (count, seed) =>
+        {
+            // Dense graphs (identity slots drawn from a few values): the in-place vectors path (neighbour masks,
+            // 1 / popcount weights) must reproduce LoadFeatures + the dense-adjacency path exactly.
+            var window = ManagedEngineTestData.RandomWindow(seed, count);
+            var vectors = window.Features.AsSpan(0, count * TransactionFeatures.Count).ToArray();
+            var ort = new float[count * R];
+            _ort.Score(vectors, count, ort);
+            foreach (var (name, detector) in Managed())
+            {
+                var fromVectors = new float[count * R];
+                var fromWindow = new float[count * R];
+                detector.Score(vectors, count, fromVectors);
+                detector.Score(window, fromWindow);
+                Assert.True(fromWindow.AsSpan().SequenceEqual(fromVectors), $"{name} n={count} seed={seed}: vectors path differs from the window path");
+                ManagedEngineTestData.AssertClose(ort, fromVectors, count, $"{name} vectors vs ORT n={count} seed={seed}");
+            }
+        });
+
+    [Theory]
+    [InlineData(65)]
+    [InlineData(150)]
+    public void FeatureVectors_OverlappingWindows_ManagedMatchesOnnxRuntime(int count)
+    {
+        var vectors = Enumerable.Range(0, (count + N - 1) / N)
+            .SelectMany(k => ManagedEngineTestData.RandomWindow(900 + k, N).Features)
+            .Take(count * TransactionFeatures.Count).ToArray();
+        var ort = new float[count * R];
+        _ort.Score(vectors, count, ort);
+        foreach (var (name, detector) in Managed())
+        {
+            var managed = new float[count * R];
+            detector.Score(vectors, count, managed);
+            ManagedEngineTestData.AssertClose(ort, managed, count, $"{name} n={count}");
+        }
+    }
+
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    [InlineData(float.NegativeInfinity)]
+    public void FeatureVectors_NonFinite_ThrowsArgumentExceptionOnEveryEngine(float bad)
+    {
+        var vectors = ManagedEngineTestData.RandomWindow(31, 40).Features.AsSpan(0, 40 * TransactionFeatures.Count).ToArray();
+        vectors[(39 * TransactionFeatures.Count) + 100] = bad;
+        var probs = new float[40 * R];
+        foreach (var detector in Managed().Select(d => d.Detector).Append(_ort))
+        {
+            var e = Assert.Throws<ArgumentException>(() => detector.Score(vectors, 40, probs));
+            Assert.Equal("features", e.ParamName);
+        }
+    }
+
+    [Fact]
+    public void ManagedVectors_SteadyState_AllocatesNothingPerWindow()
+    {
+        var vectors = ManagedEngineTestData.RandomWindow(8, 64).Features;
+        var probs = new float[64 * R];
+        foreach (var (_, detector) in Managed())
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                detector.Score(vectors, 64, probs); // warm-up: first calls JIT-compile and fill the context pool
+            }
+
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10; i++)
+            {
+                detector.Score(vectors, 64, probs);
+            }
+
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+
     [Fact]
     public void Managed_SteadyState_AllocatesNothingPerWindow()
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 
@@ -35,6 +36,30 @@ internal static class WindowGraph
         var mask = w.KeyMask;
         mask.AsSpan(0, n).Clear();
         mask.AsSpan(n).Fill(WindowTensors.MaskedValue);
+        Span<ulong> poolRows = stackalloc ulong[N];
+        Span<ulong> linkRows = stackalloc ulong[N];
+        Span<ulong> sharedRows = stackalloc ulong[N];
+        Relations(features.AsSpan(0, n * F), n, poolRows, linkRows, sharedRows);
+        for (var i = 0; i < n; i++)
+        {
+            Write(pool, samePool, i, poolRows[i]);
+            Write(link, linked, i, linkRows[i]);
+            for (var bits = sharedRows[i]; bits != 0; bits &= bits - 1)
+            {
+                shared[(i * N) + BitOperations.TrailingZeroCount(bits)] = true;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The symmetric neighbour masks of <paramref name="n"/> transactions given as row-major 128-float vectors: per row i,
+    /// bit j set when i and j (j != i, both below n) share a pool, are linked, or share a token account. Rows at and after
+    /// <paramref name="n"/> are not written. The adjacency rows <see cref="Build"/> writes are these masks with weight
+    /// <c>1 / popcount</c>; the managed engine uses the masks directly.
+    /// </summary>
+    public static void Relations(ReadOnlySpan<float> features, int n, Span<ulong> poolRows, Span<ulong> linkRows, Span<ulong> sharedRows)
+    {
+        Debug.Assert(n <= N && features.Length >= n * F && poolRows.Length >= n && linkRows.Length >= n && sharedRows.Length >= n);
 
         // Columns of ids, padded with zeros (an absent id never matches).
         Span<int> pool1 = stackalloc int[N];
@@ -43,27 +68,25 @@ internal static class WindowGraph
         Span<int> transfer = stackalloc int[N];
         Span<int> source = stackalloc int[N];
         Span<int> destination = stackalloc int[N];
-        pool1.Clear();
-        pool2.Clear();
-        signer.Clear();
-        transfer.Clear();
-        source.Clear();
-        destination.Clear();
+        var padFrom = n & ~(Lanes - 1);
+        pool1[padFrom..].Clear();
+        pool2[padFrom..].Clear();
+        signer[padFrom..].Clear();
+        transfer[padFrom..].Clear();
+        source[padFrom..].Clear();
+        destination[padFrom..].Clear();
         for (var i = 0; i < n; i++)
         {
-            var r = i * F;
-            pool1[i] = (int)features[r + FeatureLayout.PoolId];
-            pool2[i] = (int)features[r + FeatureLayout.LastPoolId];
-            signer[i] = (int)features[r + FeatureLayout.SignerId];
-            transfer[i] = (int)features[r + FeatureLayout.TransferDestinationId];
-            source[i] = (int)features[r + FeatureLayout.SourceAccountId];
-            destination[i] = (int)features[r + FeatureLayout.DestinationAccountId];
+            var row = features.Slice(i * F, FeatureLayout.IdentitySlots);
+            pool1[i] = (int)row[FeatureLayout.PoolId];
+            pool2[i] = (int)row[FeatureLayout.LastPoolId];
+            signer[i] = (int)row[FeatureLayout.SignerId];
+            transfer[i] = (int)row[FeatureLayout.TransferDestinationId];
+            source[i] = (int)row[FeatureLayout.SourceAccountId];
+            destination[i] = (int)row[FeatureLayout.DestinationAccountId];
         }
 
         // Upper triangle first (j > i, from the block holding i + 1 on), then mirrored: the relations are symmetric.
-        Span<ulong> poolRows = stackalloc ulong[N];
-        Span<ulong> linkRows = stackalloc ulong[N];
-        Span<ulong> sharedRows = stackalloc ulong[N];
         var blocks = (n + Lanes - 1) / Lanes;
         var valid = n == N ? ulong.MaxValue : (1UL << n) - 1;
         for (var i = 0; i < n; i++)
@@ -120,15 +143,6 @@ internal static class WindowGraph
         Mirror(poolRows[..n]);
         Mirror(linkRows[..n]);
         Mirror(sharedRows[..n]);
-        for (var i = 0; i < n; i++)
-        {
-            Write(pool, samePool, i, poolRows[i]);
-            Write(link, linked, i, linkRows[i]);
-            for (var bits = sharedRows[i]; bits != 0; bits &= bits - 1)
-            {
-                shared[(i * N) + BitOperations.TrailingZeroCount(bits)] = true;
-            }
-        }
     }
 
     /// <summary>Completes upper-triangular neighbour masks (bits j &gt; i of row i) to the symmetric relation.</summary>

@@ -58,6 +58,9 @@ internal interface IVector16<TSelf>
     /// <summary>A bit per lane: set when the lane is not (positive or negative) zero.</summary>
     static abstract uint NonZeroBits(float[] source, int offset);
 
+    /// <summary>A bit per lane of the 16 floats at <c>source[offset]</c> (no bounds check): set when the lane is not zero.</summary>
+    static abstract uint NonZeroBits(ref float source, int offset);
+
     /// <summary>All lanes <c>source[offset]</c> (no bounds check; the caller bounds the offset).</summary>
     static abstract TSelf Splat(ref float source, int offset);
 

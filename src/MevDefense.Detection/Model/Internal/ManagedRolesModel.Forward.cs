@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MevDefense.Detection.Features;
+using MevDefense.Detection.Features.Internal;
 
 namespace MevDefense.Detection.Model.Internal;
 
@@ -36,20 +38,60 @@ internal sealed partial class ManagedRolesModel
             m = N;
         }
 
+        Forward<T>(ref window.Features[0], n, m, window.KeyMask, window.PoolAdjacency, window.LinkAdjacency, poolReach, linkReach, s, probabilities);
+    }
+
+    /// <summary>
+    /// The seed API shape: <paramref name="n"/> (1..64) finite 128-float vectors read in place, the graph rebuilt as
+    /// neighbour masks (<see cref="WindowGraph.Relations"/>) whose rows weigh each neighbour <c>1 / popcount</c>, exactly
+    /// the row-normalised adjacency <see cref="WindowTensors.LoadFeatures"/> would build, without the dense matrices.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ForwardVectors<T>(ReadOnlySpan<float> features, int n, ManagedRolesScratch s, Span<float> probabilities)
+        where T : struct, IVector16<T>
+    {
+        Debug.Assert(n is > 0 and <= N && features.Length == n * F);
+        WindowGraph.Relations(features, n, s.PoolMask, s.LinkMask, s.SharedMask);
+        ulong poolReach = 0, linkReach = 0;
+        for (var i = 0; i < n; i++)
+        {
+            poolReach |= s.PoolMask[i];
+            linkReach |= s.LinkMask[i];
+        }
+
+        var keyMask = s.KeyMask;
+        keyMask.AsSpan(0, n).Clear();
+        keyMask.AsSpan(n).Fill(WindowTensors.MaskedValue);
+#pragma warning disable RS0030 // MemoryMarshal.GetReference: the caller's n x 128 vectors are read in place; every read is below row n (asserted above, see InputProjection).
+        ref var first = ref MemoryMarshal.GetReference(features);
+#pragma warning restore RS0030
+        Forward<T>(ref first, n, n, keyMask, null, null, poolReach, linkReach, s, probabilities);
+    }
+
+    /// <summary>
+    /// The forward pass over rows [0, <paramref name="m"/>) with the neighbour masks already in the scratch; the
+    /// adjacency weights come from the dense matrices, or (both <see langword="null"/>) are <c>1 / popcount</c> per row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Forward<T>(
+        ref float features, int n, int m, float[] keyMask, float[]? poolAdjacency, float[]? linkAdjacency, ulong poolReach, ulong linkReach,
+        ManagedRolesScratch s, Span<float> probabilities)
+        where T : struct, IVector16<T>
+    {
         // Only rows that some row aggregates need their pool / link projections.
         var (poolRows, linkRows) = (RowList(poolReach, s.PoolRows), RowList(linkReach, s.LinkRows));
 
-        InputProjection<T>(window.Features, m, s);
+        InputProjection<T>(ref features, m, s);
         foreach (var layer in _gnn)
         {
-            Gnn<T>(layer, window, m, poolRows, linkRows, s);
+            Gnn<T>(layer, poolAdjacency, linkAdjacency, m, poolRows, linkRows, s);
         }
 
         // The last encoder layer's final residual add also applies the head's LayerNorm (into scratch A).
         var (lnfG, lnfB) = (T.Load(_lnfG, 0), T.Load(_lnfB, 0));
         for (var l = 0; l < _enc.Length; l++)
         {
-            Encoder<T>(_enc[l], window.KeyMask, m, s, l == _enc.Length - 1, lnfG, lnfB);
+            Encoder<T>(_enc[l], keyMask, m, s, l == _enc.Length - 1, lnfG, lnfB);
         }
 
         Head<T>(n, s, probabilities, normalized: _enc.Length > 0);
@@ -92,20 +134,21 @@ internal sealed partial class ManagedRolesModel
     /// at a time with two accumulator chains each.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void InputProjection<T>(float[] features, int rows, ManagedRolesScratch s)
+    private void InputProjection<T>(ref float features, int rows, ManagedRolesScratch s)
         where T : struct, IVector16<T>
     {
+        // features: row 0 of at least `rows` rows of F floats (a window's array, or the caller's vectors).
         Debug.Assert(_inW.Length == ModelArchitecture.InputWidth * D && ModelArchitecture.InputWidth == 64
-            && ModelArchitecture.InputOffset == 8 && features.Length == N * F && _posBias.Length == N * D && s.H.Length == N * D
+            && ModelArchitecture.InputOffset == 8 && _posBias.Length == N * D && s.H.Length == N * D
             && s.Columns.Length == ModelArchitecture.InputWidth && rows <= N);
         var used = 0UL;
         for (var i = 0; i < rows; i++)
         {
             // Columns 8..71 are bits 8..71 of the row's first 80 lanes.
             var row = i * F;
-            used |= (T.NonZeroBits(features, row) >> 8) | ((ulong)T.NonZeroBits(features, row + 16) << 8)
-                | ((ulong)T.NonZeroBits(features, row + 32) << 24) | ((ulong)T.NonZeroBits(features, row + 48) << 40)
-                | ((ulong)(T.NonZeroBits(features, row + 64) & 0xFF) << 56);
+            used |= (T.NonZeroBits(ref features, row) >> 8) | ((ulong)T.NonZeroBits(ref features, row + 16) << 8)
+                | ((ulong)T.NonZeroBits(ref features, row + 32) << 24) | ((ulong)T.NonZeroBits(ref features, row + 48) << 40)
+                | ((ulong)(T.NonZeroBits(ref features, row + 64) & 0xFF) << 56);
         }
 
         var columns = s.Columns;
@@ -117,7 +160,9 @@ internal sealed partial class ManagedRolesModel
 
         ref var w = ref _inW[0];
         ref var pos = ref _posBias[0];
-        ref var f = ref features[ModelArchitecture.InputOffset];
+#pragma warning disable RS0030 // Unsafe.Add: column 8 of row 0; rows < `rows` are in bounds (see above).
+        ref var f = ref Unsafe.Add(ref features, ModelArchitecture.InputOffset);
+#pragma warning restore RS0030
         ref var h0 = ref s.H[0];
         for (var i = 0; i < rows; i += 4)
         {
@@ -170,7 +215,7 @@ internal sealed partial class ManagedRolesModel
     /// so each edge costs one FMA.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gnn<T>(GnnLayer layer, WindowTensors window, int rows, int poolRows, int linkRows, ManagedRolesScratch s)
+    private static void Gnn<T>(GnnLayer layer, float[]? poolAdjacency, float[]? linkAdjacency, int rows, int poolRows, int linkRows, ManagedRolesScratch s)
         where T : struct, IVector16<T>
     {
         var (h, self, pool, link) = (s.H, s.A, s.B, s.C);
@@ -183,12 +228,57 @@ internal sealed partial class ManagedRolesModel
         Linear16<T, StoreRow>(ref layer.W[0], D, T.Load(layer.B, 0), ref h0, D, ref self0, D, rows, ref none, T.Zero, T.Zero);
         Linear16Rows<T>(ref layer.W[D * D], ref h0, ref pool0, s.PoolRows, poolRows);
         Linear16Rows<T>(ref layer.W[2 * D * D], ref h0, ref link0, s.LinkRows, linkRows);
-        var (poolAdjacency, linkAdjacency, poolMask, linkMask) = (window.PoolAdjacency, window.LinkAdjacency, s.PoolMask, s.LinkMask);
+        var (poolMask, linkMask) = (s.PoolMask, s.LinkMask);
+        if (poolAdjacency is null || linkAdjacency is null)
+        {
+            // Row-normalised masks: every neighbour of row i weighs 1 / popcount, as the dense rows WindowGraph writes.
+            for (var i = 0; i < rows; i++)
+            {
+                var z = T.Add(AggregateUniform<T>(poolMask[i], ref pool0), AggregateUniform<T>(linkMask[i], ref link0));
+                T.Store(T.Add(T.Load(ref h0, i * D), T.Relu(T.Add(T.Load(ref self0, i * D), z))), ref h0, i * D);
+            }
+
+            return;
+        }
+
         for (var i = 0; i < rows; i++)
         {
             var z = T.Add(Aggregate<T>(poolAdjacency, i, poolMask[i], ref pool0), Aggregate<T>(linkAdjacency, i, linkMask[i], ref link0));
             T.Store(T.Add(T.Load(ref h0, i * D), T.Relu(T.Add(T.Load(ref self0, i * D), z))), ref h0, i * D);
         }
+    }
+
+    /// <summary>
+    /// <c>sum_j x_j / popcount(mask)</c> over the columns j set in <paramref name="mask"/> (all below 64): the same FMA
+    /// sequence as <see cref="Aggregate"/> over a row whose non-zero entries all hold that weight (bit-identical).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T AggregateUniform<T>(ulong mask, ref float x)
+        where T : struct, IVector16<T>
+    {
+        T z0 = T.Zero, z1 = T.Zero;
+        if (mask == 0)
+        {
+            return T.Add(z0, z1);
+        }
+
+        var a = T.Splat(1f / BitOperations.PopCount(mask));
+        while (mask != 0)
+        {
+            var j = BitOperations.TrailingZeroCount(mask);
+            mask &= mask - 1;
+            z0 = T.Fma(a, T.Load(ref x, j * D), z0);
+            if (mask == 0)
+            {
+                break;
+            }
+
+            j = BitOperations.TrailingZeroCount(mask);
+            mask &= mask - 1;
+            z1 = T.Fma(a, T.Load(ref x, j * D), z1);
+        }
+
+        return T.Add(z0, z1);
     }
 
     /// <summary><c>sum_j A[i,j] · x_j</c> over the columns j set in <paramref name="mask"/> (all below 64).</summary>

@@ -160,6 +160,7 @@ internal sealed partial class ManagedRolesModel
         var warmUp = new WindowTensors();
         warmUp.LoadFeatures(new float[TransactionFeatures.Count], 1);
         engine.Run(warmUp, engine.CreateScratch(), stackalloc float[ModelArchitecture.Roles]);
+        engine.RunVectors(warmUp.Features.AsSpan(0, TransactionFeatures.Count), 1, engine.CreateScratch(), stackalloc float[ModelArchitecture.Roles]);
         return engine;
     }
 
@@ -199,6 +200,49 @@ internal sealed partial class ManagedRolesModel
                 break;
             default:
                 Forward<Vector16Scalar>(window, scratch, probabilities);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Scores <paramref name="count"/> transactions given as finite row-major 128-float vectors (the seed API shape),
+    /// read in place: the same probabilities as <see cref="WindowTensors.LoadFeatures"/> followed by <see cref="Run"/>,
+    /// without building the dense window. Writes <c>count × 5</c> probabilities.
+    /// </summary>
+    /// <param name="features">Exactly <c>count × 128</c> floats, all finite (the caller checks).</param>
+    /// <param name="count">The number of transactions, 0..64.</param>
+    /// <param name="scratch">Working memory owned by the caller for the duration of the call.</param>
+    /// <param name="probabilities">The destination, at least <c>count × 5</c> floats.</param>
+    public void RunVectors(ReadOnlySpan<float> features, int count, ManagedRolesScratch scratch, Span<float> probabilities)
+    {
+        ArgumentNullException.ThrowIfNull(scratch);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, N);
+        if (features.Length != count * F)
+        {
+            throw new ArgumentException($"Expected {count * F} floats, got {features.Length}.", nameof(features));
+        }
+
+        if (probabilities.Length < count * ModelArchitecture.Roles)
+        {
+            throw new ArgumentException($"Need room for {count * ModelArchitecture.Roles} probabilities.", nameof(probabilities));
+        }
+
+        if (count == 0)
+        {
+            return;
+        }
+
+        switch (Path)
+        {
+            case SimdPath.Vector512:
+                ForwardVectors<Vector16x512>(features, count, scratch, probabilities);
+                break;
+            case SimdPath.Vector256:
+                ForwardVectors<Vector16x256>(features, count, scratch, probabilities);
+                break;
+            default:
+                ForwardVectors<Vector16Scalar>(features, count, scratch, probabilities);
                 break;
         }
     }

@@ -59,4 +59,10 @@ internal sealed class ManagedRolesScratch
 
     /// <summary>Per row, a bit per column with a non-zero link-adjacency weight.</summary>
     public ulong[] LinkMask { get; } = new ulong[N];
+
+    /// <summary>Per row, the shared-token-account neighbours (computed with the masks from feature vectors; unused by the model).</summary>
+    public ulong[] SharedMask { get; } = new ulong[N];
+
+    /// <summary>The additive key mask of a window scored from feature vectors <c>[64]</c>.</summary>
+    public float[] KeyMask { get; } = new float[N];
 }

@@ -167,6 +167,22 @@ internal struct Vector16Scalar : IVector16<Vector16Scalar>
         return m;
     }
 
+    public static uint NonZeroBits(ref float source, int offset)
+    {
+        var v = Load(ref source, offset);
+        Span<float> lanes = v._l;
+        var bits = 0u;
+        for (var k = 0; k < 16; k++)
+        {
+            if (lanes[k] != 0f)
+            {
+                bits |= 1u << k;
+            }
+        }
+
+        return bits;
+    }
+
     public static uint NonZeroBits(float[] source, int offset)
     {
         var bits = 0u;

@@ -122,6 +122,15 @@ internal readonly struct Vector16x256 : IVector16<Vector16x256>
         return ~(lo | (hi << 8)) & 0xFFFF;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint NonZeroBits(ref float source, int offset)
+    {
+        var v = Load(ref source, offset);
+        var lo = Vector256.Equals(v._lo, Vector256<float>.Zero).ExtractMostSignificantBits();
+        var hi = Vector256.Equals(v._hi, Vector256<float>.Zero).ExtractMostSignificantBits();
+        return ~(lo | (hi << 8)) & 0xFFFF;
+    }
+
 #pragma warning disable RS0030 // Unsafe.Add/As: broadcasts from a ref into the model's fixed-size weight and scratch arrays, bounded by the callers (IVector16).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector16x256 Splat(ref float source, int offset)

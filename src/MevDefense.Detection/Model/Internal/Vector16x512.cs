@@ -94,6 +94,10 @@ internal readonly struct Vector16x512 : IVector16<Vector16x512>
     public static uint NonZeroBits(float[] source, int offset)
         => (uint)~Vector512.Equals(Load(source, offset)._v, Vector512<float>.Zero).ExtractMostSignificantBits() & 0xFFFF;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint NonZeroBits(ref float source, int offset)
+        => (uint)~Vector512.Equals(Load(ref source, offset)._v, Vector512<float>.Zero).ExtractMostSignificantBits() & 0xFFFF;
+
 #pragma warning disable RS0030 // Unsafe.Add/As: broadcasts from a ref into the model's fixed-size weight and scratch arrays, bounded by the callers (IVector16).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector16x512 Splat(ref float source, int offset) => new(Vector512.Create(Unsafe.Add(ref source, offset)));
