@@ -27,6 +27,10 @@ public class UdpDrainBenchmarks
 
     private readonly CountingSink _sink = new();
     private readonly List<string> _notes = [];
+    private HashSet<string?> _threadsBefore = [];
+    private double _rxRunNs;
+    private double _rxWaitNs;
+    private double _consumerRunNs;
     private UdpShredSource? _source;
     private byte[] _payload = null!;
     private Stopwatch _clock = new();
@@ -118,6 +122,7 @@ public class UdpDrainBenchmarks
                 $"prefill: SO_RCVBUF {rcvbuf} B; rx_queue per socket {string.Join(" / ", queues.Select(q => $"{q.RxQueue} B ({q.RxQueue / (double)perSocket:F0} B per datagram)"))}; {perSocket} datagrams per socket, RcvbufErrors +0"));
         }
 
+        _threadsBefore = [.. Directory.GetDirectories("/proc/self/task").Select(Path.GetFileName)!];
         _cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         _clock = Stopwatch.StartNew();
     }
@@ -145,6 +150,7 @@ public class UdpDrainBenchmarks
         _deliverSeconds += _clock.Elapsed.TotalSeconds;
         _cpuSeconds += (Process.GetCurrentProcess().TotalProcessorTime - _cpu0).TotalSeconds;
         _iterations++;
+        ReadThreadTimes();
         var s = source.Statistics;
         if (s.DroppedNewest + s.DroppedOldest + s.Oversized + s.Empty != 0)
         {
@@ -177,6 +183,44 @@ public class UdpDrainBenchmarks
                 $"// UDP drain Loops={Loops} over {_iterations} iterations (warm-up included): into the rings {total / _rxSeconds / 1e3:F0} k datagrams/s wall " +
                 $"({total / _rxSeconds / Loops / 1e3:F0} k per receive-loop core); delivered by the consumer {total / _deliverSeconds / 1e3:F0} k/s; " +
                 $"process CPU {_cpuSeconds * 1e9 / total:F0} ns per datagram (receive loops + consumer + start-up, to delivery)"));
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"// UDP drain Loops={Loops} thread times (schedstat): receive loops {_rxRunNs / total:F0} ns on CPU per datagram " +
+                $"(=> {total / _rxRunNs * 1e9 / 1e3:F0} k datagrams per receive-loop CPU-second), {_rxWaitNs / total:F0} ns per datagram waiting " +
+                $"for a CPU (other load); consumer {_consumerRunNs / total:F0} ns on CPU per datagram"));
+        }
+    }
+
+    private void ReadThreadTimes()
+    {
+        // The source's threads are the new ones pinned to a single CPU, started consumer first, then rx-0, rx-1 (ascending tids).
+        // /proc/self/task/TID/schedstat: ns on CPU, ns waiting on a run queue, time slices.
+        var started = Directory.GetDirectories("/proc/self/task").Select(Path.GetFileName)
+            .Where(t => !_threadsBefore.Contains(t))
+            .Select(t => (Tid: int.Parse(t!, CultureInfo.InvariantCulture), Dir: "/proc/self/task/" + t))
+            .Where(t => File.ReadLines(t.Dir + "/status").Any(static l => l.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal) && !l.Contains('-', StringComparison.Ordinal) && !l.Contains(',', StringComparison.Ordinal)))
+            .OrderBy(static t => t.Tid)
+            .ToArray();
+        if (started.Length != Loops + 1)
+        {
+            Console.WriteLine($"// UDP drain: expected {Loops + 1} pinned source threads, found {started.Length}; thread times skipped");
+            return;
+        }
+
+        for (var i = 0; i < started.Length; i++)
+        {
+            var f = File.ReadAllText(started[i].Dir + "/schedstat").Split(' ');
+            var run = double.Parse(f[0], CultureInfo.InvariantCulture);
+            var wait = double.Parse(f[1], CultureInfo.InvariantCulture);
+            if (i == 0)
+            {
+                _consumerRunNs += run;
+            }
+            else
+            {
+                _rxRunNs += run;
+                _rxWaitNs += wait;
+            }
         }
     }
 
