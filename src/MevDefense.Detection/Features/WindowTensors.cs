@@ -87,20 +87,39 @@ public sealed class WindowTensors
     /// <summary>Gets the symmetric shared-token-account relation <c>[64,64]</c>.</summary>
     internal bool[] SharedAccount { get; } = new bool[TransactionFeatures.WindowSize * TransactionFeatures.WindowSize];
 
-    /// <summary>Whether every value is finite: <c>x - x</c> is 0 for finite <c>x</c> and NaN for infinities and NaN.</summary>
+    /// <summary>
+    /// Whether every value is finite: <c>x - x</c> is +0 (all bits clear) for finite <c>x</c> and NaN (some bits set) for
+    /// infinities and NaN, so OR-ing the differences' bits over the whole span and testing once is exact.
+    /// </summary>
     internal static bool AllFinite(ReadOnlySpan<float> values)
     {
         var i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
         {
-            var nonFinite = Vector256<float>.Zero;
+            Vector512<int> bits0 = Vector512<int>.Zero, bits1 = Vector512<int>.Zero;
+            for (; i <= values.Length - (2 * Vector512<float>.Count); i += 2 * Vector512<float>.Count)
+            {
+                var v = Vector512.Create(values.Slice(i, Vector512<float>.Count));
+                var u = Vector512.Create(values.Slice(i + Vector512<float>.Count, Vector512<float>.Count));
+                bits0 |= (v - v).AsInt32();
+                bits1 |= (u - u).AsInt32();
+            }
+
+            if ((bits0 | bits1) != Vector512<int>.Zero)
+            {
+                return false;
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var bits = Vector256<int>.Zero;
             for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
             {
                 var v = Vector256.Create(values.Slice(i, Vector256<float>.Count));
-                nonFinite |= ~Vector256.Equals(v - v, Vector256<float>.Zero);
+                bits |= (v - v).AsInt32();
             }
 
-            if (nonFinite.ExtractMostSignificantBits() != 0)
+            if (bits != Vector256<int>.Zero)
             {
                 return false;
             }

@@ -68,29 +68,38 @@ public sealed class WindowGraphTests
     public Property Relations_RandomIdentitySlots_MasksAreTheRelationsLoadFeaturesBuilds()
         => Prop.ForAll(Gen.Choose(0, N).ToArbitrary(), Gen.Choose(0, int.MaxValue - 1).ToArbitrary(), (count, seed) =>
         {
-            var features = RandomFeatures(seed, count);
-            var window = new WindowTensors();
-            window.LoadFeatures(features, count);
-
-            // Stale rows from a previous call must not matter: only rows below count are written and read.
-            var (pool, link, shared) = (new ulong[N], new ulong[N], new ulong[N]);
-            Array.Fill(pool, ulong.MaxValue);
-            Array.Fill(link, ulong.MaxValue);
-            Array.Fill(shared, ulong.MaxValue);
-            WindowGraph.Relations(features, count, pool, link, shared);
-            for (var i = 0; i < count; i++)
+            AssertRelations(count, seed, wide: false);
+            if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                for (var j = 0; j < N; j++)
-                {
-                    var ij = (i * N) + j;
-                    Assert.Equal(window.SamePool[ij], ((pool[i] >> j) & 1) != 0);
-                    Assert.Equal(window.Linked[ij], ((link[i] >> j) & 1) != 0);
-                    Assert.Equal(window.SharedAccount[ij], ((shared[i] >> j) & 1) != 0);
-                    Assert.Equal(window.PoolAdjacency[ij] != 0, ((pool[i] >> j) & 1) != 0);
-                    Assert.Equal(window.LinkAdjacency[ij] != 0, ((link[i] >> j) & 1) != 0);
-                }
+                AssertRelations(count, seed, wide: true);
             }
         });
+
+    private static void AssertRelations(int count, int seed, bool wide)
+    {
+        var features = RandomFeatures(seed, count);
+        var window = new WindowTensors();
+        window.LoadFeatures(features, count);
+
+        // Stale rows from a previous call must not matter: only rows below count are written and read.
+        var (pool, link, shared) = (new ulong[N], new ulong[N], new ulong[N]);
+        Array.Fill(pool, ulong.MaxValue);
+        Array.Fill(link, ulong.MaxValue);
+        Array.Fill(shared, ulong.MaxValue);
+        WindowGraph.Relations(features, count, pool, link, shared, wide);
+        for (var i = 0; i < count; i++)
+        {
+            for (var j = 0; j < N; j++)
+            {
+                var ij = (i * N) + j;
+                Assert.Equal(window.SamePool[ij], ((pool[i] >> j) & 1) != 0);
+                Assert.Equal(window.Linked[ij], ((link[i] >> j) & 1) != 0);
+                Assert.Equal(window.SharedAccount[ij], ((shared[i] >> j) & 1) != 0);
+                Assert.Equal(window.PoolAdjacency[ij] != 0, ((pool[i] >> j) & 1) != 0);
+                Assert.Equal(window.LinkAdjacency[ij] != 0, ((link[i] >> j) & 1) != 0);
+            }
+        }
+    }
 
     [FsCheck.Xunit.Property(MaxTest = 300)]
     public Property AllFinite_MatchesScalarCheck()

@@ -8,16 +8,15 @@ namespace MevDefense.Detection.Features.Internal;
 /// Builds the two adjacency matrices and the key mask of a window from the identity slots of its features, and keeps
 /// the pairwise relations (same pool, linked, shared token account) for the relational features.
 /// <para/>
-/// The identity slots are copied once into six column vectors; each row then compares its ids against 8 other
-/// transactions per <see cref="Vector256{T}"/> compare and gets a 64-bit neighbour mask per relation, so only the
-/// (few) edges are written. All three relations are symmetric ("the two transactions share a non-zero id in these
+/// The identity slots are copied once into six column vectors; each row with some id then compares its ids against 16
+/// (<see cref="Vector512{T}"/>) or 8 (<see cref="Vector256{T}"/>) other transactions per compare and gets a 64-bit
+/// neighbour mask per relation, so only the (few) edges are written. All three relations are symmetric ("the two transactions share a non-zero id in these
 /// slots"), so only the later transactions are compared and the masks are mirrored.
 /// </summary>
 internal static class WindowGraph
 {
     private const int N = TransactionFeatures.WindowSize;
     private const int F = TransactionFeatures.Count;
-    private const int Lanes = 8;
 
     public static void Build(WindowTensors w)
     {
@@ -58,6 +57,10 @@ internal static class WindowGraph
     /// <c>1 / popcount</c>; the managed engine uses the masks directly.
     /// </summary>
     public static void Relations(ReadOnlySpan<float> features, int n, Span<ulong> poolRows, Span<ulong> linkRows, Span<ulong> sharedRows)
+        => Relations(features, n, poolRows, linkRows, sharedRows, Vector512.IsHardwareAccelerated);
+
+    /// <summary><see cref="Relations(ReadOnlySpan{float}, int, Span{ulong}, Span{ulong}, Span{ulong})"/> with 16-id (<paramref name="wide"/>) or 8-id blocks (tests run both).</summary>
+    internal static void Relations(ReadOnlySpan<float> features, int n, Span<ulong> poolRows, Span<ulong> linkRows, Span<ulong> sharedRows, bool wide)
     {
         Debug.Assert(n <= N && features.Length >= n * F && poolRows.Length >= n && linkRows.Length >= n && sharedRows.Length >= n);
 
@@ -68,7 +71,7 @@ internal static class WindowGraph
         Span<int> transfer = stackalloc int[N];
         Span<int> source = stackalloc int[N];
         Span<int> destination = stackalloc int[N];
-        var padFrom = n & ~(Lanes - 1);
+        var padFrom = n & ~15; // blocks of up to 16 ids are read; ids past n are masked off anyway
         pool1[padFrom..].Clear();
         pool2[padFrom..].Clear();
         signer[padFrom..].Clear();
@@ -87,50 +90,23 @@ internal static class WindowGraph
         }
 
         // Upper triangle first (j > i, from the block holding i + 1 on), then mirrored: the relations are symmetric.
-        var blocks = (n + Lanes - 1) / Lanes;
         var valid = n == N ? ulong.MaxValue : (1UL << n) - 1;
         for (var i = 0; i < n; i++)
         {
-            // A zero (absent) id on the row side matches nothing: its terms are masked off.
-            var a1 = Vector256.Create(pool1[i]);
-            var a2 = Vector256.Create(pool2[i]);
-            var si = Vector256.Create(signer[i]);
-            var ti = Vector256.Create(transfer[i]);
-            var ai = Vector256.Create(source[i]);
-            var bi = Vector256.Create(destination[i]);
-            var a1On = pool1[i] != 0 ? Vector256<int>.AllBitsSet : Vector256<int>.Zero;
-            var a2On = pool2[i] != 0 ? Vector256<int>.AllBitsSet : Vector256<int>.Zero;
-            var siOn = signer[i] != 0 ? Vector256<int>.AllBitsSet : Vector256<int>.Zero;
-            var tiOn = transfer[i] != 0 ? Vector256<int>.AllBitsSet : Vector256<int>.Zero;
-            var aiOn = source[i] != 0 ? Vector256<int>.AllBitsSet : Vector256<int>.Zero;
-            var biOn = destination[i] != 0 ? Vector256<int>.AllBitsSet : Vector256<int>.Zero;
             ulong poolBits = 0, linkBits = 0, sharedBits = 0;
-            for (var b = (i + 1) / Lanes; b < blocks; b++)
+
+            // A zero (absent) id on the row side matches nothing: its terms are masked off, and a row without any id
+            // (votes, plain transfers, caller vectors without identities) has no edge to a later row.
+            if ((pool1[i] | pool2[i] | signer[i] | transfer[i] | source[i] | destination[i]) != 0)
             {
-                var at = b * Lanes;
-                var b1 = Vector256.Create(pool1.Slice(at, Lanes));
-                var b2 = Vector256.Create(pool2.Slice(at, Lanes));
-                var sj = Vector256.Create(signer.Slice(at, Lanes));
-                var tj = Vector256.Create(transfer.Slice(at, Lanes));
-                var aj = Vector256.Create(source.Slice(at, Lanes));
-                var bj = Vector256.Create(destination.Slice(at, Lanes));
-
-                // SharePool: (a1 != 0 && (a1 == b1 || a1 == b2)) || (a2 != 0 && (a2 == b1 || a2 == b2)).
-                var sp = (a1On & (Vector256.Equals(a1, b1) | Vector256.Equals(a1, b2)))
-                    | (a2On & (Vector256.Equals(a2, b1) | Vector256.Equals(a2, b2)));
-
-                // SharesAccount: (ai != 0 && (ai == aj || ai == bj)) || (bi != 0 && (bi == aj || bi == bj)).
-                var sa = (aiOn & (Vector256.Equals(ai, aj) | Vector256.Equals(ai, bj)))
-                    | (biOn & (Vector256.Equals(bi, aj) | Vector256.Equals(bi, bj)));
-
-                // Linked: shares an account, same signer, or a transfer from one's signer to the other's
-                // ((si != 0 && si == sj) || (ti != 0 && ti == sj) || (tj != 0 && tj == si); tj == si with si != 0 implies tj != 0).
-                var lk = sa
-                    | (siOn & (Vector256.Equals(si, sj) | Vector256.Equals(si, tj)))
-                    | (tiOn & Vector256.Equals(ti, sj));
-                poolBits |= (ulong)sp.ExtractMostSignificantBits() << at;
-                linkBits |= (ulong)lk.ExtractMostSignificantBits() << at;
-                sharedBits |= (ulong)sa.ExtractMostSignificantBits() << at;
+                if (wide)
+                {
+                    Row512(i, n, pool1, pool2, signer, transfer, source, destination, ref poolBits, ref linkBits, ref sharedBits);
+                }
+                else
+                {
+                    Row256(i, n, pool1, pool2, signer, transfer, source, destination, ref poolBits, ref linkBits, ref sharedBits);
+                }
             }
 
             // Only later, real transactions (no self pairs).
@@ -143,6 +119,98 @@ internal static class WindowGraph
         Mirror(poolRows[..n]);
         Mirror(linkRows[..n]);
         Mirror(sharedRows[..n]);
+    }
+
+    /// <summary>
+    /// Row <paramref name="i"/> against the 8-id blocks from the one holding <c>i + 1</c> on: bit j of each mask is set when
+    /// the relation holds between i and j (bits at or below i, and at or after n, are masked off by the caller).
+    /// </summary>
+    private static void Row256(
+        int i, int n, Span<int> pool1, Span<int> pool2, Span<int> signer, Span<int> transfer, Span<int> source, Span<int> destination,
+        ref ulong poolBits, ref ulong linkBits, ref ulong sharedBits)
+    {
+        const int Lanes = 8;
+        var a1 = Vector256.Create(pool1[i]);
+        var a2 = Vector256.Create(pool2[i]);
+        var si = Vector256.Create(signer[i]);
+        var ti = Vector256.Create(transfer[i]);
+        var ai = Vector256.Create(source[i]);
+        var bi = Vector256.Create(destination[i]);
+        var a1On = pool1[i] != 0 ? Vector256<int>.AllBitsSet : Vector256<int>.Zero;
+        var a2On = pool2[i] != 0 ? Vector256<int>.AllBitsSet : Vector256<int>.Zero;
+        var siOn = signer[i] != 0 ? Vector256<int>.AllBitsSet : Vector256<int>.Zero;
+        var tiOn = transfer[i] != 0 ? Vector256<int>.AllBitsSet : Vector256<int>.Zero;
+        var aiOn = source[i] != 0 ? Vector256<int>.AllBitsSet : Vector256<int>.Zero;
+        var biOn = destination[i] != 0 ? Vector256<int>.AllBitsSet : Vector256<int>.Zero;
+        var blocks = (n + Lanes - 1) / Lanes;
+        for (var b = (i + 1) / Lanes; b < blocks; b++)
+        {
+            var at = b * Lanes;
+            var b1 = Vector256.Create(pool1.Slice(at, Lanes));
+            var b2 = Vector256.Create(pool2.Slice(at, Lanes));
+            var sj = Vector256.Create(signer.Slice(at, Lanes));
+            var tj = Vector256.Create(transfer.Slice(at, Lanes));
+            var aj = Vector256.Create(source.Slice(at, Lanes));
+            var bj = Vector256.Create(destination.Slice(at, Lanes));
+
+            // SharePool: (a1 != 0 && (a1 == b1 || a1 == b2)) || (a2 != 0 && (a2 == b1 || a2 == b2)).
+            var sp = (a1On & (Vector256.Equals(a1, b1) | Vector256.Equals(a1, b2)))
+                | (a2On & (Vector256.Equals(a2, b1) | Vector256.Equals(a2, b2)));
+
+            // SharesAccount: (ai != 0 && (ai == aj || ai == bj)) || (bi != 0 && (bi == aj || bi == bj)).
+            var sa = (aiOn & (Vector256.Equals(ai, aj) | Vector256.Equals(ai, bj)))
+                | (biOn & (Vector256.Equals(bi, aj) | Vector256.Equals(bi, bj)));
+
+            // Linked: shares an account, same signer, or a transfer from one's signer to the other's
+            // ((si != 0 && si == sj) || (ti != 0 && ti == sj) || (tj != 0 && tj == si); tj == si with si != 0 implies tj != 0).
+            var lk = sa
+                | (siOn & (Vector256.Equals(si, sj) | Vector256.Equals(si, tj)))
+                | (tiOn & Vector256.Equals(ti, sj));
+            poolBits |= (ulong)sp.ExtractMostSignificantBits() << at;
+            linkBits |= (ulong)lk.ExtractMostSignificantBits() << at;
+            sharedBits |= (ulong)sa.ExtractMostSignificantBits() << at;
+        }
+    }
+
+    /// <summary><see cref="Row256"/> over 16-id blocks (the same relations, half the iterations).</summary>
+    private static void Row512(
+        int i, int n, Span<int> pool1, Span<int> pool2, Span<int> signer, Span<int> transfer, Span<int> source, Span<int> destination,
+        ref ulong poolBits, ref ulong linkBits, ref ulong sharedBits)
+    {
+        const int Lanes = 16;
+        var a1 = Vector512.Create(pool1[i]);
+        var a2 = Vector512.Create(pool2[i]);
+        var si = Vector512.Create(signer[i]);
+        var ti = Vector512.Create(transfer[i]);
+        var ai = Vector512.Create(source[i]);
+        var bi = Vector512.Create(destination[i]);
+        var a1On = pool1[i] != 0 ? Vector512<int>.AllBitsSet : Vector512<int>.Zero;
+        var a2On = pool2[i] != 0 ? Vector512<int>.AllBitsSet : Vector512<int>.Zero;
+        var siOn = signer[i] != 0 ? Vector512<int>.AllBitsSet : Vector512<int>.Zero;
+        var tiOn = transfer[i] != 0 ? Vector512<int>.AllBitsSet : Vector512<int>.Zero;
+        var aiOn = source[i] != 0 ? Vector512<int>.AllBitsSet : Vector512<int>.Zero;
+        var biOn = destination[i] != 0 ? Vector512<int>.AllBitsSet : Vector512<int>.Zero;
+        var blocks = (n + Lanes - 1) / Lanes;
+        for (var b = (i + 1) / Lanes; b < blocks; b++)
+        {
+            var at = b * Lanes;
+            var b1 = Vector512.Create(pool1.Slice(at, Lanes));
+            var b2 = Vector512.Create(pool2.Slice(at, Lanes));
+            var sj = Vector512.Create(signer.Slice(at, Lanes));
+            var tj = Vector512.Create(transfer.Slice(at, Lanes));
+            var aj = Vector512.Create(source.Slice(at, Lanes));
+            var bj = Vector512.Create(destination.Slice(at, Lanes));
+            var sp = (a1On & (Vector512.Equals(a1, b1) | Vector512.Equals(a1, b2)))
+                | (a2On & (Vector512.Equals(a2, b1) | Vector512.Equals(a2, b2)));
+            var sa = (aiOn & (Vector512.Equals(ai, aj) | Vector512.Equals(ai, bj)))
+                | (biOn & (Vector512.Equals(bi, aj) | Vector512.Equals(bi, bj)));
+            var lk = sa
+                | (siOn & (Vector512.Equals(si, sj) | Vector512.Equals(si, tj)))
+                | (tiOn & Vector512.Equals(ti, sj));
+            poolBits |= sp.ExtractMostSignificantBits() << at;
+            linkBits |= lk.ExtractMostSignificantBits() << at;
+            sharedBits |= sa.ExtractMostSignificantBits() << at;
+        }
     }
 
     /// <summary>Completes upper-triangular neighbour masks (bits j &gt; i of row i) to the symmetric relation.</summary>

@@ -43,7 +43,7 @@ internal sealed partial class ManagedRolesModel
 
     /// <summary>
     /// The seed API shape: <paramref name="n"/> (1..64) finite 128-float vectors read in place, the graph rebuilt as
-    /// neighbour masks (<see cref="WindowGraph.Relations"/>) whose rows weigh each neighbour <c>1 / popcount</c>, exactly
+    /// neighbour masks (<see cref="WindowGraph.Relations(ReadOnlySpan{float}, int, Span{ulong}, Span{ulong}, Span{ulong})"/>) whose rows weigh each neighbour <c>1 / popcount</c>, exactly
     /// the row-normalised adjacency <see cref="WindowTensors.LoadFeatures"/> would build, without the dense matrices.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
