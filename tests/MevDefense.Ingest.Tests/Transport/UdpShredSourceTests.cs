@@ -6,6 +6,7 @@ using MevDefense.Ingest.Sources;
 using MevDefense.TestUtils;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging.Testing;
 using System.Diagnostics.Metrics;
 
 namespace MevDefense.Ingest.Tests.Transport;
@@ -134,24 +135,59 @@ public sealed class UdpShredSourceTests
     [ReceiveBufferForceFact]
     public async Task Options_ForceReceiveBuffer_ExceedsRmemMax()
     {
-        // 64 MiB is above this machine's net.core.rmem_max (4 MiB) and any usual default; the kernel doubles what it stores.
-        const int Requested = 64 << 20;
+        // Above net.core.rmem_max (4 MiB here; the attribute skips where it is 256 MiB or more); the kernel doubles what it stores.
         var rmemMax = int.Parse(File.ReadAllText("/proc/sys/net/core/rmem_max").Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(rmemMax < Requested, $"net.core.rmem_max {rmemMax} is not below the requested size: the test would prove nothing");
+        var requested = Math.Max(64 << 20, 2 * rmemMax);
         await using var forced = new UdpShredSource(
-            new UdpShredSourceOptions { ListenAddress = IPAddress.Loopback, Port = 0, ReceiveLoops = 2, ReceiveBufferBytes = Requested, ForceReceiveBuffer = true, RingCapacity = 64 },
+            new UdpShredSourceOptions { ListenAddress = IPAddress.Loopback, Port = 0, ReceiveLoops = 2, ReceiveBufferBytes = requested, ForceReceiveBuffer = true, RingCapacity = 64 },
             new CollectingSink());
         forced.BindSockets();
         Assert.Equal(2, forced.Sockets.Count);
-        Assert.All(forced.Sockets, s => Assert.Equal(2 * Requested, s.ReceiveBufferSize));
-        Assert.Equal(2 * Requested, forced.EffectiveReceiveBufferBytes);
+        Assert.All(forced.Sockets, s => Assert.Equal(2 * requested, s.ReceiveBufferSize));
+        Assert.Equal(2 * requested, forced.EffectiveReceiveBufferBytes);
 
         // Without the option the same request stays capped at rmem_max (doubled).
         await using var capped = new UdpShredSource(
-            new UdpShredSourceOptions { ListenAddress = IPAddress.Loopback, Port = 0, ReceiveLoops = 1, ReceiveBufferBytes = Requested, RingCapacity = 64 },
+            new UdpShredSourceOptions { ListenAddress = IPAddress.Loopback, Port = 0, ReceiveLoops = 1, ReceiveBufferBytes = requested, RingCapacity = 64 },
             new CollectingSink());
         capped.BindSockets();
         Assert.Equal(2 * rmemMax, capped.EffectiveReceiveBufferBytes);
+    }
+
+    [LinuxFact]
+    public async Task Options_ForceReceiveBuffer_Refused_FallsBackToRcvBufAndLogs()
+    {
+        // The socket options are set on the binding thread; without CAP_NET_ADMIN in its effective set the kernel refuses
+        // SO_RCVBUFFORCE (EPERM), as it does for any unprivileged process.
+        const int Requested = 64 << 20;
+        var rmemMax = int.Parse(File.ReadAllText("/proc/sys/net/core/rmem_max").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var logger = new FakeLogger<UdpShredSource>();
+        await using var source = new UdpShredSource(
+            new UdpShredSourceOptions { ListenAddress = IPAddress.Loopback, Port = 0, ReceiveLoops = 2, ReceiveBufferBytes = Requested, ForceReceiveBuffer = true, RingCapacity = 64 },
+            new CollectingSink(),
+            logger);
+        Exception? error = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                ThreadCapabilities.DropEffective(ThreadCapabilities.CapNetAdmin);
+                source.BindSockets();
+            }
+            catch (Exception e)
+            {
+                error = e;
+            }
+        });
+        thread.Start();
+        thread.Join();
+        Assert.Null(error);
+        Assert.Equal(2, source.Sockets.Count);
+        Assert.All(source.Sockets, s => Assert.Equal(2 * Math.Min(Requested, rmemMax), s.ReceiveBufferSize));
+        var refused = logger.Collector.GetSnapshot().Where(r => r.Id.Name == "ReceiveBufferForceRefused").ToArray();
+        Assert.Equal(2, refused.Length); // one per socket
+        Assert.All(refused, r => Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, r.Level));
+        Assert.Contains("CAP_NET_ADMIN", refused[0].Message, StringComparison.Ordinal);
     }
 
     [Fact]
