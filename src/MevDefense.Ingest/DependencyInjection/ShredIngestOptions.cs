@@ -35,6 +35,12 @@ public sealed class ShredIngestOptions
     [Range(0, int.MaxValue)]
     public int ReceiveBufferBytes { get; set; } = 8 << 20;
 
+    /// <summary>Gets or sets whether <see cref="ReceiveBufferBytes"/> is applied with Linux <c>SO_RCVBUFFORCE</c>, which may exceed
+    /// <c>net.core.rmem_max</c> (see <see cref="Sources.UdpShredSourceOptions.ForceReceiveBuffer"/>; needs <c>CAP_NET_ADMIN</c>,
+    /// otherwise the source logs a warning and falls back to <c>SO_RCVBUF</c>).</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool ForceReceiveBuffer { get; set; }
+
     /// <summary>Gets or sets the number of datagrams per <c>recvmmsg</c> call.</summary>
     /// <value>The default value is 64.</value>
     [Range(1, 1024)]

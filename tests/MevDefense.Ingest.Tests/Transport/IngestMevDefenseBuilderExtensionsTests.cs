@@ -130,6 +130,29 @@ public sealed class IngestMevDefenseBuilderExtensionsTests
         public void OnDatagram(ReadOnlySpan<byte> datagram, long receiveTimestamp, int sourceId) => Items.Enqueue(datagram.ToArray());
     }
 
+    /// <summary>The DI option reaches the UDP source: the forced buffer exceeds <c>net.core.rmem_max</c>.</summary>
+    [ReceiveBufferForceFact]
+    public async Task HostedService_ForceReceiveBuffer_AppliedToUdpSockets()
+    {
+        var rmemMax = int.Parse(File.ReadAllText("/proc/sys/net/core/rmem_max").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var requested = Math.Max(64 << 20, 2 * rmemMax);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton<IDatagramSink>(new Sink());
+        builder.Services.AddMevDefense().AddShredIngest(o =>
+        {
+            o.ListenAddress = "127.0.0.1";
+            o.Port = 0;
+            o.RingCapacity = 256;
+            o.ReceiveBufferBytes = requested;
+            o.ForceReceiveBuffer = true;
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+        var service = host.Services.GetRequiredService<ShredIngestHostedService>();
+        Assert.Equal(2 * requested, service.Udp!.EffectiveReceiveBufferBytes);
+        await host.StopAsync();
+    }
+
     [Fact]
     public async Task HostedService_StartsUdpSource_IntoRegisteredSink()
     {

@@ -95,6 +95,7 @@ internal sealed class ShredIngestHostedService(IServiceProvider services, IOptio
                     Port = o.Port,
                     ReceiveLoops = o.ReceiveLoops,
                     ReceiveBufferBytes = o.ReceiveBufferBytes,
+                    ForceReceiveBuffer = o.ForceReceiveBuffer,
                     ReceiveBatchSize = o.ReceiveBatchSize,
                     UseRecvMmsg = o.UseRecvMmsg,
                     RingCapacity = o.RingCapacity,
