@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Security.Cryptography;
 using MevDefense.Dna.Checkpoints;
 using MevDefense.Dna.Internal;
 using MevDefense.Dna.Merkle;
@@ -36,6 +37,7 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
     private MerkleTree _tree = new(Rfc6962Hasher.Sha256);
     private byte[]? _sealHashes; // per-batch scratch of the committer (write lock held)
     private byte[]? _sealSignatures;
+    private byte[]? _idRandom; // per-batch random bytes of the UUIDv7 ids (write lock held)
     private Hash _head;
     private ulong _count;
     private ulong _lastCheckpointSize;
@@ -515,8 +517,13 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
         byte[] hashes = RentSealBuffer(ref _sealHashes, batch.Count * Hash.Size);
         Hash parent = _head;
         ulong sequence = _count;
+        // One getrandom call for the whole batch's ids instead of one per record (Guid.CreateVersion7 draws from Guid.NewGuid).
+        byte[] idRandom = RentSealBuffer(ref _idRandom, batch.Count * UuidV7.RandomBytes);
+        RandomNumberGenerator.Fill(idRandom.AsSpan(0, batch.Count * UuidV7.RandomBytes));
+        int position = 0;
         foreach (PendingAppend p in batch)
         {
+            int randomOffset = position++ * UuidV7.RandomBytes;
             DecisionRecord unsealed;
             byte[] bytes;
             int bodyLength;
@@ -524,7 +531,7 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
             try
             {
                 DateTimeOffset now = _time.GetUtcNow();
-                unsealed = p.Draft.ToUnsealedRecord(Guid.CreateVersion7(now), sequence, now, parent, _signer.KeyId);
+                unsealed = p.Draft.ToUnsealedRecord(UuidV7.Create(now, idRandom.AsSpan(randomOffset, UuidV7.RandomBytes)), sequence, now, parent, _signer.KeyId);
                 bytes = PrepareSeal(unsealed, parent, out bodyLength, out chain);
             }
             catch (ArgumentException ex)

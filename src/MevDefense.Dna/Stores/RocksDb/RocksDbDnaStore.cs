@@ -134,6 +134,15 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
             }
 
             var cfOptions = new ColumnFamilyOptions().SetBlockBasedTableFactory(table);
+            if (name != RecordsCf)
+            {
+                // Index keys (UUIDv7 ids, slots, transaction signatures) and Merkle node hashes are random or already prefix-encoded
+                // by the block format: LZ4 gains less than the 1/8 RocksDB requires to keep a compressed block, so those blocks were
+                // stored raw anyway, but every flush and compaction paid for the attempt (LZ4 was ~1-2% of a durable append's CPU).
+                // Existing files stay readable: each block records its own compression type. Records keep the default.
+                cfOptions.SetCompression(Compression.No);
+            }
+
             if (name == TxsCf)
             {
                 // Transaction signatures are random keys, about three per record: each insert searches the memtable's skip list
