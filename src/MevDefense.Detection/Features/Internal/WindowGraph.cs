@@ -172,45 +172,78 @@ internal static class WindowGraph
         }
     }
 
-    /// <summary><see cref="Row256"/> over 16-id blocks (the same relations, half the iterations).</summary>
+    /// <summary>
+    /// <see cref="Row256"/> over 16-id blocks, one id of row <paramref name="i"/> at a time: an absent (zero) id, or one
+    /// equal to the row's other id of the same kind, adds nothing and is skipped, so a typical row (one pool, no transfer)
+    /// runs a few short compare loops instead of every term.
+    /// </summary>
     private static void Row512(
         int i, int n, Span<int> pool1, Span<int> pool2, Span<int> signer, Span<int> transfer, Span<int> source, Span<int> destination,
         ref ulong poolBits, ref ulong linkBits, ref ulong sharedBits)
     {
         const int Lanes = 16;
-        var a1 = Vector512.Create(pool1[i]);
-        var a2 = Vector512.Create(pool2[i]);
-        var si = Vector512.Create(signer[i]);
-        var ti = Vector512.Create(transfer[i]);
-        var ai = Vector512.Create(source[i]);
-        var bi = Vector512.Create(destination[i]);
-        var a1On = pool1[i] != 0 ? Vector512<int>.AllBitsSet : Vector512<int>.Zero;
-        var a2On = pool2[i] != 0 ? Vector512<int>.AllBitsSet : Vector512<int>.Zero;
-        var siOn = signer[i] != 0 ? Vector512<int>.AllBitsSet : Vector512<int>.Zero;
-        var tiOn = transfer[i] != 0 ? Vector512<int>.AllBitsSet : Vector512<int>.Zero;
-        var aiOn = source[i] != 0 ? Vector512<int>.AllBitsSet : Vector512<int>.Zero;
-        var biOn = destination[i] != 0 ? Vector512<int>.AllBitsSet : Vector512<int>.Zero;
+        var from = (i + 1) / Lanes;
         var blocks = (n + Lanes - 1) / Lanes;
-        for (var b = (i + 1) / Lanes; b < blocks; b++)
+
+        // SharePool: (a1 != 0 && (a1 == b1 || a1 == b2)) || (a2 != 0 && (a2 == b1 || a2 == b2)).
+        var sp = EitherEquals(pool1[i], pool1, pool2, from, blocks);
+        if (pool2[i] != pool1[i])
         {
-            var at = b * Lanes;
-            var b1 = Vector512.Create(pool1.Slice(at, Lanes));
-            var b2 = Vector512.Create(pool2.Slice(at, Lanes));
-            var sj = Vector512.Create(signer.Slice(at, Lanes));
-            var tj = Vector512.Create(transfer.Slice(at, Lanes));
-            var aj = Vector512.Create(source.Slice(at, Lanes));
-            var bj = Vector512.Create(destination.Slice(at, Lanes));
-            var sp = (a1On & (Vector512.Equals(a1, b1) | Vector512.Equals(a1, b2)))
-                | (a2On & (Vector512.Equals(a2, b1) | Vector512.Equals(a2, b2)));
-            var sa = (aiOn & (Vector512.Equals(ai, aj) | Vector512.Equals(ai, bj)))
-                | (biOn & (Vector512.Equals(bi, aj) | Vector512.Equals(bi, bj)));
-            var lk = sa
-                | (siOn & (Vector512.Equals(si, sj) | Vector512.Equals(si, tj)))
-                | (tiOn & Vector512.Equals(ti, sj));
-            poolBits |= sp.ExtractMostSignificantBits() << at;
-            linkBits |= lk.ExtractMostSignificantBits() << at;
-            sharedBits |= sa.ExtractMostSignificantBits() << at;
+            sp |= EitherEquals(pool2[i], pool1, pool2, from, blocks);
         }
+
+        // SharesAccount: (ai != 0 && (ai == aj || ai == bj)) || (bi != 0 && (bi == aj || bi == bj)).
+        var sa = EitherEquals(source[i], source, destination, from, blocks);
+        if (destination[i] != source[i])
+        {
+            sa |= EitherEquals(destination[i], source, destination, from, blocks);
+        }
+
+        // Linked: shares an account, same signer, or a transfer from one's signer to the other's
+        // ((si != 0 && (si == sj || si == tj)) || (ti != 0 && ti == sj)).
+        var lk = sa | EitherEquals(signer[i], signer, transfer, from, blocks) | OneEquals(transfer[i], signer, from, blocks);
+        poolBits = sp;
+        linkBits = lk;
+        sharedBits = sa;
+    }
+
+    /// <summary>Bit j (in 16-id blocks [from, to)) set when <paramref name="id"/> is not zero and equals x[j].</summary>
+    private static ulong OneEquals(int id, Span<int> x, int from, int to)
+    {
+        if (id == 0)
+        {
+            return 0;
+        }
+
+        var v = Vector512.Create(id);
+        var bits = 0UL;
+        for (var b = from; b < to; b++)
+        {
+            var at = b * 16;
+            bits |= Vector512.Equals(v, Vector512.Create(x.Slice(at, 16))).ExtractMostSignificantBits() << at;
+        }
+
+        return bits;
+    }
+
+    /// <summary>Bit j (in 16-id blocks [from, to)) set when <paramref name="id"/> is not zero and equals x[j] or y[j].</summary>
+    private static ulong EitherEquals(int id, Span<int> x, Span<int> y, int from, int to)
+    {
+        if (id == 0)
+        {
+            return 0;
+        }
+
+        var v = Vector512.Create(id);
+        var bits = 0UL;
+        for (var b = from; b < to; b++)
+        {
+            var at = b * 16;
+            var eq = Vector512.Equals(v, Vector512.Create(x.Slice(at, 16))) | Vector512.Equals(v, Vector512.Create(y.Slice(at, 16)));
+            bits |= eq.ExtractMostSignificantBits() << at;
+        }
+
+        return bits;
     }
 
     /// <summary>Completes upper-triangular neighbour masks (bits j &gt; i of row i) to the symmetric relation.</summary>
