@@ -118,6 +118,39 @@ public abstract class DnaStoreConformanceTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task Append_DuplicateOfEveryStoredId_ConflictsBeforeAndAfterReopen_NewLowerIdAccepted()
+    {
+        // Every stored id (the newest one too, which the RocksDB store's skip-the-probe bound compares against) must still be
+        // rejected as a duplicate, also after a reopen reloads that bound; an id below the newest that is not stored is accepted.
+        IDnaStore store = await NewAsync();
+        DecisionRecord[] records = await SealAsync(store, 6);
+        DecisionRecord[] more = await SealDetachedAsync(8);
+        for (int round = 0; round < 2; round++)
+        {
+            foreach (DecisionRecord stored in records)
+            {
+                await Assert.ThrowsAsync<DnaStoreConflictException>(async () => await store.AppendAsync([Rebase(more[6], stored.Id)]));
+            }
+
+            Assert.Equal(6UL, (await store.GetHeadAsync()).Count);
+            if (IsPersistent && round == 0)
+            {
+                store = await ReopenAsync(store);
+                _disposables.Add(store);
+            }
+        }
+
+        Guid lowest = records.Min(r => r.Id);
+        byte[] belowBytes = new byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(belowBytes, System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(lowest.ToByteArray(bigEndian: true)) - 1);
+        Guid below = new(belowBytes, bigEndian: true);
+        Assert.True(below.CompareTo(lowest) < 0);
+        await store.AppendAsync([Rebase(more[6], below)]);
+        Assert.Equal(7UL, (await store.GetHeadAsync()).Count);
+        Assert.Equal(6UL, (await store.GetByIdAsync(below))!.Sequence);
+    }
+
+    [StoreFact]
     public async Task Checkpoints_StoredInOrder_EqualIgnored_SmallerConflicts()
     {
         IDnaStore store = await NewAsync();

@@ -57,6 +57,8 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
     private MerkleFrontier _frontier = new(Rfc6962Hasher.Sha256);
     private ulong _latestCheckpointSize;
     private bool _hasCheckpoint;
+    private UInt128 _maxStoredId; // largest key in the ids family (big-endian id): an id above it cannot be stored yet
+    private bool _hasStoredId;
     private volatile Exception? _fault;
     private long _syncedBatches;
     private int _disposed;
@@ -456,6 +458,16 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
 
         _head = new HeadState(h);
         _frontier = MerkleFrontier.Load(Rfc6962Hasher.Sha256, h.Count, TryReadMerkleNodeCore) ?? RebuildNodes(h.Count);
+        using (Iterator ids = _db.NewIterator(_ids))
+        {
+            ids.SeekToLast();
+            if (ids.Valid() && ids.GetKeySpan().Length == 16)
+            {
+                _hasStoredId = true;
+                _maxStoredId = BinaryPrimitives.ReadUInt128BigEndian(ids.GetKeySpan());
+            }
+        }
+
         using Iterator cp = _db.NewIterator(_checkpoints);
         cp.SeekToLast();
         if (cp.Valid())
@@ -573,6 +585,7 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
         MerkleFrontier? frontier = null;
         MerkleFrontier.NodeSink? nodeSink = null;
         Span<byte> seqKey = stackalloc byte[8];
+        Span<byte> idBytes = stackalloc byte[16];
         _sorted.Clear();
         foreach (WriteOp op in ops)
         {
@@ -666,6 +679,23 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
         _latestCheckpointSize = checkpointSize;
         foreach (WriteOp op in accepted)
         {
+            if (op is AppendOp written)
+            {
+                foreach (DecisionRecord r in written.Records)
+                {
+                    r.Id.TryWriteBytes(idBytes, bigEndian: true, out _);
+                    UInt128 key = BinaryPrimitives.ReadUInt128BigEndian(idBytes);
+                    if (!_hasStoredId || key > _maxStoredId)
+                    {
+                        _maxStoredId = key;
+                        _hasStoredId = true;
+                    }
+                }
+            }
+        }
+
+        foreach (WriteOp op in accepted)
+        {
             op.Completion.TrySetResult();
         }
     }
@@ -686,7 +716,11 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
         {
             Guid id = append.Records[i].Id;
             id.TryWriteBytes(idKey, bigEndian: true, out _);
-            if (batchIds.Contains(id) || _db.HasKey(idKey, _ids))
+
+            // The ids family is ordered by the big-endian id, so an id above its largest key is not stored: UUIDv7 ids are
+            // time-ordered, and a new batch's ids are almost always above everything stored, which skips the point lookup
+            // (a memtable search plus a Bloom probe per SST file) for them. Ids at or below the maximum are still probed.
+            if (batchIds.Contains(id) || (_hasStoredId && BinaryPrimitives.ReadUInt128BigEndian(idKey) <= _maxStoredId && _db.HasKey(idKey, _ids)))
             {
                 // Roll back the ids this request already claimed in the batch.
                 for (int j = 0; j < i; j++)
