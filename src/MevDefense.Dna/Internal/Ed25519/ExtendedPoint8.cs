@@ -30,6 +30,7 @@ internal struct ExtendedPoint8
     /// X3 = E·F, Y3 = G·H, Z3 = F·G, T3 = E·H. Complete: valid for every pair of curve points, including doubling and the
     /// neutral element, so no input-dependent special cases. Operand order follows the bounds of <see cref="FieldElement8.Mul"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void AddNiels(ref ExtendedPoint8 p, in NielsPoint8 q, ref PointScratch8 s)
     {
         FieldElement8.Sub(ref s.E, p.Y, p.X);            // 3x carried
@@ -52,6 +53,7 @@ internal struct ExtendedPoint8
     /// p = 2p ("dbl-2008-hwcd" with a = -1, all four outputs negated, which is the same projective point): A = X², B = Y²,
     /// C = 2Z², H = A + B, G = B - A, E = (X + Y)² - H = 2XY, F = C - G, X3 = E·F, Y3 = G·H, Z3 = F·G, T3 = E·H.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void Double(ref ExtendedPoint8 p, ref PointScratch8 s)
     {
         FieldElement8.Square(ref s.A, p.X);
@@ -79,6 +81,7 @@ internal struct ExtendedPoint8
     /// 5 doublings. Constant time: the whole table row is read for every digit and each lane's entry is chosen by a lane
     /// permutation and masks; no branch or address depends on a digit.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void MulBase(ref ExtendedPoint8 p, ReadOnlySpan<sbyte> digits)
     {
         ReadOnlySpan<ulong> table = Ed25519BaseTable.Limbs;

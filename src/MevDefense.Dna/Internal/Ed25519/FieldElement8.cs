@@ -166,6 +166,7 @@ internal struct FieldElement8
     }
 
     /// <summary>Carries h (limbs below 2^63) to carried form, keeping its value mod p.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void Carry(ref FieldElement8 h)
     {
         Vector512<ulong> h0 = h.L0, h1 = h.L1, h2 = h.L2, h3 = h.L3, h4 = h.L4, h5 = h.L5, h6 = h.L6, h7 = h.L7, h8 = h.L8, h9 = h.L9;
@@ -177,6 +178,7 @@ internal struct FieldElement8
     /// i+j-10 times 19 because 2^255 ≡ 19; when i and j are both odd the weights 2^ceil(25.5i)·2^ceil(25.5j) exceed
     /// 2^ceil(25.5(i+j)) by one bit, hence the doubled f_i). Bounds in the type remarks; h may alias f or g.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void Mul(ref FieldElement8 h, in FieldElement8 f, in FieldElement8 g)
     {
         Vector512<ulong> f0 = f.L0, f1 = f.L1, f2 = f.L2, f3 = f.L3, f4 = f.L4, f5 = f.L5, f6 = f.L6, f7 = f.L7, f8 = f.L8, f9 = f.L9;
@@ -210,6 +212,7 @@ internal struct FieldElement8
     }
 
     /// <summary>h = f² mod p: the product with the symmetric cross terms f_i·f_j (i &lt; j) counted once and doubled. h may alias f.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void Square(ref FieldElement8 h, in FieldElement8 f)
     {
         Vector512<ulong> f0 = f.L0, f1 = f.L1, f2 = f.L2, f3 = f.L3, f4 = f.L4, f5 = f.L5, f6 = f.L6, f7 = f.L7, f8 = f.L8, f9 = f.L9;
@@ -245,6 +248,7 @@ internal struct FieldElement8
     }
 
     /// <summary>h = f^(2^n) mod p (n ≥ 1 squarings).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void SquareTimes(ref FieldElement8 h, in FieldElement8 f, int n)
     {
         Square(ref h, f);
@@ -258,6 +262,7 @@ internal struct FieldElement8
     /// h = z^(p-2) = z^-1 mod p (Fermat; 0 maps to 0), by a fixed addition chain of 254 squarings and 11 multiplications, the
     /// same sequence for every input (constant time). p - 2 = 2^255 - 21 = (2^250 - 1)·2^5 + 11.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void Invert(ref FieldElement8 h, in FieldElement8 z)
     {
         FieldElement8 z2 = default, z9 = default, z11 = default, a = default, t = default, b5 = default, b10 = default, b20 = default, b50 = default, b100 = default;
