@@ -513,7 +513,6 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
         var records = new List<DecisionRecord>(batch.Count);
         var accepted = new List<PendingAppend>(batch.Count);
         var canonical = new List<byte[]>(batch.Count);
-        var bodyLengths = new List<int>(batch.Count);
         byte[] hashes = RentSealBuffer(ref _sealHashes, batch.Count * Hash.Size);
         Hash parent = _head;
         ulong sequence = _count;
@@ -526,13 +525,12 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
             int randomOffset = position++ * UuidV7.RandomBytes;
             DecisionRecord unsealed;
             byte[] bytes;
-            int bodyLength;
             Hash chain;
             try
             {
                 DateTimeOffset now = _time.GetUtcNow();
                 unsealed = p.Draft.ToUnsealedRecord(UuidV7.Create(now, idRandom.AsSpan(randomOffset, UuidV7.RandomBytes)), sequence, now, parent, _signer.KeyId);
-                bytes = PrepareSeal(unsealed, parent, out bodyLength, out chain);
+                bytes = PrepareSeal(unsealed, parent, out chain);
             }
             catch (ArgumentException ex)
             {
@@ -545,24 +543,20 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
             records.Add(unsealed);
             accepted.Add(p);
             canonical.Add(bytes);
-            bodyLengths.Add(bodyLength);
             parent = chain;
             sequence++;
-        }
-
-        if (records.Count > 0)
-        {
-            byte[] signatures = RentSealBuffer(ref _sealSignatures, records.Count * Signature.Size);
-            _signer.SignHashes(hashes.AsSpan(0, records.Count * Hash.Size), signatures.AsSpan(0, records.Count * Signature.Size));
-            for (int i = 0; i < records.Count; i++)
-            {
-                CompleteSeal(records[i], canonical[i], bodyLengths[i], hashes.AsSpan(i * Hash.Size, Hash.Size), signatures.AsSpan(i * Signature.Size, Signature.Size));
-            }
         }
 
         if (records.Count == 0)
         {
             return;
+        }
+
+        byte[] signatures = RentSealBuffer(ref _sealSignatures, records.Count * Signature.Size);
+        _signer.SignHashes(hashes.AsSpan(0, records.Count * Hash.Size), signatures.AsSpan(0, records.Count * Signature.Size));
+        for (int i = 0; i < records.Count; i++)
+        {
+            CompleteSeal(records[i], canonical[i], hashes.AsSpan(i * Hash.Size, Hash.Size), signatures.AsSpan(i * Signature.Size, Signature.Size));
         }
 
         try
@@ -601,18 +595,18 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
     /// <see cref="CompleteSeal"/>, the same steps the writer runs per group-commit batch.</summary>
     internal static DecisionRecord Seal(DecisionRecord unsealed, Hash parent, DnaSigner signer, Span<byte> sig)
     {
-        byte[] canonical = PrepareSeal(unsealed, parent, out int bodyLength, out Hash chain);
+        byte[] canonical = PrepareSeal(unsealed, parent, out Hash chain);
         signer.SignHashes(chain.AsSpan(), sig[..Signature.Size]);
-        CompleteSeal(unsealed, canonical, bodyLength, chain.AsSpan(), sig[..Signature.Size]);
+        CompleteSeal(unsealed, canonical, chain.AsSpan(), sig[..Signature.Size]);
         return unsealed;
     }
 
     /// <summary>First half of sealing: writes the body straight into the final canonical array (one allocation; the seal fields,
     /// 30 and 31, come last in the canonical encoding and are appended by <see cref="CompleteSeal"/>) and computes the chain hash.</summary>
     /// <exception cref="ArgumentException">A field of the record is out of range.</exception>
-    internal static byte[] PrepareSeal(DecisionRecord unsealed, Hash parent, out int bodyLength, out Hash chain)
+    internal static byte[] PrepareSeal(DecisionRecord unsealed, Hash parent, out Hash chain)
     {
-        bodyLength = unsealed.ComputeBodySize();
+        int bodyLength = unsealed.ComputeBodySize();
         byte[] canonical = new byte[bodyLength + DecisionRecord.SealFieldsSize];
         int written = unsealed.WriteBody(canonical);
         Debug.Assert(written == bodyLength, "body size mismatch");
@@ -621,9 +615,9 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
     }
 
     /// <summary>Second half of sealing: appends the chain hash and signature fields and seals the record in place.</summary>
-    internal static void CompleteSeal(DecisionRecord unsealed, byte[] canonical, int bodyLength, ReadOnlySpan<byte> chain, ReadOnlySpan<byte> signature)
+    internal static void CompleteSeal(DecisionRecord unsealed, byte[] canonical, ReadOnlySpan<byte> chain, ReadOnlySpan<byte> signature)
     {
-        DecisionRecord.WriteSealFields(canonical.AsSpan(bodyLength), chain, signature);
+        DecisionRecord.WriteSealFields(canonical.AsSpan(canonical.Length - DecisionRecord.SealFieldsSize), chain, signature);
         unsealed.SealInPlace(new Hash(chain), new Signature(signature), canonical);
     }
 

@@ -54,10 +54,7 @@ public sealed class WindowTensors
             throw new ArgumentException($"Expected {count * TransactionFeatures.Count} floats ({count} x {TransactionFeatures.Count}), got {features.Length}.", nameof(features));
         }
 
-        if (!AllFinite(features))
-        {
-            throw new ArgumentException("Features must be finite numbers.", nameof(features));
-        }
+        ThrowIfNotFinite(features, nameof(features));
 
         features.CopyTo(Features);
         Array.Clear(Features, features.Length, Features.Length - features.Length);
@@ -86,6 +83,15 @@ public sealed class WindowTensors
 
     /// <summary>Gets the symmetric shared-token-account relation <c>[64,64]</c>.</summary>
     internal bool[] SharedAccount { get; } = new bool[TransactionFeatures.WindowSize * TransactionFeatures.WindowSize];
+
+    /// <summary>Throws the <see cref="ArgumentException"/> of <see cref="LoadFeatures"/> when a value is not finite.</summary>
+    internal static void ThrowIfNotFinite(ReadOnlySpan<float> features, string paramName)
+    {
+        if (!AllFinite(features))
+        {
+            throw new ArgumentException("Features must be finite numbers.", paramName);
+        }
+    }
 
     /// <summary>
     /// Whether every value is finite: <c>x - x</c> is +0 (all bits clear) for finite <c>x</c> and NaN (some bits set) for

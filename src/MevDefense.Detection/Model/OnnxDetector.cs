@@ -211,11 +211,7 @@ public sealed class OnnxDetector : ITransactionScorer, IDisposable
                     {
                         // The managed engine reads the vectors in place and builds only the neighbour masks it uses
                         // (same probabilities as LoadFeatures + Stage; see ManagedRolesModel.RunVectors).
-                        if (!WindowTensors.AllFinite(vectors))
-                        {
-                            throw new ArgumentException("Features must be finite numbers.", nameof(features));
-                        }
-
+                        WindowTensors.ThrowIfNotFinite(vectors, nameof(features));
                         _managed.RunVectors(vectors, length, context.Scratch!, context.Output.AsSpan(k * N * RoleCount, N * RoleCount));
                         continue;
                     }

@@ -77,4 +77,23 @@ internal sealed class FecSetState
     }
 
     public int PresentCount => DataKnown + CodeReceived;
+
+    /// <summary>Stores a received data shred's buffer at its position and updates the data bookkeeping (Merkle and legacy sets).</summary>
+    public void AddReceivedData(int position, byte[] buffer, in ShredHeader h)
+    {
+        Data[position] = buffer;
+        DataPresent[position] = true;
+        DataReceived++;
+        DataKnown++;
+        if (ParentOffset < 0)
+        {
+            ParentOffset = h.ParentOffset;
+        }
+
+        if (position > HighestDataPosition)
+        {
+            HighestDataPosition = position;
+            HighestIsDataComplete = h.IsDataComplete;
+        }
+    }
 }

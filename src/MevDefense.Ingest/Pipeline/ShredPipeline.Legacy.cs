@@ -48,20 +48,7 @@ public sealed partial class ShredPipeline
         if (pos < FecSetState.MaxShardsPerKind)
         {
             owner = set;
-            set.Data[pos] = buf;
-            set.DataPresent[pos] = true;
-            set.DataReceived++;
-            set.DataKnown++;
-            if (set.ParentOffset < 0)
-            {
-                set.ParentOffset = h.ParentOffset;
-            }
-
-            if (pos > set.HighestDataPosition)
-            {
-                set.HighestDataPosition = pos;
-                set.HighestIsDataComplete = h.IsDataComplete;
-            }
+            set.AddReceivedData(pos, buf, h);
         }
 
         AddData(slot, h.Index, buf, h.Flags, ts, owner);

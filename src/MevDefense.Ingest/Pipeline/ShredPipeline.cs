@@ -207,12 +207,20 @@ public sealed partial class ShredPipeline : IDisposable
             }
 
             bool wanted;
+            FecSetState? held = null;
+            bool sameSignature = false;
+            if (hashAll)
+            {
+                held = FindHeldMerkleSet(datagram, h, out sameSignature);
+            }
+
             if (hashAll && _lazyCoding && !h.IsData)
             {
                 // Lazy coding verification: only a coding shred that must be verified on arrival needs its leaf — one with another
                 // signature (possible equivocation), or the first of a set whose geometry is not verified yet (one per set and chunk:
                 // should it fail, the next one is hashed on demand). The others are deferred without hashing.
-                wanted = CodingLeafNeeded(datagram, h, out bool conflicting);
+                bool conflicting = held is not null && !sameSignature;
+                wanted = held is null || held.NumData == 0 || conflicting;
                 if (wanted && !conflicting)
                 {
                     if (haveCode && h.Slot == codeSlot && h.FecSetIndex == codeSet)
@@ -227,7 +235,9 @@ public sealed partial class ShredPipeline : IDisposable
             }
             else if (hashAll)
             {
-                wanted = !IsHeldDuplicate(datagram, h);
+                // Already held (same set, same signature, same position): its leaf will not be needed.
+                uint pos = h.IsData ? h.Index - h.FecSetIndex : h.Position;
+                wanted = !(sameSignature && pos < FecSetState.MaxShardsPerKind && (h.IsData ? held!.DataPresent[pos] : held!.CodePresent[pos]));
             }
             else if (haveLast && h.Slot == lastSlot && h.FecSetIndex == lastSet)
             {
@@ -236,7 +246,7 @@ public sealed partial class ShredPipeline : IDisposable
             else
             {
                 (haveLast, lastSlot, lastSet) = (true, h.Slot, h.FecSetIndex);
-                wanted = !(_slots.TryGetValue(h.Slot, out var held) && held.Sets.ContainsKey(h.FecSetIndex));
+                wanted = !(_slots.TryGetValue(h.Slot, out var heldSlot) && heldSlot.Sets.ContainsKey(h.FecSetIndex));
             }
 
             if (wanted)
@@ -247,7 +257,7 @@ public sealed partial class ShredPipeline : IDisposable
                 _leafOwner[leaves] = i;
                 _siblingsAt[leaves] = (i * batch.Stride) + h.ProofOffset;
                 _leafIndexOf[leaves] = leafIndex;
-                _proofSizeOf[leaves] = _chunkLevels[i] = hashAll ? LevelsNeeded(datagram, h, leafIndex) : h.ProofSize;
+                _proofSizeOf[leaves] = _chunkLevels[i] = sameSignature && held!.ProofSize == h.ProofSize ? held.Nodes.LevelsNeeded(leafIndex) : h.ProofSize;
                 _chunkLeaf[i] = leaves++;
             }
         }
@@ -376,44 +386,23 @@ public sealed partial class ShredPipeline : IDisposable
     }
 
     /// <summary>
-    /// The proof levels worth precomputing for a shred: when its set is held (same signature and proof size), its fold will stop at the
-    /// first node of its path the set has already verified (the cache only grows until the set is retired), so the levels above are
-    /// not hashed — with small batches (a few shreds per ring drain) that saves up to a whole path of single-message hashes per shred.
-    /// Should the fold need more (its set was retired and re-created meanwhile), <see cref="ShredMerkle.FoldLevel"/> hashes the rest.
+    /// The held Merkle set a parsed shred belongs to (null when none), and whether the shred carries the set's signature. Used by
+    /// the first pass of the batch path: a held duplicate needs no leaf; with lazy coding verification a coding shred of a set
+    /// whose geometry is verified is deferred; and a shred with the set's signature and proof size only needs its proof levels up to
+    /// the first node of its path the set has already verified (the cache only grows until the set is retired; should the fold need
+    /// more, its set having been retired and re-created meanwhile, <see cref="ShredMerkle.FoldLevel"/> hashes the rest).
     /// </summary>
-    private int LevelsNeeded(ReadOnlySpan<byte> datagram, in ShredHeader h, int leafIndex)
-    {
-        FindSet(h.Slot, h.FecSetIndex, out _, out var set);
-        if (set is null || set.Family != ShredKind.MerkleData || set.ProofSize != h.ProofSize || !datagram[..Signature.Size].SequenceEqual(set.Signature))
-        {
-            return h.ProofSize;
-        }
-
-        return set.Nodes.LevelsNeeded(leafIndex);
-    }
-
-    /// <summary>Whether a parsed Merkle shred is already held (same set, same signature, same position): its leaf will not be needed.</summary>
-    private bool IsHeldDuplicate(ReadOnlySpan<byte> datagram, in ShredHeader h)
+    private FecSetState? FindHeldMerkleSet(ReadOnlySpan<byte> datagram, in ShredHeader h, out bool sameSignature)
     {
         FindSet(h.Slot, h.FecSetIndex, out _, out var set);
         if (set is null || set.Family != ShredKind.MerkleData)
         {
-            return false;
+            sameSignature = false;
+            return null;
         }
 
-        uint pos = h.IsData ? h.Index - h.FecSetIndex : h.Position;
-        return pos < FecSetState.MaxShardsPerKind
-            && (h.IsData ? set.DataPresent[pos] : set.CodePresent[pos])
-            && datagram[..Signature.Size].SequenceEqual(set.Signature);
-    }
-
-    /// <summary>With lazy coding verification: whether a coding shred may be verified on arrival (false when it will be deferred or
-    /// dropped as a duplicate: its set is held, its geometry verified and its signature is the set's).</summary>
-    private bool CodingLeafNeeded(ReadOnlySpan<byte> datagram, in ShredHeader h, out bool conflicting)
-    {
-        FindSet(h.Slot, h.FecSetIndex, out _, out var set);
-        conflicting = set is not null && set.Family == ShredKind.MerkleData && !datagram[..Signature.Size].SequenceEqual(set.Signature);
-        return set is null || set.Family != ShredKind.MerkleData || set.NumData == 0 || conflicting;
+        sameSignature = datagram[..Signature.Size].SequenceEqual(set.Signature);
+        return set;
     }
 
     private ShredProcessResult ProcessParsed(
@@ -622,20 +611,7 @@ public sealed partial class ShredPipeline : IDisposable
             var buf = RentBuffer();
             shred.CopyTo(buf);
             leaf.CopyTo(set.Leaves.AsSpan(pos * 32, 32));
-            set.Data[pos] = buf;
-            set.DataPresent[pos] = true;
-            set.DataReceived++;
-            set.DataKnown++;
-            if (set.ParentOffset < 0)
-            {
-                set.ParentOffset = h.ParentOffset;
-            }
-
-            if (pos > set.HighestDataPosition)
-            {
-                set.HighestDataPosition = pos;
-                set.HighestIsDataComplete = h.IsDataComplete;
-            }
+            set.AddReceivedData(pos, buf, h);
 
             AddData(slot, h.Index, buf, h.Flags, ts, set);
         }

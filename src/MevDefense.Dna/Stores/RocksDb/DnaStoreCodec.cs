@@ -30,10 +30,34 @@ internal static class DnaStoreCodec
     public static byte[] IndexKey(ReadOnlySpan<byte> prefix, ulong sequence)
     {
         byte[] key = new byte[prefix.Length + 8];
-        prefix.CopyTo(key);
-        BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(prefix.Length), sequence);
+        WriteIndexKey(prefix, sequence, key);
         return key;
     }
+
+    /// <summary>Writes the <see cref="IndexKey"/> layout into <paramref name="destination"/>; returns its length.</summary>
+    public static int WriteIndexKey(ReadOnlySpan<byte> prefix, ulong sequence, Span<byte> destination)
+    {
+        prefix.CopyTo(destination);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[prefix.Length..], sequence);
+        return prefix.Length + 8;
+    }
+
+    /// <summary>Merkle node key: level ‖ index (big-endian), so one level's nodes are contiguous and in index order.</summary>
+    public static byte[] NodeKey(int level, ulong index)
+    {
+        byte[] key = new byte[NodeKeySize];
+        WriteNodeKey(level, index, key);
+        return key;
+    }
+
+    /// <summary>Writes the <see cref="NodeKey"/> layout into <paramref name="destination"/> (<see cref="NodeKeySize"/> bytes).</summary>
+    public static void WriteNodeKey(int level, ulong index, Span<byte> destination)
+    {
+        destination[0] = (byte)level;
+        BinaryPrimitives.WriteUInt64BigEndian(destination[1..NodeKeySize], index);
+    }
+
+    public const int NodeKeySize = 9;
 
     public static byte[] SlotPrefix(ulong slot) => SequenceKey(slot);
 

@@ -527,13 +527,7 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
         return frontier;
     }
 
-    private static byte[] NodeKey(int level, ulong index)
-    {
-        byte[] key = new byte[9];
-        key[0] = (byte)level;
-        BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(1), index);
-        return key;
-    }
+    private static byte[] NodeKey(int level, ulong index) => DnaStoreCodec.NodeKey(level, index);
 
     private async Task WriterLoopAsync()
     {

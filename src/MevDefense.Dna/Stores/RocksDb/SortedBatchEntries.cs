@@ -81,6 +81,7 @@ internal sealed class SortedBatchEntries
     {
         Span<byte> key = stackalloc byte[Signature.Size + 8];
         Span<byte> value = stackalloc byte[8];
+        Span<byte> slot = stackalloc byte[8];
         Array.Sort(_ids, 0, _idCount);
         for (int i = 0; i < _idCount; i++)
         {
@@ -94,17 +95,14 @@ internal sealed class SortedBatchEntries
         Array.Sort(_slots, 0, _slotCount);
         for (int i = 0; i < _slotCount; i++)
         {
-            BinaryPrimitives.WriteUInt64BigEndian(key, _slots[i].Slot);
-            BinaryPrimitives.WriteUInt64BigEndian(key[8..], _slots[i].Sequence);
-            batch.Put(key[..16], ReadOnlySpan<byte>.Empty, slots);
+            BinaryPrimitives.WriteUInt64BigEndian(slot, _slots[i].Slot);
+            batch.Put(key[..DnaStoreCodec.WriteIndexKey(slot, _slots[i].Sequence, key)], ReadOnlySpan<byte>.Empty, slots);
         }
 
         Array.Sort(_txs, 0, _txCount);
         for (int i = 0; i < _txCount; i++)
         {
-            _txSignatures[_txs[i].Index].CopyTo(key);
-            BinaryPrimitives.WriteUInt64BigEndian(key[Signature.Size..], _txs[i].Sequence);
-            batch.Put(key, ReadOnlySpan<byte>.Empty, txs);
+            batch.Put(key[..DnaStoreCodec.WriteIndexKey(_txSignatures[_txs[i].Index].AsSpan(), _txs[i].Sequence, key)], ReadOnlySpan<byte>.Empty, txs);
         }
 
         for (int l = 0; l < _nodeLevels; l++)
@@ -112,9 +110,8 @@ internal sealed class SortedBatchEntries
             NodeRun run = _nodes[l];
             for (int i = 0; i < run.Count; i++)
             {
-                key[0] = (byte)l;
-                BinaryPrimitives.WriteUInt64BigEndian(key[1..9], run.Indexes![i]);
-                batch.Put(key[..9], run.Hashes.AsSpan(i * Hash.Size, Hash.Size), nodes);
+                DnaStoreCodec.WriteNodeKey(l, run.Indexes![i], key);
+                batch.Put(key[..DnaStoreCodec.NodeKeySize], run.Hashes.AsSpan(i * Hash.Size, Hash.Size), nodes);
             }
         }
     }
