@@ -20,11 +20,18 @@ namespace MevDefense.AspNetCore.Bridging;
 /// consumer runs a <see cref="StreamingDetector"/> over them, forwarding each new detection to every registered
 /// <see cref="IDetectionEventSink"/> (the Decision DNA ledger, the WebSocket stream, user callbacks).
 /// </summary>
-/// <remarks>The ingest thread never waits for detection or the ledger: when the queue is full the batch is dropped and counted.</remarks>
+/// <remarks>The ingest thread never waits for detection or the ledger: when the queue is full the batch is dropped and counted.
+/// Detection does not wait for the sinks either: each detection is handed to every sink in order, and up to
+/// <see cref="MaxInFlightPerSink"/> deliveries per sink may still be completing (so the ledger group-commits the detections
+/// of a burst into one synced batch instead of one fsync after another). Stopping the bridge waits for those deliveries.</remarks>
 public sealed partial class IngestDetectionBridge : BackgroundService, IShredPipelineObserver, IEntryBatchSink
 {
     /// <summary>The number of entry batches the queue holds.</summary>
     public const int QueueCapacity = 1024;
+
+    /// <summary>The number of deliveries to one sink that may still be running while detection goes on (e.g. ledger appends
+    /// waiting for their group commit); the next detection for that sink waits when they all are.</summary>
+    public const int MaxInFlightPerSink = 256;
 
     private readonly Channel<(ulong Slot, byte[] Entries, long Received)> _queue =
         Channel.CreateBounded<(ulong, byte[], long)>(new BoundedChannelOptions(QueueCapacity)
@@ -35,6 +42,7 @@ public sealed partial class IngestDetectionBridge : BackgroundService, IShredPip
         });
 
     private readonly StreamingDetector _detector;
+    private readonly GuardedSink[] _sinks;
     private readonly ILogger _logger;
     private long _dropped;
     private long _sinkFailures;
@@ -51,8 +59,8 @@ public sealed partial class IngestDetectionBridge : BackgroundService, IShredPip
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(sinks);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        var guarded = sinks.Select(s => (IDetectionEventSink)new GuardedSink(s, this)).ToArray();
-        _detector = new StreamingDetector(pipeline, new TransactionDecoder(registry, lookupTables), guarded);
+        _sinks = [.. sinks.Select(s => new GuardedSink(s, this))];
+        _detector = new StreamingDetector(pipeline, new TransactionDecoder(registry, lookupTables), _sinks);
     }
 
     /// <summary>Gets the streaming detector (counters: transactions, decode errors, detections).</summary>
@@ -93,6 +101,14 @@ public sealed partial class IngestDetectionBridge : BackgroundService, IShredPip
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        finally
+        {
+            // Deliveries still running (durable appends waiting for their sync) finish before the bridge reports stopped.
+            foreach (GuardedSink sink in _sinks)
+            {
+                await sink.DrainAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     private void Enqueue(ulong slot, byte[] entries, long received)
@@ -103,22 +119,106 @@ public sealed partial class IngestDetectionBridge : BackgroundService, IShredPip
         }
     }
 
+    private void Failed(Exception ex)
+    {
+        Interlocked.Increment(ref _sinkFailures);
+        SinkFailed(_logger, ex);
+    }
+
     [LoggerMessage(EventId = MevDefenseEventIds.AspNetCoreBase + 50, Level = LogLevel.Error, EventName = "BridgeSinkFailed",
         Message = "A detection sink failed; the detection was not delivered to it.")]
     private static partial void SinkFailed(ILogger logger, Exception exception);
 
+    /// <summary>
+    /// Delivers detections to one sink without making detection wait for it: each call is started in detection order (so a
+    /// sink that queues synchronously, like the ledger's group commit or the WebSocket fan-out, sees them in order), and its
+    /// task is awaited in the background. Only when <see cref="MaxInFlightPerSink"/> deliveries to the sink are still running
+    /// does the next one wait, which bounds memory and pushes back on detection (and, through the full queue, on ingest).
+    /// </summary>
     private sealed class GuardedSink(IDetectionEventSink inner, IngestDetectionBridge owner) : IDetectionEventSink
     {
+        private readonly SemaphoreSlim _slots = new(MaxInFlightPerSink, MaxInFlightPerSink);
+
         public async ValueTask OnDetectionAsync(DetectionEvent detection, CancellationToken cancellationToken = default)
         {
+            if (!_slots.Wait(0))
+            {
+                await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            ValueTask delivery;
             try
             {
-                await inner.OnDetectionAsync(detection, cancellationToken).ConfigureAwait(false);
+                delivery = inner.OnDetectionAsync(detection, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                Interlocked.Increment(ref owner._sinkFailures);
-                SinkFailed(owner._logger, ex);
+                _slots.Release();
+                owner.Failed(ex);
+                return;
+            }
+            catch
+            {
+                _slots.Release();
+                throw;
+            }
+
+            if (delivery.IsCompleted)
+            {
+                Complete(delivery);
+                return;
+            }
+
+            _ = CompleteLaterAsync(delivery);
+        }
+
+        /// <summary>Waits until every delivery started so far has finished (used when the bridge stops).</summary>
+        public async Task DrainAsync()
+        {
+            for (int i = 0; i < MaxInFlightPerSink; i++)
+            {
+                await _slots.WaitAsync().ConfigureAwait(false);
+            }
+
+            _slots.Release(MaxInFlightPerSink);
+        }
+
+        private async Task CompleteLaterAsync(ValueTask delivery)
+        {
+            try
+            {
+                await delivery.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                owner.Failed(ex);
+            }
+            catch (OperationCanceledException)
+            {
+                // The host is stopping: the sink gave up on this detection; nothing to count.
+            }
+            finally
+            {
+                _slots.Release();
+            }
+        }
+
+        private void Complete(ValueTask delivery)
+        {
+            try
+            {
+                delivery.GetAwaiter().GetResult();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                owner.Failed(ex);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                _slots.Release();
             }
         }
     }
