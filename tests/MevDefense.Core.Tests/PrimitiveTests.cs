@@ -58,6 +58,43 @@ public class PrimitiveTests
         return parsed == key && parsed.GetHashCode() == key.GetHashCode() && parsed.AsSpan().SequenceEqual(bytes);
     }
 
+    [Property(MaxTest = 1000)]
+    public bool Pubkey_CompareEqualsIsZero_MatchByteSpanOperations(byte[] seed, byte diffAt, byte diffValue, bool zero)
+    {
+        // Keys that share long prefixes (one byte changed) as well as random and all-zero keys: the word-wise CompareTo, the
+        // vector Equals and IsZero must agree with the byte-span operations exactly (CompareTo's value too, not only its sign).
+        var a = new byte[Pubkey.Size];
+        if (!zero)
+        {
+            seed.AsSpan(0, Math.Min(seed.Length, Pubkey.Size)).CopyTo(a);
+        }
+
+        var b = (byte[])a.Clone();
+        b[diffAt % Pubkey.Size] = diffValue;
+        var x = new Pubkey(a);
+        var y = new Pubkey(b);
+        return x.CompareTo(y) == a.AsSpan().SequenceCompareTo(b) && y.CompareTo(x) == b.AsSpan().SequenceCompareTo(a)
+            && x.CompareTo(x) == 0 && (x == y) == a.AsSpan().SequenceEqual(b) && (x != y) == !a.AsSpan().SequenceEqual(b)
+            && x.Equals((object)y) == a.AsSpan().SequenceEqual(b)
+            && x.IsZero == (a.AsSpan().IndexOfAnyExcept((byte)0) < 0) && y.IsZero == (b.AsSpan().IndexOfAnyExcept((byte)0) < 0);
+    }
+
+    [Fact]
+    public void Pubkey_CompareTo_IsByteLexicographic()
+    {
+        var low = new byte[Pubkey.Size];
+        var high = new byte[Pubkey.Size];
+        low[31] = 0xFF; // a larger last byte does not outweigh a larger first byte
+        high[0] = 1;
+        Assert.True(new Pubkey(low).CompareTo(new Pubkey(high)) < 0);
+        Assert.Equal(-1, new Pubkey(low).CompareTo(new Pubkey(high)));
+        high[0] = 0;
+        high[31] = 0x01;
+        Assert.Equal(0xFF - 0x01, new Pubkey(low).CompareTo(new Pubkey(high)));
+        Assert.True(Pubkey.Zero.IsZero);
+        Assert.False(new Pubkey(low).IsZero);
+    }
+
     [Property(MaxTest = 300)]
     public bool Signature_RoundTrip(Guid a, Guid b, Guid c, Guid d)
     {

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace MevDefense;
 
@@ -35,7 +36,7 @@ public readonly struct Pubkey : IEquatable<Pubkey>, ISpanFormattable, IComparabl
     public ReadOnlySpan<byte> AsSpan() => _bytes;
 
     /// <summary>Gets whether every byte is zero.</summary>
-    public bool IsZero => ((ReadOnlySpan<byte>)_bytes).IndexOfAnyExcept((byte)0) < 0;
+    public bool IsZero => Vector256.Create((ReadOnlySpan<byte>)_bytes) == Vector256<byte>.Zero;
 
     /// <summary>Reads a value from the first <see cref="Size"/> bytes of <paramref name="source"/>.</summary>
     /// <param name="source">At least <see cref="Size"/> bytes.</param>
@@ -84,7 +85,7 @@ public readonly struct Pubkey : IEquatable<Pubkey>, ISpanFormattable, IComparabl
     }
 
     /// <inheritdoc/>
-    public bool Equals(Pubkey other) => ((ReadOnlySpan<byte>)_bytes).SequenceEqual(other._bytes);
+    public bool Equals(Pubkey other) => Vector256.Create((ReadOnlySpan<byte>)_bytes) == Vector256.Create((ReadOnlySpan<byte>)other._bytes);
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is Pubkey other && Equals(other);
@@ -93,7 +94,26 @@ public readonly struct Pubkey : IEquatable<Pubkey>, ISpanFormattable, IComparabl
     public override int GetHashCode() => BinaryPrimitives.ReadInt32LittleEndian(_bytes) ^ BinaryPrimitives.ReadInt32LittleEndian(((ReadOnlySpan<byte>)_bytes)[(Size - 4)..]);
 
     /// <inheritdoc/>
-    public int CompareTo(Pubkey other) => ((ReadOnlySpan<byte>)_bytes).SequenceCompareTo(other._bytes);
+    /// <remarks>Byte-wise lexicographic order; the result is the difference of the first differing bytes (0 when equal), as
+    /// <c>SequenceCompareTo</c> over the bytes returns.</remarks>
+    public int CompareTo(Pubkey other)
+    {
+        // Eight bytes at a time, big-endian so the first differing word decides; then the first differing byte within it.
+        ReadOnlySpan<byte> a = _bytes;
+        ReadOnlySpan<byte> b = other._bytes;
+        for (var i = 0; i < Size; i += 8)
+        {
+            var x = BinaryPrimitives.ReadUInt64BigEndian(a[i..]);
+            var y = BinaryPrimitives.ReadUInt64BigEndian(b[i..]);
+            if (x != y)
+            {
+                var shift = 56 - (System.Numerics.BitOperations.LeadingZeroCount(x ^ y) & ~7);
+                return (int)((x >> shift) & 0xFF) - (int)((y >> shift) & 0xFF);
+            }
+        }
+
+        return 0;
+    }
 
     /// <summary>Returns the base58 text.</summary>
     /// <returns>The base58 text.</returns>

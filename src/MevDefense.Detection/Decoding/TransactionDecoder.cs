@@ -94,6 +94,21 @@ public sealed class TransactionDecoder
             return false;
         }
 
+        return Decode(tx, slot, index, target, loadedWritable, loadedReadonly, useLoaded);
+    }
+
+    /// <summary>Decodes a transaction Core's reader has already validated (an entry batch's <see cref="EntryBatchReader.TryReadTransaction"/>
+    /// view, whose bytes are exactly the transaction): the same result as <see cref="TryDecode(ReadOnlySpan{byte}, ulong, int, DecodedTransaction)"/>
+    /// over <c>tx.Wire</c>, without reading the bytes a second time.</summary>
+    internal bool TryDecodeView(scoped in TransactionView tx, ulong slot, int index, DecodedTransaction target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        target.Clear();
+        return Decode(tx, slot, index, target, default, default, useLoaded: false);
+    }
+
+    private bool Decode(scoped in TransactionView tx, ulong slot, int index, DecodedTransaction target, ReadOnlySpan<Pubkey> loadedWritable, ReadOnlySpan<Pubkey> loadedReadonly, bool useLoaded)
+    {
         target.Signature = new Signature(tx.GetSignature(0));
         target.Slot = slot;
         target.Index = index;

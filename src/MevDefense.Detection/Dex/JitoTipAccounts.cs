@@ -24,6 +24,10 @@ public static class JitoTipAccounts
     private static readonly Pubkey DontFrontLow = Pubkey.Parse("jitodontfront111111111111111111111111111111");
     private static readonly Pubkey DontFrontHigh = Pubkey.Parse("jitodontfronu111111111111111111111111111111");
 
+    // The range's first eight bytes, big-endian: a key outside [low, high] there is outside the range (checked per key).
+    private static readonly ulong DontFrontLowPrefix = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(DontFrontLow.AsSpan());
+    private static readonly ulong DontFrontHighPrefix = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(DontFrontHigh.AsSpan());
+
     /// <summary>Gets the eight tip accounts in seed order.</summary>
     public static ReadOnlySpan<Pubkey> All => Tips;
 
@@ -51,5 +55,9 @@ public static class JitoTipAccounts
     /// <param name="account">The account.</param>
     /// <returns><see langword="true"/> for a marker.</returns>
     public static bool IsDontFrontMarker(in Pubkey account)
-        => account.CompareTo(DontFrontLow) >= 0 && account.CompareTo(DontFrontHigh) < 0;
+    {
+        var prefix = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(account.AsSpan());
+        return prefix >= DontFrontLowPrefix && prefix <= DontFrontHighPrefix
+            && account.CompareTo(DontFrontLow) >= 0 && account.CompareTo(DontFrontHigh) < 0;
+    }
 }

@@ -164,7 +164,7 @@ public sealed class SandwichDetector : IDetector
                 continue;
             }
 
-            var link = Linkage(window, index, ftx, btx, fs, bs, reversedAccounts, f.Tx, b.Tx);
+            var link = Linkage(index, ftx, btx, fs, bs, reversedAccounts, f.Tx, b.Tx);
             if (link == Link.None || (!known && !reversedAccounts && link != Link.Transfer))
             {
                 // Direction-blind legs count as opposite only when the back spends what the front bought, or when a
@@ -244,7 +244,7 @@ public sealed class SandwichDetector : IDetector
         Transfer,
     }
 
-    private static Link Linkage(DetectionWindow window, WindowIndex index, DecodedTransaction ftx, DecodedTransaction btx, in SwapIntent fs, in SwapIntent bs, bool reversedAccounts, int fi, int bi)
+    private static Link Linkage(WindowIndex index, DecodedTransaction ftx, DecodedTransaction btx, in SwapIntent fs, in SwapIntent bs, bool reversedAccounts, int fi, int bi)
     {
         if (btx.IsSigner(ftx.FeePayer) || ftx.IsSigner(btx.FeePayer))
         {
@@ -256,27 +256,9 @@ public sealed class SandwichDetector : IDetector
             return Link.SharedAccount;
         }
 
-        // A funding transfer between the two wallets (or between their swap accounts) from the front-run to the back-run.
-        var a = ftx.FeePayer;
-        var c = btx.FeePayer;
-        if (!index.MayHaveTransfer(a, c, fs.DestinationTokenAccount))
-        {
-            return Link.None; // no transfer anywhere in the window is authorised by either wallet or spends the front's output
-        }
-
-        for (var t = fi; t <= bi; t++)
-        {
-            foreach (ref readonly var x in window[t].Transfers)
-            {
-                if ((x.Authority == a && (x.To == c || x.To == bs.SourceTokenAccount)) || (x.Authority == c && x.To == a)
-                    || (!fs.DestinationTokenAccount.IsZero && x.From == fs.DestinationTokenAccount && x.To == bs.SourceTokenAccount))
-                {
-                    return Link.Transfer;
-                }
-            }
-        }
-
-        return Link.None;
+        // A funding transfer between the two wallets (or between their swap accounts) from the front-run to the back-run; the
+        // index reads only the transfers authorised by either wallet or spending the front's output.
+        return index.HasTransferLink(ftx.FeePayer, btx.FeePayer, fs.DestinationTokenAccount, bs.SourceTokenAccount, fi, bi) ? Link.Transfer : Link.None;
     }
 
     private double Confidence(DetectionWindow window, DecodedTransaction ftx, DecodedTransaction btx, in SwapIntent fs, in SwapIntent bs, int fi, int bi,

@@ -185,13 +185,36 @@ public sealed class StreamingDetector
         {
             while (reader.TryReadTransaction(out var tx))
             {
-                AddTransaction(slot, tx.Wire, null, null);
+                AddTransaction(slot, tx);
             }
         }
 
         if (reader.Error is not null)
         {
             MalformedBatches++;
+        }
+    }
+
+    /// <summary>Adds a transaction the entry reader has already validated (decoded from its view, not re-read).</summary>
+    private void AddTransaction(ulong slot, scoped in TransactionView tx)
+    {
+        Transactions++;
+        int index = _slotIndex++;
+        if (_window.Count >= MaxWindowTransactions)
+        {
+            WindowOverflow++;
+            return;
+        }
+
+        var target = _window.AddNew();
+        if (!_decoder.TryDecodeView(tx, slot, index, target))
+        {
+            DecodeErrors++;
+            _window.RemoveLast();
+        }
+        else
+        {
+            _changed = true;
         }
     }
 

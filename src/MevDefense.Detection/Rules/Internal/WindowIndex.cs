@@ -15,6 +15,9 @@ internal struct Leg
     public bool RepeatedInTx; // the transaction swaps on this pool more than once
 }
 
+/// <summary>One transfer of the window as the sandwich rule's link check reads it: its transaction and destination.</summary>
+internal readonly record struct TransferRef(int Tx, Pubkey To);
+
 /// <summary>
 /// Per-window index shared by the rule detectors: every swap hop grouped by pool (in block order), with directions
 /// resolved from the instruction, from token-account mints revealed in the window, or from the account-state provider.
@@ -34,8 +37,11 @@ internal sealed class WindowIndex
 {
     private readonly Dictionary<Pubkey, int> _poolIds = [];
     private readonly Dictionary<Pubkey, Pubkey> _accountMints = [];
-    private readonly HashSet<Pubkey> _transferAuthorities = [];
-    private readonly HashSet<Pubkey> _transferSources = [];
+    private readonly Dictionary<Pubkey, int> _transferAuthorities = []; // authority -> its transfer list
+    private readonly Dictionary<Pubkey, int> _transferSources = []; // non-zero source account -> its transfer list
+    private TransferRef[][] _transferLists = new TransferRef[64][]; // per list: (transaction, destination) in block order
+    private int[] _transferListCounts = new int[64];
+    private int _transferListCount;
     private readonly Dictionary<Pubkey, int> _consulted = []; // account -> first side reference (leg * 2 + side) that looked its mint up
     private int[] _sideNext = new int[512]; // next side reference of the same account, or -1
     private int[] _legPoolPos = new int[256]; // position of each leg in its pool's list
@@ -126,6 +132,7 @@ internal sealed class WindowIndex
         _consulted.Clear();
         _transferAuthorities.Clear();
         _transferSources.Clear();
+        _transferListCount = 0;
         PoolCount = 0;
         LegCount = 0;
         TransactionCount = 0;
@@ -154,10 +161,10 @@ internal sealed class WindowIndex
             var tx = window[t];
             foreach (ref readonly var x in tx.Transfers)
             {
-                _transferAuthorities.Add(x.Authority);
+                AddTransfer(_transferAuthorities, x.Authority, t, x.To);
                 if (!x.From.IsZero)
                 {
-                    _transferSources.Add(x.From);
+                    AddTransfer(_transferSources, x.From, t, x.To);
                 }
             }
 
@@ -450,10 +457,99 @@ internal sealed class WindowIndex
         return d == SwapDirection.AToB ? (sbyte)1 : d == SwapDirection.BToA ? (sbyte)-1 : (sbyte)0;
     }
 
-    /// <summary>Returns <see langword="false"/> when no transfer of the window is authorised by <paramref name="a"/> or
-    /// <paramref name="b"/> or spends from <paramref name="source"/> (a fast negative for the sandwich rule's funding-transfer link).</summary>
-    public bool MayHaveTransfer(in Pubkey a, in Pubkey b, in Pubkey source)
-        => _transferAuthorities.Contains(a) || _transferAuthorities.Contains(b) || (!source.IsZero && _transferSources.Contains(source));
+    /// <summary>
+    /// Returns whether a transfer of window transactions <paramref name="from"/>..<paramref name="to"/> (inclusive) links a
+    /// front-run's wallet <paramref name="a"/> to a back-run's wallet <paramref name="c"/>: <paramref name="a"/> authorises a
+    /// transfer to <paramref name="c"/> or to <paramref name="backSource"/>, <paramref name="c"/> authorises one to
+    /// <paramref name="a"/>, or one spends from a non-zero <paramref name="frontDestination"/> into <paramref name="backSource"/>
+    /// (the sandwich rule's funding-transfer link). Reads only the transfers of those accounts, not every transaction between.
+    /// </summary>
+    public bool HasTransferLink(in Pubkey a, in Pubkey c, in Pubkey frontDestination, in Pubkey backSource, int from, int to)
+    {
+        if (_transferAuthorities.TryGetValue(a, out var list))
+        {
+            foreach (ref readonly var x in TransfersIn(list, from, to))
+            {
+                if (x.To == c || x.To == backSource)
+                {
+                    return true;
+                }
+            }
+        }
+
+        if (_transferAuthorities.TryGetValue(c, out list))
+        {
+            foreach (ref readonly var x in TransfersIn(list, from, to))
+            {
+                if (x.To == a)
+                {
+                    return true;
+                }
+            }
+        }
+
+        if (!frontDestination.IsZero && _transferSources.TryGetValue(frontDestination, out list))
+        {
+            foreach (ref readonly var x in TransfersIn(list, from, to))
+            {
+                if (x.To == backSource)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The entries of transfer list <paramref name="list"/> whose transaction lies in <paramref name="from"/>..<paramref name="to"/>.</summary>
+    private ReadOnlySpan<TransferRef> TransfersIn(int list, int from, int to)
+    {
+        var all = _transferLists[list].AsSpan(0, _transferListCounts[list]);
+        int lo = 0, hi = all.Length; // first entry with Tx >= from
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (all[mid].Tx < from)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        var end = lo;
+        while (end < all.Length && all[end].Tx <= to)
+        {
+            end++;
+        }
+
+        return all[lo..end];
+    }
+
+    private void AddTransfer(Dictionary<Pubkey, int> lists, in Pubkey key, int tx, in Pubkey destination)
+    {
+        ref var id = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(lists, key, out var exists);
+        if (!exists)
+        {
+            id = _transferListCount++;
+            Grow(ref _transferLists, _transferListCount);
+            Grow(ref _transferListCounts, _transferListCount);
+            _transferLists[id] ??= new TransferRef[4];
+            _transferListCounts[id] = 0;
+        }
+
+        ref var items = ref _transferLists[id];
+        ref var count = ref _transferListCounts[id];
+        if (count == items.Length)
+        {
+            Array.Resize(ref items, items.Length * 2);
+        }
+
+        items[count++] = new TransferRef(tx, destination);
+    }
 
     public bool TryGetPoolId(in Pubkey pool, out int id) => _poolIds.TryGetValue(pool, out id);
 
