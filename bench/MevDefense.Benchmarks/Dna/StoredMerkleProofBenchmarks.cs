@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
+using MevDefense.Dna.Internal;
 using MevDefense.Dna.Merkle;
 using RocksDbSharp;
 
@@ -12,6 +13,8 @@ namespace MevDefense.Benchmarks.Dna;
 /// column-family options (Bloom filter, own 64 MiB block cache). Setup writes the complete nodes of a <see cref="Leaves"/>-leaf
 /// tree once per process (about 41 bytes × 2 per leaf on disk; shared by every <see cref="Mode"/>) and measures the reopen itself
 /// as <see cref="ReopenFromStoredNodes"/>. Proof figures are steady state: the resident levels fill while BDN warms up.
+/// The same database also holds the store's format-2 Merkle pages (levels 0..3 of each 16-leaf subtree as one value, in their own
+/// column family with the store's options) for <see cref="ReadMode.Pages16Resident64MiBRangeReads"/>.
 /// </summary>
 [MemoryDiagnoser]
 public class StoredMerkleProofBenchmarks
@@ -28,6 +31,8 @@ public class StoredMerkleProofBenchmarks
     private ulong[] _indices = [];
     private byte[][] _leafHashes = [];
     private int _next;
+    private ulong _lastPageIndex = ulong.MaxValue;
+    private byte[]? _lastPage;
 
     /// <summary>How the reopened tree reads stored nodes.</summary>
     public enum ReadMode
@@ -38,8 +43,12 @@ public class StoredMerkleProofBenchmarks
         /// <summary>64 MiB resident budget, point reads only (a store without a range reader, e.g. PostgreSQL).</summary>
         Resident64MiBPointReads,
 
-        /// <summary>64 MiB resident budget with range reads (RocksDB now): resident levels loaded 256 nodes per seek.</summary>
+        /// <summary>64 MiB resident budget with range reads (RocksDB format 1): resident levels loaded 256 nodes per seek.</summary>
         Resident64MiBRangeReads,
+
+        /// <summary>RocksDB format 2: levels 0..3 from 16-leaf Merkle pages (one Get per proof, the last page cached as the store
+        /// does), levels ≥ 4 resident with range reads.</summary>
+        Pages16Resident64MiBRangeReads,
     }
 
     /// <summary>Gets or sets the number of leaves.</summary>
@@ -78,6 +87,7 @@ public class StoredMerkleProofBenchmarks
     {
         ReadMode.PointReadsUpperCache => new(Rfc6962Hasher.Sha256, (ulong)Leaves, ReadNode, null, 16_384 * 64),
         ReadMode.Resident64MiBPointReads => new(Rfc6962Hasher.Sha256, (ulong)Leaves, ReadNode, null, MerkleTree.DefaultResidentBytes),
+        ReadMode.Pages16Resident64MiBRangeReads => new(Rfc6962Hasher.Sha256, (ulong)Leaves, ReadPagedNode, _range, MerkleTree.DefaultResidentBytes),
         _ => new(Rfc6962Hasher.Sha256, (ulong)Leaves, ReadNode, _range, MerkleTree.DefaultResidentBytes),
     };
 
@@ -116,6 +126,34 @@ public class StoredMerkleProofBenchmarks
         return true;
     }
 
+    /// <summary>The read of <c>RocksDbDnaStore.TryReadMerkleNode</c> in format 2: levels 0..3 from the page (one Get, the last page
+    /// kept), higher levels per node.</summary>
+    private bool ReadPagedNode(int level, ulong index, Span<byte> destination)
+    {
+        if (level >= MerklePageCodec.Levels)
+        {
+            return ReadNode(level, index, destination);
+        }
+
+        ulong page = MerklePageCodec.PageOf(level, index);
+        int position = MerklePageCodec.PositionOf(level, index);
+        if (_lastPage is not null && _lastPageIndex == page && MerklePageCodec.TryGetNode(_lastPage, level, position, destination))
+        {
+            return true;
+        }
+
+        BinaryPrimitives.WriteUInt64BigEndian(_key.AsSpan(0, 8), page);
+        byte[]? bytes = _db.Db.Get(_key.AsSpan(0, 8).ToArray(), _db.Pages);
+        if (bytes is null)
+        {
+            return false;
+        }
+
+        _lastPage = bytes;
+        _lastPageIndex = page;
+        return MerklePageCodec.TryGetNode(bytes, level, position, destination);
+    }
+
     /// <summary>The same range read as <c>RocksDbDnaStore</c>: one iterator seek, consecutive keys.</summary>
     private sealed class RangeReader(RocksDb db) : IMerkleNodeRangeReader
     {
@@ -124,7 +162,7 @@ public class StoredMerkleProofBenchmarks
             byte[] key = new byte[9];
             key[0] = (byte)level;
             BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(1), start);
-            using Iterator it = db.NewIterator();
+            using Iterator it = db.NewIterator(db.GetDefaultColumnFamily());
             it.Seek(key);
             int read = 0;
             while (read < count && it.Valid())
@@ -154,7 +192,10 @@ public class StoredMerkleProofBenchmarks
             Dir = dir;
             Db = db;
             Root = root;
+            Pages = db.GetColumnFamily("pages");
         }
+
+        public ColumnFamilyHandle Pages { get; }
 
         public int Leaves { get; }
 
@@ -169,16 +210,28 @@ public class StoredMerkleProofBenchmarks
             string dir = Path.Combine(Path.GetTempPath(), "mevdefense-bench-nodes-" + Guid.NewGuid().ToString("N"));
             var table = new BlockBasedTableOptions().SetFilterPolicy(BloomFilterPolicy.Create(10, false)).SetWholeKeyFiltering(true)
                 .SetBlockCache(Cache.CreateLru(64UL << 20));
-            RocksDb db = RocksDb.Open(new DbOptions().SetCreateIfMissing(true).SetBlockBasedTableFactory(table), dir);
+            var pageTable = new BlockBasedTableOptions().SetFilterPolicy(BloomFilterPolicy.Create(10, false)).SetWholeKeyFiltering(true)
+                .SetBlockCache(Cache.CreateLru(64UL << 20));
+            var families = new ColumnFamilies(new ColumnFamilyOptions().SetBlockBasedTableFactory(table));
+            families.Add("pages", new ColumnFamilyOptions().SetBlockBasedTableFactory(pageTable).SetCompression(Compression.No));
+            RocksDb db = RocksDb.Open(new DbOptions().SetCreateIfMissing(true).SetCreateMissingColumnFamilies(true), dir, families);
+            ColumnFamilyHandle defaults = db.GetDefaultColumnFamily();
+            ColumnFamilyHandle pages = db.GetColumnFamily("pages");
             var frontier = new MerkleFrontier(Rfc6962Hasher.Sha256);
             var batch = new WriteBatch();
             var writeOptions = new WriteOptions().SetSync(false).DisableWal(1);
+            var paged = new SortedBatchEntries { Paged = true };
+            paged.StartPage(0, []);
             MerkleFrontier.NodeSink sink = (level, index, hash) =>
             {
                 Span<byte> key = stackalloc byte[9];
                 key[0] = (byte)level;
                 BinaryPrimitives.WriteUInt64BigEndian(key[1..], index);
-                batch.Put(key, hash, null);
+                batch.Put(key, hash, defaults);
+                if (level < MerklePageCodec.Levels)
+                {
+                    paged.AddNode(level, index, hash); // the store's own page writer
+                }
             };
             Span<byte> input = stackalloc byte[8];
             Span<byte> leaf = stackalloc byte[32];
@@ -189,15 +242,19 @@ public class StoredMerkleProofBenchmarks
                 frontier.AppendLeafHash(leaf, sink);
                 if (batch.Count() >= 100_000)
                 {
+                    paged.WriteTo(batch, defaults, defaults, defaults, defaults, pages);
+                    paged.Clear();
                     db.Write(batch, writeOptions);
                     batch.Dispose();
                     batch = new WriteBatch();
                 }
             }
 
+            paged.WriteTo(batch, defaults, defaults, defaults, defaults, pages);
             db.Write(batch, writeOptions);
             batch.Dispose();
             db.Flush(new FlushOptions().SetWaitForFlush(true));
+            Native.Instance.rocksdb_flush_cf(db.Handle, new FlushOptions().SetWaitForFlush(true).Handle, pages.Handle);
             byte[] root = new byte[32];
             frontier.GetRoot(root);
             var shared = new SharedDb(leaves, dir, db, root);

@@ -2,10 +2,14 @@ using MevDefense.Dna.Stores;
 
 namespace MevDefense.Dna.Tests.Stores;
 
-public sealed class RocksDbDnaStoreConformanceTests : DnaStoreConformanceTests
+/// <summary>The conformance suite on a store in the current format (version 2, Merkle pages).</summary>
+public class RocksDbDnaStoreConformanceTests : DnaStoreConformanceTests
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "mevdefense-rocks-" + Guid.NewGuid().ToString("N"));
     private readonly Dictionary<IDnaStore, string> _paths = [];
+
+    /// <summary>Gets the format new stores are created with (an existing store keeps its own on reopen).</summary>
+    protected virtual int FormatVersion => 2;
 
     public override async Task DisposeAsync()
     {
@@ -16,7 +20,8 @@ public sealed class RocksDbDnaStoreConformanceTests : DnaStoreConformanceTests
     protected override async Task<IDnaStore> CreateStoreAsync()
     {
         string path = Path.Combine(_root, _paths.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        RocksDbDnaStore store = await RocksDbDnaStore.OpenAsync(path);
+        RocksDbDnaStore store = await RocksDbDnaStore.OpenAsync(new RocksDbDnaStoreOptions { Path = path, CreateFormatVersion = FormatVersion });
+        Assert.Equal(FormatVersion, store.FormatVersion);
         _paths[store] = path;
         return store;
     }
@@ -26,6 +31,7 @@ public sealed class RocksDbDnaStoreConformanceTests : DnaStoreConformanceTests
         string path = _paths[store];
         await store.DisposeAsync();
         RocksDbDnaStore again = await RocksDbDnaStore.OpenAsync(path);
+        Assert.Equal(FormatVersion, again.FormatVersion);
         _paths[again] = path;
         return again;
     }

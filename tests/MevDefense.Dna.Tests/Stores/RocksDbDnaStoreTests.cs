@@ -17,14 +17,17 @@ public sealed class RocksDbDnaStoreTests : IDisposable
     }
 
     [Theory]
-    [InlineData("flip", 3UL)]
-    [InlineData("delete", 5UL)]
-    [InlineData("swap", 2UL)]
-    public async Task TamperedStore_VerifyNamesFirstBadSequence_AfterReopen(string tamper, ulong at)
+    [InlineData("flip", 3UL, 2)]
+    [InlineData("delete", 5UL, 2)]
+    [InlineData("swap", 2UL, 2)]
+    [InlineData("flip", 3UL, 1)]
+    [InlineData("delete", 5UL, 1)]
+    [InlineData("swap", 2UL, 1)]
+    public async Task TamperedStore_VerifyNamesFirstBadSequence_AfterReopen(string tamper, ulong at, int format)
     {
         using DnaSigner signer = DnaSigner.FromSeed(LedgerHarness.Seed(40));
         string origin = new DnaLedgerOptions().Origin;
-        await using (RocksDbDnaStore store = await RocksDbDnaStore.OpenAsync(_dir))
+        await using (RocksDbDnaStore store = await RocksDbDnaStore.OpenAsync(new RocksDbDnaStoreOptions { Path = _dir, CreateFormatVersion = format }))
         {
             await using var ledger = new DnaLedger(store, signer, new DnaLedgerOptions { CheckpointEveryRecords = 0 }, new FakeTimeProvider());
             await ledger.OpenAsync();
@@ -70,10 +73,11 @@ public sealed class RocksDbDnaStoreTests : IDisposable
     [Fact]
     public async Task TamperedMerkleNodes_VerifyNamesFirstCoveredSequence_BorderNodeFailsOpen_MissingNodesRebuilt()
     {
+        // Format 1 (one entry per node); RocksDbDnaStoreFormatTests has the same guarantees for format 2's pages.
         using DnaSigner signer = DnaSigner.FromSeed(LedgerHarness.Seed(42));
         var options = new DnaLedgerOptions { CheckpointEveryRecords = 0 };
         Hash root;
-        await using (RocksDbDnaStore store = await RocksDbDnaStore.OpenAsync(_dir))
+        await using (RocksDbDnaStore store = await RocksDbDnaStore.OpenAsync(new RocksDbDnaStoreOptions { Path = _dir, CreateFormatVersion = 1 }))
         {
             await using var ledger = new DnaLedger(store, signer, options, new FakeTimeProvider());
             await ledger.OpenAsync();

@@ -21,6 +21,11 @@ namespace MevDefense.Dna.Stores;
 /// <para>If a write or sync fails, every waiter of that batch gets an <see cref="IOException"/>, nothing of it is acknowledged, and the
 /// store becomes faulted: later writes fail too (as PostgreSQL does after a failed fsync, a failed sync is never retried). Dispose it
 /// and open it again; RocksDB recovers the WAL to a consistent prefix of batches.</para>
+/// <para>On-disk formats: version 2 (stores created by this build) keeps the Merkle nodes of levels 0..3 as one 960-byte page per
+/// aligned 16-leaf subtree in a <c>pages</c> column family (a partial last page is rewritten once per batch) and levels ≥ 4 one
+/// entry per node; the meta family holds <c>format</c> = 2. Version 1 (stores created by earlier builds, no <c>format</c> key, no
+/// <c>pages</c> family) keeps one entry per node on every level and is opened, verified and appended to in that format. A build
+/// that predates version 2 cannot open a version-2 store: RocksDB refuses to open a database with a column family it was not given.</para>
 /// </remarks>
 public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNodeRangeReader
 {
@@ -35,7 +40,9 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
     private const string CheckpointsCf = "checkpoints";
     private const string AnchorsCf = "anchors";
     private const string MetaCf = "meta";
+    private const string PagesCf = "pages";
     private static readonly byte[] HeadKey = "head"u8.ToArray();
+    private static readonly byte[] FormatKey = "format"u8.ToArray();
 
     private readonly RocksDb _db;
     private readonly ColumnFamilyHandle _records;
@@ -46,12 +53,14 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
     private readonly ColumnFamilyHandle _anchors;
     private readonly ColumnFamilyHandle _meta;
     private readonly ColumnFamilyHandle _nodes;
+    private readonly ColumnFamilyHandle? _pages; // format 2 only
+    private volatile CachedPage? _lastPage; // the last Merkle page read: a proof's four low-level nodes share one page
     private readonly WriteOptions _writeOptions;
     private readonly RocksDbDnaStoreOptions _options;
     private readonly ILogger _logger;
     private readonly Channel<WriteOp> _queue;
     private readonly string _name;
-    private readonly SortedBatchEntries _sorted = new(); // writer loop only
+    private readonly SortedBatchEntries _sorted; // writer loop only
     private Task _writer = Task.CompletedTask;
     private volatile HeadState _head;
     private MerkleFrontier _frontier = new(Rfc6962Hasher.Sha256);
@@ -63,7 +72,10 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
     private long _syncedBatches;
     private int _disposed;
 
-    private RocksDbDnaStore(RocksDb db, RocksDbDnaStoreOptions options, ILogger logger)
+    /// <summary>The format version of stores created by this build.</summary>
+    internal const int CurrentFormatVersion = 2;
+
+    private RocksDbDnaStore(RocksDb db, RocksDbDnaStoreOptions options, ILogger logger, bool paged)
     {
         _db = db;
         _options = options;
@@ -77,6 +89,8 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
         _anchors = db.GetColumnFamily(AnchorsCf);
         _meta = db.GetColumnFamily(MetaCf);
         _nodes = db.GetColumnFamily(NodesCf);
+        _pages = paged ? db.GetColumnFamily(PagesCf) : null;
+        _sorted = new SortedBatchEntries { Paged = paged };
         _writeOptions = new WriteOptions().SetSync(options.Sync);
         _queue = Channel.CreateBounded<WriteOp>(new BoundedChannelOptions(options.QueueCapacity)
         {
@@ -93,6 +107,9 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
 
     /// <summary>Gets a value indicating whether a write or sync failed; a faulted store refuses writes until reopened.</summary>
     public bool IsFaulted => _fault is not null;
+
+    /// <summary>Gets the on-disk format version of this store (1: one entry per Merkle node; 2: 16-leaf Merkle pages).</summary>
+    internal int FormatVersion => _pages is null ? 1 : 2;
 
     /// <summary>Opens (or creates) a store at a directory and starts its writer loop.</summary>
     /// <param name="path">The database directory.</param>
@@ -121,14 +138,25 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchRecords, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.QueueCapacity, 1, nameof(options));
         cancellationToken.ThrowIfCancellationRequested();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.CreateFormatVersion, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.CreateFormatVersion, CurrentFormatVersion, nameof(options));
+        cancellationToken.ThrowIfCancellationRequested();
         Directory.CreateDirectory(options.Path);
+
+        // The format is fixed when the store is created: an existing store is version 2 exactly when it has the pages family.
+        bool paged = File.Exists(System.IO.Path.Combine(options.Path, "CURRENT"))
+            ? RocksDb.TryListColumnFamilies(new DbOptions(), options.Path, out string[]? existing) && existing is not null && existing.Contains(PagesCf)
+            : options.CreateFormatVersion >= 2;
         var cfs = new ColumnFamilies();
-        foreach (string name in new[] { RecordsCf, IdsCf, SlotsCf, TxsCf, CheckpointsCf, AnchorsCf, MetaCf, NodesCf })
+        string[] names = paged
+            ? [RecordsCf, IdsCf, SlotsCf, TxsCf, CheckpointsCf, AnchorsCf, MetaCf, NodesCf, PagesCf]
+            : [RecordsCf, IdsCf, SlotsCf, TxsCf, CheckpointsCf, AnchorsCf, MetaCf, NodesCf];
+        foreach (string name in names)
         {
             // Point lookups (the duplicate-id probe on every append, records and Merkle nodes for proofs) skip SST files
             // through a 10-bit-per-key Bloom filter.
             var table = new BlockBasedTableOptions().SetFilterPolicy(BloomFilterPolicy.Create(10, false)).SetWholeKeyFiltering(true);
-            if (name == NodesCf)
+            if (name is NodesCf or PagesCf)
             {
                 // Merkle nodes get their own 64 MiB block cache, so proof reads do not compete with record reads. Index and
                 // filter blocks stay outside the cache (the default), held by the open table readers and never evicted.
@@ -171,7 +199,7 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
             throw new IOException($"Cannot open the Decision DNA RocksDB store at '{options.Path}': {ex.Message}", ex);
         }
 
-        var store = new RocksDbDnaStore(db, options, (ILogger?)logger ?? NullLogger.Instance);
+        var store = new RocksDbDnaStore(db, options, (ILogger?)logger ?? NullLogger.Instance, paged);
         try
         {
             store.LoadState();
@@ -354,6 +382,11 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
             return 0;
         }
 
+        if (_pages is not null && level is >= 0 and < MerklePageCodec.Levels)
+        {
+            return ReadPagedNodeRange(level, start, count, destination);
+        }
+
         using Iterator it = _db.NewIterator(_nodes);
         it.Seek(NodeKey(level, start));
         int read = 0;
@@ -374,11 +407,64 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
         return read;
     }
 
+    /// <summary>Format 2: the consecutive nodes of one level below 4, from consecutive pages (one seek).</summary>
+    private int ReadPagedNodeRange(int level, ulong start, int count, Span<byte> destination)
+    {
+        ulong page = MerklePageCodec.PageOf(level, start);
+        Span<byte> key = stackalloc byte[MerklePageCodec.KeySize];
+        MerklePageCodec.WriteKey(page, key);
+        using Iterator it = _db.NewIterator(_pages);
+        it.Seek(key.ToArray());
+        int read = 0;
+        ulong index = start;
+        while (read < count && it.Valid() && it.GetKeySpan().Length == MerklePageCodec.KeySize && MerklePageCodec.ReadKey(it.GetKeySpan()) == page)
+        {
+            ReadOnlySpan<byte> value = it.GetValueSpan();
+            while (read < count && MerklePageCodec.PageOf(level, index) == page)
+            {
+                if (!MerklePageCodec.TryGetNode(value, level, MerklePageCodec.PositionOf(level, index), destination.Slice(read * Hash.Size, Hash.Size)))
+                {
+                    return read;
+                }
+
+                read++;
+                index++;
+            }
+
+            page++;
+            it.Next();
+        }
+
+        return read;
+    }
+
     /// <inheritdoc/>
+    /// <remarks>Format 2 reads levels 0..3 out of the pages, one pass per level; a value that is not a page yields no nodes (the
+    /// verifier reports them missing).</remarks>
     public async IAsyncEnumerable<DnaMerkleNode> ReadMerkleNodesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         await Task.CompletedTask.ConfigureAwait(false);
+        if (_pages is not null)
+        {
+            byte[] hash = new byte[Hash.Size];
+            for (int level = 0; level < MerklePageCodec.Levels; level++)
+            {
+                using Iterator pages = _db.NewIterator(_pages);
+                for (pages.SeekToFirst(); pages.Valid(); pages.Next())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    ulong page = MerklePageCodec.ReadKey(pages.GetKeySpan());
+                    byte[] value = pages.Value();
+                    ulong first = page * (ulong)(MerklePageCodec.PageLeaves >> level);
+                    for (int p = 0; MerklePageCodec.TryGetNode(value, level, p, hash); p++)
+                    {
+                        yield return new DnaMerkleNode(level, first + (ulong)p, new Hash(hash));
+                    }
+                }
+            }
+        }
+
         using Iterator it = _db.NewIterator(_nodes);
         for (it.SeekToFirst(); it.Valid(); it.Next())
         {
@@ -414,11 +500,45 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
     /// <summary>Test hook: deletes the entry under a sequence key, bypassing the writer.</summary>
     internal void TamperDelete(ulong sequence) => _db.Remove(DnaStoreCodec.SequenceKey(sequence), _records, _writeOptions);
 
-    /// <summary>Test hook: overwrites a stored Merkle node, bypassing the writer.</summary>
-    internal void TamperPutNode(int level, ulong index, byte[] hash) => _db.Put(NodeKey(level, index), hash, _nodes, _writeOptions);
+    /// <summary>Test hook: overwrites a stored Merkle node, bypassing the writer (format 2, levels 0..3: that node inside its page).</summary>
+    internal void TamperPutNode(int level, ulong index, byte[] hash)
+    {
+        _lastPage = null;
+        if (_pages is null || level >= MerklePageCodec.Levels)
+        {
+            _db.Put(NodeKey(level, index), hash, _nodes, _writeOptions);
+            return;
+        }
 
-    /// <summary>Test hook: deletes a stored Merkle node, bypassing the writer.</summary>
-    internal void TamperDeleteNode(int level, ulong index) => _db.Remove(NodeKey(level, index), _nodes, _writeOptions);
+        ulong pageIndex = MerklePageCodec.PageOf(level, index);
+        byte[] page = ReadPage(pageIndex) ?? throw new InvalidOperationException($"Page {pageIndex} is not stored.");
+        int leaves = MerklePageCodec.LeavesFor(page.Length);
+        hash.CopyTo(page, (MerklePageCodec.LevelOffset(leaves, level) + MerklePageCodec.PositionOf(level, index)) * Hash.Size);
+        TamperPutPage(pageIndex, page);
+    }
+
+    /// <summary>Test hook: deletes a stored Merkle node, bypassing the writer (format 2, levels 0..3: its whole page).</summary>
+    internal void TamperDeleteNode(int level, ulong index)
+    {
+        _lastPage = null;
+        if (_pages is null || level >= MerklePageCodec.Levels)
+        {
+            _db.Remove(NodeKey(level, index), _nodes, _writeOptions);
+            return;
+        }
+
+        _db.Remove(DnaStoreCodec.SequenceKey(MerklePageCodec.PageOf(level, index)), _pages, _writeOptions);
+    }
+
+    /// <summary>Test hook (format 2): reads the stored bytes of a Merkle page.</summary>
+    internal byte[]? TamperReadPage(ulong page) => _pages is null ? null : ReadPage(page);
+
+    /// <summary>Test hook (format 2): overwrites the stored bytes of a Merkle page, bypassing the writer.</summary>
+    internal void TamperPutPage(ulong page, byte[] bytes)
+    {
+        _lastPage = null;
+        _db.Put(DnaStoreCodec.SequenceKey(page), bytes, _pages ?? throw new InvalidOperationException("A format-1 store has no pages."), _writeOptions);
+    }
 
     /// <summary>Test hook: reads the bytes under a sequence key.</summary>
     internal byte[]? TamperRead(ulong sequence) => _db.Get(DnaStoreCodec.SequenceKey(sequence), _records);
@@ -444,6 +564,19 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
 
     private void LoadState()
     {
+        byte[]? format = _db.Get(FormatKey, _meta);
+        if (format is not null && (format.Length != 1 || format[0] != FormatVersion))
+        {
+            throw new InvalidDataException(format.Length == 1 && format[0] > CurrentFormatVersion
+                ? $"The Decision DNA store at '{_options.Path}' has format version {format[0]}, written by a newer build; this build reads versions 1 and {CurrentFormatVersion}."
+                : $"The Decision DNA store at '{_options.Path}' has a format marker that does not match its column families.");
+        }
+
+        if (format is null && _pages is not null)
+        {
+            _db.Put(FormatKey, new byte[] { CurrentFormatVersion }, _meta, _writeOptions);
+        }
+
         byte[]? head = _db.Get(HeadKey, _meta);
         DnaStoreHead h = head is null ? DnaStoreHead.Empty : DnaStoreCodec.DecodeHead(head);
         using (Iterator it = _db.NewIterator(_records))
@@ -457,7 +590,9 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
         }
 
         _head = new HeadState(h);
-        _frontier = MerkleFrontier.Load(Rfc6962Hasher.Sha256, h.Count, TryReadMerkleNodeCore) ?? RebuildNodes(h.Count);
+        _frontier = (MerkleFrontier.Load(Rfc6962Hasher.Sha256, h.Count, TryReadMerkleNodeCore) is { } loaded && TryStartPage(h.Count))
+            ? loaded
+            : RebuildNodes(h.Count);
         using (Iterator ids = _db.NewIterator(_ids))
         {
             ids.SeekToLast();
@@ -477,8 +612,56 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
         }
     }
 
+    /// <summary>Format 2: loads the current partial page into the writer's page (false when it is missing or does not hold exactly
+    /// the leaves the head says, which makes the store rebuild its nodes).</summary>
+    private bool TryStartPage(ulong count)
+    {
+        if (_pages is null)
+        {
+            return true;
+        }
+
+        Span<byte> full = stackalloc byte[MerklePageCodec.FullBytes];
+        full.Clear();
+        int leaves = (int)(count % MerklePageCodec.PageLeaves);
+        if (leaves > 0)
+        {
+            byte[]? page = ReadPage(count / MerklePageCodec.PageLeaves);
+            if (page is null || MerklePageCodec.Decode(page, full) != leaves)
+            {
+                return false;
+            }
+        }
+
+        _sorted.StartPage(count, full);
+        return true;
+    }
+
+    private byte[]? ReadPage(ulong page) => _db.Get(DnaStoreCodec.SequenceKey(page), _pages); // the page key is the same 8-byte big-endian layout
+
     private bool TryReadMerkleNodeCore(int level, ulong index, Span<byte> destination)
     {
+        if (_pages is not null && level is >= 0 and < MerklePageCodec.Levels)
+        {
+            // One Get per page: the nodes of a proof's four lowest levels are all in the leaf's page. A cached page can only be
+            // behind (a partial page grows; nodes it holds never change), so a node it lacks is read again.
+            ulong page = MerklePageCodec.PageOf(level, index);
+            int position = MerklePageCodec.PositionOf(level, index);
+            if (_lastPage is { } cached && cached.Index == page && MerklePageCodec.TryGetNode(cached.Bytes, level, position, destination))
+            {
+                return true;
+            }
+
+            byte[]? bytes = ReadPage(page);
+            if (bytes is null)
+            {
+                return false;
+            }
+
+            _lastPage = new CachedPage(page, bytes);
+            return MerklePageCodec.TryGetNode(bytes, level, position, destination);
+        }
+
         byte[] buffer = new byte[Hash.Size];
         if (_db.Get(NodeKey(level, index), buffer, 0, buffer.Length, _nodes) != Hash.Size)
         {
@@ -494,9 +677,19 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
     {
         var frontier = new MerkleFrontier(Rfc6962Hasher.Sha256);
         var batch = new WriteBatch();
+        _lastPage = null;
+        SortedBatchEntries? paged = null;
+        if (_pages is not null)
+        {
+            paged = new SortedBatchEntries { Paged = true };
+            paged.StartPage(0, []);
+        }
+
         try
         {
-            MerkleFrontier.NodeSink sink = (level, index, hash) => batch.Put(NodeKey(level, index), hash, _nodes);
+            MerkleFrontier.NodeSink sink = paged is not null
+                ? paged.AddNode
+                : (level, index, hash) => batch.Put(NodeKey(level, index), hash, _nodes);
             using Iterator it = _db.NewIterator(_records);
             for (it.SeekToFirst(); it.Valid() && frontier.Size < count; it.Next())
             {
@@ -506,12 +699,23 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
                 }
 
                 frontier.AppendLeaf(it.GetValueSpan(), sink);
+                if (paged is not null && (frontier.Size % RebuildBatch) == 0)
+                {
+                    paged.WriteTo(batch, _ids, _slots, _txs, _nodes, _pages);
+                    paged.Clear();
+                }
+
                 if (batch.Count() >= RebuildBatch)
                 {
                     _db.Write(batch, _writeOptions);
                     batch.Dispose();
                     batch = new WriteBatch();
                 }
+            }
+
+            if (paged is not null)
+            {
+                paged.WriteTo(batch, _ids, _slots, _txs, _nodes, _pages);
             }
 
             if (batch.Count() > 0)
@@ -522,6 +726,12 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
         finally
         {
             batch.Dispose();
+        }
+
+        _lastPage = null;
+        if (!TryStartPage(frontier.Size))
+        {
+            throw new InvalidDataException($"The Decision DNA store at '{_options.Path}' could not rebuild its Merkle pages.");
         }
 
         return frontier;
@@ -545,7 +755,20 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
 
             if (ops.Count > 0)
             {
-                CommitBatch(ops);
+                try
+                {
+                    CommitBatch(ops);
+                }
+                catch (Exception ex)
+                {
+                    // A bug or an unexpected native error must not leave callers waiting forever: fault the store as a failed sync does.
+                    _fault ??= ex;
+                    DnaStoreLog.StoreWriteFailed(_logger, _name, ops.Count, ex);
+                    foreach (WriteOp op in ops)
+                    {
+                        op.Completion.TrySetException(new IOException("The Decision DNA store failed to write; nothing of this batch is acknowledged.", ex));
+                    }
+                }
             }
         }
 
@@ -636,7 +859,7 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
 
         // The index and node entries go in key order per column family: RocksDB's memtable skip list remembers the position of
         // its last insert, so ascending keys skip most of the search that dominated the write (about 8 inserts per record).
-        _sorted.WriteTo(batch, _ids, _slots, _txs, _nodes);
+        _sorted.WriteTo(batch, _ids, _slots, _txs, _nodes, _pages);
         if (next != head.Count)
         {
             batch.Put(HeadKey, DnaStoreCodec.EncodeHead(next, last), _meta);
@@ -761,6 +984,13 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
 
     private static IOException Faulted(Exception fault) =>
         new("The Decision DNA store is faulted after a failed write or sync; dispose and reopen it.", fault);
+
+    private sealed class CachedPage(ulong index, byte[] bytes)
+    {
+        public ulong Index { get; } = index;
+
+        public byte[] Bytes { get; } = bytes;
+    }
 
     private sealed class HeadState(DnaStoreHead value)
     {

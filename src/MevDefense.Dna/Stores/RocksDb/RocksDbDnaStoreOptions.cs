@@ -24,4 +24,9 @@ public sealed class RocksDbDnaStoreOptions
     /// Turning this off voids the durability contract of <see cref="IDnaStore"/>; it exists only to measure the cost of syncing.</summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool Sync { get; set; } = true;
+
+    /// <summary>Gets or sets the on-disk format a NEW store is created with (tests only): 2 (the default) keeps the Merkle nodes of
+    /// levels 0..3 in 16-leaf pages; 1 is the format of the first builds (one entry per node). An existing store keeps the format
+    /// it was created with.</summary>
+    internal int CreateFormatVersion { get; set; } = RocksDbDnaStore.CurrentFormatVersion;
 }

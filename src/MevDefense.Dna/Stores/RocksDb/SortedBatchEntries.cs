@@ -23,6 +23,33 @@ internal sealed class SortedBatchEntries
     private int _txCount;
     private int _nodeLevels;
 
+    // Version-2 stores: levels 0..3 go into Merkle pages (MerklePageCodec) instead of one entry per node.
+    private readonly byte[] _page = new byte[MerklePageCodec.FullBytes]; // the current page, complete layout
+    private ulong _pageIndex;
+    private int _pageLeaves;
+    private bool _pageDirty;
+    private byte[] _donePages = new byte[4 * MerklePageCodec.FullBytes];
+    private ulong[] _donePageIndexes = new ulong[4];
+    private int _doneCount;
+
+    /// <summary>Gets a value indicating whether levels 0..3 are collected into pages (store format version 2).</summary>
+    public bool Paged { get; init; }
+
+    /// <summary>Sets the current (partial) page of a paged store at open: the page of leaf <paramref name="leafCount"/>, holding
+    /// <paramref name="leafCount"/> mod 16 leaves taken from <paramref name="fullLayout"/>.</summary>
+    public void StartPage(ulong leafCount, ReadOnlySpan<byte> fullLayout)
+    {
+        _pageIndex = leafCount / MerklePageCodec.PageLeaves;
+        _pageLeaves = (int)(leafCount % MerklePageCodec.PageLeaves);
+        _page.AsSpan().Clear();
+        if (_pageLeaves > 0)
+        {
+            fullLayout.CopyTo(_page);
+        }
+
+        _pageDirty = false;
+    }
+
     /// <summary>Forgets the previous batch (keeps the buffers).</summary>
     public void Clear()
     {
@@ -35,6 +62,8 @@ internal sealed class SortedBatchEntries
         }
 
         _nodeLevels = 0;
+        _doneCount = 0;
+        _pageDirty = false;
     }
 
     /// <summary>Adds the id, slot and transaction index entries of a record.</summary>
@@ -61,6 +90,12 @@ internal sealed class SortedBatchEntries
     /// ascending index order, so keeping one run per level is enough to write them sorted.</summary>
     public void AddNode(int level, ulong index, ReadOnlySpan<byte> hash)
     {
+        if (Paged && level < MerklePageCodec.Levels)
+        {
+            AddPageNode(level, index, hash);
+            return;
+        }
+
         ref NodeRun run = ref _nodes[level];
         run.Indexes ??= new ulong[16];
         run.Hashes ??= new byte[16 * Hash.Size];
@@ -76,8 +111,9 @@ internal sealed class SortedBatchEntries
         _nodeLevels = Math.Max(_nodeLevels, level + 1);
     }
 
-    /// <summary>Puts every collected entry into the batch, sorted per column family (keys as the store has always written them).</summary>
-    public void WriteTo(WriteBatch batch, ColumnFamilyHandle ids, ColumnFamilyHandle slots, ColumnFamilyHandle txs, ColumnFamilyHandle nodes)
+    /// <summary>Puts every collected entry into the batch, sorted per column family (keys as the store has always written them);
+    /// a paged store's completed pages and its current partial page (when it changed) go to <paramref name="pages"/>.</summary>
+    public void WriteTo(WriteBatch batch, ColumnFamilyHandle ids, ColumnFamilyHandle slots, ColumnFamilyHandle txs, ColumnFamilyHandle nodes, ColumnFamilyHandle? pages)
     {
         Span<byte> key = stackalloc byte[Signature.Size + 8];
         Span<byte> value = stackalloc byte[8];
@@ -113,6 +149,59 @@ internal sealed class SortedBatchEntries
                 DnaStoreCodec.WriteNodeKey(l, run.Indexes![i], key);
                 batch.Put(key[..DnaStoreCodec.NodeKeySize], run.Hashes.AsSpan(i * Hash.Size, Hash.Size), nodes);
             }
+        }
+
+        if (pages is null)
+        {
+            return;
+        }
+
+        for (int i = 0; i < _doneCount; i++)
+        {
+            MerklePageCodec.WriteKey(_donePageIndexes[i], key);
+            batch.Put(key[..MerklePageCodec.KeySize], _donePages.AsSpan(i * MerklePageCodec.FullBytes, MerklePageCodec.FullBytes), pages);
+        }
+
+        if (_pageDirty && _pageLeaves > 0)
+        {
+            Span<byte> partial = stackalloc byte[MerklePageCodec.FullBytes];
+            int n = MerklePageCodec.Encode(_page, _pageLeaves, partial);
+            MerklePageCodec.WriteKey(_pageIndex, key);
+            batch.Put(key[..MerklePageCodec.KeySize], partial[..n], pages);
+        }
+    }
+
+    /// <summary>A frontier emits, per leaf, the leaf and then the nodes it completes, lowest level first: the leaf decides the
+    /// page and its leaf count; the second level-3 node (odd index) completes the page.</summary>
+    private void AddPageNode(int level, ulong index, ReadOnlySpan<byte> hash)
+    {
+        if (level == 0)
+        {
+            ulong page = MerklePageCodec.PageOf(0, index);
+            if (page != _pageIndex || (int)(index % MerklePageCodec.PageLeaves) != _pageLeaves)
+            {
+                throw new InvalidOperationException($"Merkle leaf {index} does not continue page {_pageIndex} at {_pageLeaves} leaves.");
+            }
+
+            _pageLeaves++;
+        }
+
+        int at = MerklePageCodec.LevelOffset(MerklePageCodec.PageLeaves, level) + MerklePageCodec.PositionOf(level, index);
+        hash.CopyTo(_page.AsSpan(at * Hash.Size, Hash.Size));
+        _pageDirty = true;
+        if (level == MerklePageCodec.Levels - 1 && (index & 1) == 1)
+        {
+            Grow(ref _donePageIndexes, _doneCount + 1);
+            if ((_doneCount + 1) * MerklePageCodec.FullBytes > _donePages.Length)
+            {
+                Array.Resize(ref _donePages, _donePages.Length * 2);
+            }
+
+            _page.CopyTo(_donePages, _doneCount * MerklePageCodec.FullBytes);
+            _donePageIndexes[_doneCount++] = _pageIndex;
+            _pageIndex++;
+            _pageLeaves = 0;
+            _page.AsSpan().Clear();
         }
     }
 
