@@ -156,6 +156,44 @@ public sealed class RocksDbDnaStoreFormatTests : IDisposable
         Assert.True(reopened.TryReadMerkleNode(3, (Count / 8) - 1, node));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task TransactionLookup_SignaturesSharingTheFirst8Bytes_ReturnOnlyTheirOwnRecords(int format)
+    {
+        using DnaSigner signer = DnaSigner.FromSeed(LedgerHarness.Seed(46));
+        byte[] a = Enumerable.Range(0, 64).Select(i => (byte)(i + 1)).ToArray();
+        byte[] b = (byte[])a.Clone();
+        b[63] ^= 0xFF; // same first 8 bytes (format 2's key prefix), a different signature
+        byte[] c = (byte[])a.Clone();
+        c[8] ^= 0x01;
+        var sigA = new Signature(a);
+        var sigB = new Signature(b);
+        var sigC = new Signature(c);
+        await using RocksDbDnaStore store = await RocksDbDnaStore.OpenAsync(new RocksDbDnaStoreOptions { Path = _dir, CreateFormatVersion = format });
+        await using var ledger = new DnaLedger(store, signer, new DnaLedgerOptions { CheckpointEveryRecords = 0 }, new FakeTimeProvider());
+        await ledger.OpenAsync();
+        DecisionRecord ra = await ledger.AppendAsync(LedgerHarness.SampleDraft(1) with { Transactions = [sigA] });
+        DecisionRecord rb = await ledger.AppendAsync(LedgerHarness.SampleDraft(2) with { Transactions = [sigB, sigC] });
+        DecisionRecord rab = await ledger.AppendAsync(LedgerHarness.SampleDraft(3) with { Transactions = [sigC, sigA] });
+        async Task<ulong[]> Lookup(Signature s)
+        {
+            var found = new List<ulong>();
+            await foreach (DecisionRecord r in store.GetByTransactionAsync(s))
+            {
+                found.Add(r.Sequence);
+            }
+
+            return [.. found];
+        }
+
+        Assert.Equal([ra.Sequence, rab.Sequence], await Lookup(sigA));
+        Assert.Equal([rb.Sequence], await Lookup(sigB));
+        Assert.Equal([rb.Sequence, rab.Sequence], await Lookup(sigC));
+        b[0] ^= 0x80;
+        Assert.Empty(await Lookup(new Signature(b)));
+    }
+
     [Fact]
     public async Task Format1Store_StaysFormat1_AcrossReopensAndAppends_Format2IsMarked_OldBuildsCannotOpenFormat2()
     {

@@ -23,7 +23,8 @@ namespace MevDefense.Dna.Stores;
 /// and open it again; RocksDB recovers the WAL to a consistent prefix of batches.</para>
 /// <para>On-disk formats: version 2 (stores created by this build) keeps the Merkle nodes of levels 0..3 as one 960-byte page per
 /// aligned 16-leaf subtree in a <c>pages</c> column family (a partial last page is rewritten once per batch) and levels ≥ 4 one
-/// entry per node; the meta family holds <c>format</c> = 2. Version 1 (stores created by earlier builds, no <c>format</c> key, no
+/// entry per node, and keys the transaction index by the signature's first 8 bytes ‖ sequence (16 instead of 72 bytes; a lookup
+/// compares the full signature in each record it finds); the meta family holds <c>format</c> = 2. Version 1 (stores created by earlier builds, no <c>format</c> key, no
 /// <c>pages</c> family) keeps one entry per node on every level and is opened, verified and appended to in that format. A build
 /// that predates version 2 cannot open a version-2 store: RocksDB refuses to open a database with a column family it was not given.</para>
 /// </remarks>
@@ -90,7 +91,7 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
         _meta = db.GetColumnFamily(MetaCf);
         _nodes = db.GetColumnFamily(NodesCf);
         _pages = paged ? db.GetColumnFamily(PagesCf) : null;
-        _sorted = new SortedBatchEntries { Paged = paged };
+        _sorted = new SortedBatchEntries { Paged = paged, ShortTxKeys = paged };
         _writeOptions = new WriteOptions().SetSync(options.Sync);
         _queue = Channel.CreateBounded<WriteOp>(new BoundedChannelOptions(options.QueueCapacity)
         {
@@ -275,14 +276,20 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
     public IAsyncEnumerable<DecisionRecord> GetBySlotAsync(ulong slot, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        return FromIndexAsync(_slots, DnaStoreCodec.SlotPrefix(slot), cancellationToken);
+        return FromIndexAsync(_slots, DnaStoreCodec.SlotPrefix(slot), null, cancellationToken);
     }
 
     /// <inheritdoc/>
     public IAsyncEnumerable<DecisionRecord> GetByTransactionAsync(Signature transaction, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        return FromIndexAsync(_txs, transaction.AsSpan().ToArray(), cancellationToken);
+        if (_pages is null)
+        {
+            return FromIndexAsync(_txs, transaction.AsSpan().ToArray(), null, cancellationToken);
+        }
+
+        // Format 2 keys the index by the signature's first 8 bytes: records whose signature merely shares them are skipped here.
+        return FromIndexAsync(_txs, transaction.AsSpan()[..SortedBatchEntries.ShortTxPrefix].ToArray(), r => r.Transactions.Contains(transaction), cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -954,7 +961,7 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
         return null;
     }
 
-    private async IAsyncEnumerable<DecisionRecord> FromIndexAsync(ColumnFamilyHandle index, byte[] prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<DecisionRecord> FromIndexAsync(ColumnFamilyHandle index, byte[] prefix, Func<DecisionRecord, bool>? match, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.CompletedTask.ConfigureAwait(false);
         var sequences = new List<byte[]>();
@@ -975,9 +982,9 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
         foreach (byte[] seq in sequences)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (_db.Get(seq, _records) is { } bytes)
+            if (_db.Get(seq, _records) is { } bytes && DecisionRecord.Parse(bytes) is var record && (match is null || match(record)))
             {
-                yield return DecisionRecord.Parse(bytes);
+                yield return record;
             }
         }
     }

@@ -32,8 +32,16 @@ internal sealed class SortedBatchEntries
     private ulong[] _donePageIndexes = new ulong[4];
     private int _doneCount;
 
+    /// <summary>The signature bytes that prefix a format-2 transaction index key.</summary>
+    public const int ShortTxPrefix = 8;
+
     /// <summary>Gets a value indicating whether levels 0..3 are collected into pages (store format version 2).</summary>
     public bool Paged { get; init; }
+
+    /// <summary>Gets a value indicating whether transaction index keys are the signature's first <see cref="ShortTxPrefix"/> bytes
+    /// ‖ sequence (16 bytes; format 2, lookups compare the full signature in the record) instead of the whole signature ‖ sequence
+    /// (72 bytes).</summary>
+    public bool ShortTxKeys { get; init; }
 
     /// <summary>Sets the current (partial) page of a paged store at open: the page of leaf <paramref name="leafCount"/>, holding
     /// <paramref name="leafCount"/> mod 16 leaves taken from <paramref name="fullLayout"/>.</summary>
@@ -136,9 +144,10 @@ internal sealed class SortedBatchEntries
         }
 
         Array.Sort(_txs, 0, _txCount);
+        int txPrefix = ShortTxKeys ? ShortTxPrefix : Signature.Size;
         for (int i = 0; i < _txCount; i++)
         {
-            batch.Put(key[..DnaStoreCodec.WriteIndexKey(_txSignatures[_txs[i].Index].AsSpan(), _txs[i].Sequence, key)], ReadOnlySpan<byte>.Empty, txs);
+            batch.Put(key[..DnaStoreCodec.WriteIndexKey(_txSignatures[_txs[i].Index].AsSpan()[..txPrefix], _txs[i].Sequence, key)], ReadOnlySpan<byte>.Empty, txs);
         }
 
         for (int l = 0; l < _nodeLevels; l++)
