@@ -110,11 +110,13 @@ public sealed class SandwichDetector : IDetector
         var used = state.Used;
         state.End[i] = legs.Length - 1; // the last leg this front's verdict read so far
         var f = legs[i];
-        var ftx = window[f.Tx];
-        ref readonly var fs = ref ftx.Swaps[f.Swap];
+        DecodedTransaction? ftx = null; // the front's transaction, loaded only when a candidate passes the leg checks
+        int frontAuthorityList = -2, frontOutputList = -2; // the front's transfer lists, looked up on first need
         for (var j = from; j < legs.Length; j++)
         {
-            var b = legs[j];
+            // Leg-only checks first (position, slot, directions): most candidate pairs end here without loading the
+            // back-run's transaction. The verdicts and the recorded End positions are those of the transaction-based checks.
+            ref readonly var b = ref legs[j];
             if (b.Tx == f.Tx || used[j] || b.RepeatedInTx)
             {
                 continue;
@@ -126,10 +128,9 @@ public sealed class SandwichDetector : IDetector
                 return false;
             }
 
-            var btx = window[b.Tx];
-            if (btx.Slot != ftx.Slot && (!_options.CrossSlot || !window.SameLeaderRun(ftx.Slot, btx.Slot)))
+            if (b.Slot != f.Slot && (!_options.CrossSlot || !window.SameLeaderRun(f.Slot, b.Slot)))
             {
-                if (btx.Slot > ftx.Slot + 1)
+                if (b.Slot > f.Slot + 1)
                 {
                     state.End[i] = j;
                     return false;
@@ -138,15 +139,18 @@ public sealed class SandwichDetector : IDetector
                 continue;
             }
 
-            ref readonly var bs = ref btx.Swaps[b.Swap];
-            var reversedAccounts = (!bs.SourceTokenAccount.IsZero && bs.SourceTokenAccount == fs.DestinationTokenAccount)
-                || (!bs.DestinationTokenAccount.IsZero && bs.DestinationTokenAccount == fs.SourceTokenAccount);
             var known = f.Direction != 0 && b.Direction != 0;
             if (known && f.Direction != -b.Direction)
             {
                 continue;
             }
 
+            ftx ??= window[f.Tx];
+            ref readonly var fs = ref ftx.Swaps[f.Swap];
+            var btx = window[b.Tx];
+            ref readonly var bs = ref btx.Swaps[b.Swap];
+            var reversedAccounts = (!bs.SourceTokenAccount.IsZero && bs.SourceTokenAccount == fs.DestinationTokenAccount)
+                || (!bs.DestinationTokenAccount.IsZero && bs.DestinationTokenAccount == fs.SourceTokenAccount);
             if (!known && !reversedAccounts && btx.IsSigner(ftx.FeePayer))
             {
                 continue; // one wallet, direction-blind pool, no account evidence of a reversal
@@ -164,7 +168,7 @@ public sealed class SandwichDetector : IDetector
                 continue;
             }
 
-            var link = Linkage(index, ftx, btx, fs, bs, reversedAccounts, f.Tx, b.Tx);
+            var link = Linkage(index, ftx, btx, fs, bs, reversedAccounts, f.Tx, b.Tx, ref frontAuthorityList, ref frontOutputList);
             if (link == Link.None || (!known && !reversedAccounts && link != Link.Transfer))
             {
                 // Direction-blind legs count as opposite only when the back spends what the front bought, or when a
@@ -244,7 +248,8 @@ public sealed class SandwichDetector : IDetector
         Transfer,
     }
 
-    private static Link Linkage(WindowIndex index, DecodedTransaction ftx, DecodedTransaction btx, in SwapIntent fs, in SwapIntent bs, bool reversedAccounts, int fi, int bi)
+    private static Link Linkage(WindowIndex index, DecodedTransaction ftx, DecodedTransaction btx, in SwapIntent fs, in SwapIntent bs, bool reversedAccounts, int fi, int bi,
+        ref int frontAuthorityList, ref int frontOutputList)
     {
         if (btx.IsSigner(ftx.FeePayer) || ftx.IsSigner(btx.FeePayer))
         {
@@ -258,7 +263,14 @@ public sealed class SandwichDetector : IDetector
 
         // A funding transfer between the two wallets (or between their swap accounts) from the front-run to the back-run; the
         // index reads only the transfers authorised by either wallet or spending the front's output.
-        return index.HasTransferLink(ftx.FeePayer, btx.FeePayer, fs.DestinationTokenAccount, bs.SourceTokenAccount, fi, bi) ? Link.Transfer : Link.None;
+        var a = ftx.FeePayer;
+        if (frontAuthorityList == -2)
+        {
+            frontAuthorityList = index.AuthorityTransfers(a);
+            frontOutputList = index.FrontOutputTransfers(fs.DestinationTokenAccount);
+        }
+
+        return index.HasTransferLink(frontAuthorityList, a, btx.FeePayer, frontOutputList, bs.SourceTokenAccount, fi, bi) ? Link.Transfer : Link.None;
     }
 
     private double Confidence(DetectionWindow window, DecodedTransaction ftx, DecodedTransaction btx, in SwapIntent fs, in SwapIntent bs, int fi, int bi,

@@ -11,6 +11,7 @@ internal struct Leg
     public int Index; // position in the window's leg list
     public int Swap;
     public int Pool;
+    public ulong Slot; // the transaction's slot (read per candidate pair by the sandwich rule without loading the transaction)
     public sbyte Direction; // +1 A->B, -1 B->A, 0 unknown
     public bool RepeatedInTx; // the transaction swaps on this pool more than once
 }
@@ -35,14 +36,14 @@ internal readonly record struct TransferRef(int Tx, Pubkey To);
 /// </remarks>
 internal sealed class WindowIndex
 {
-    private readonly Dictionary<Pubkey, int> _poolIds = [];
-    private readonly Dictionary<Pubkey, Pubkey> _accountMints = [];
-    private readonly Dictionary<Pubkey, int> _transferAuthorities = []; // authority -> its transfer list
-    private readonly Dictionary<Pubkey, int> _transferSources = []; // non-zero source account -> its transfer list
+    private readonly PubkeyMap<int> _poolIds = new();
+    private readonly PubkeyMap<Pubkey> _accountMints = new(256);
+    private readonly PubkeyMap<int> _transferAuthorities = new(); // authority -> its transfer list
+    private readonly PubkeyMap<int> _transferSources = new(); // non-zero source account -> its transfer list
     private TransferRef[][] _transferLists = new TransferRef[64][]; // per list: (transaction, destination) in block order
     private int[] _transferListCounts = new int[64];
     private int _transferListCount;
-    private readonly Dictionary<Pubkey, int> _consulted = []; // account -> first side reference (leg * 2 + side) that looked its mint up
+    private readonly PubkeyMap<int> _consulted = new(256); // account -> first side reference (leg * 2 + side) that looked its mint up
     private int[] _sideNext = new int[512]; // next side reference of the same account, or -1
     private int[] _legPoolPos = new int[256]; // position of each leg in its pool's list
     private double[] _cycle = new double[64]; // cycle (arbitrage) confidence per transaction
@@ -204,7 +205,7 @@ internal sealed class WindowIndex
                 if (!_poolIds.TryGetValue(s.Pool, out var pid))
                 {
                     pid = PoolCount++;
-                    _poolIds[s.Pool] = pid;
+                    _poolIds.Set(s.Pool, pid);
                     Grow(ref _pools, PoolCount);
                     Grow(ref _poolMints, PoolCount);
                     Grow(ref _poolMintsConsulted, PoolCount);
@@ -234,7 +235,7 @@ internal sealed class WindowIndex
 
                 Grow(ref _legs, LegCount + 1);
                 Grow(ref _legPoolPos, LegCount + 1);
-                _legs[LegCount] = new Leg { Tx = t, Index = LegCount, Swap = i, Pool = pid };
+                _legs[LegCount] = new Leg { Tx = t, Index = LegCount, Swap = i, Pool = pid, Slot = tx.Slot };
                 LegCount++;
             }
         }
@@ -301,7 +302,7 @@ internal sealed class WindowIndex
             return;
         }
 
-        ref var head = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_consulted, account, out var exists);
+        ref var head = ref _consulted.GetValueRefOrAddDefault(account, out var exists);
         _sideNext[side] = exists ? head : -1;
         head = side;
     }
@@ -408,7 +409,7 @@ internal sealed class WindowIndex
             return;
         }
 
-        _accountMints[account] = mint;
+        _accountMints.Set(account, mint);
         if (!_tracking || !_consulted.ContainsKey(account))
         {
             return;
@@ -465,10 +466,21 @@ internal sealed class WindowIndex
     /// (the sandwich rule's funding-transfer link). Reads only the transfers of those accounts, not every transaction between.
     /// </summary>
     public bool HasTransferLink(in Pubkey a, in Pubkey c, in Pubkey frontDestination, in Pubkey backSource, int from, int to)
+        => HasTransferLink(AuthorityTransfers(a), a, c, FrontOutputTransfers(frontDestination), backSource, from, to);
+
+    /// <summary>The transfer list of the transfers <paramref name="authority"/> authorised, or -1 (valid until the next build).</summary>
+    public int AuthorityTransfers(in Pubkey authority) => _transferAuthorities.TryGetValue(authority, out var list) ? list : -1;
+
+    /// <summary>The transfer list of the transfers spending from a non-zero <paramref name="source"/>, or -1 (valid until the next build).</summary>
+    public int FrontOutputTransfers(in Pubkey source) => !source.IsZero && _transferSources.TryGetValue(source, out var list) ? list : -1;
+
+    /// <summary><see cref="HasTransferLink(in Pubkey, in Pubkey, in Pubkey, in Pubkey, int, int)"/> with the front's lists
+    /// already looked up (<see cref="AuthorityTransfers"/> of <paramref name="a"/>, <see cref="FrontOutputTransfers"/> of its output account).</summary>
+    public bool HasTransferLink(int aList, in Pubkey a, in Pubkey c, int frontOutputList, in Pubkey backSource, int from, int to)
     {
-        if (_transferAuthorities.TryGetValue(a, out var list))
+        if (aList >= 0)
         {
-            foreach (ref readonly var x in TransfersIn(list, from, to))
+            foreach (ref readonly var x in TransfersIn(aList, from, to))
             {
                 if (x.To == c || x.To == backSource)
                 {
@@ -477,7 +489,7 @@ internal sealed class WindowIndex
             }
         }
 
-        if (_transferAuthorities.TryGetValue(c, out list))
+        if (_transferAuthorities.TryGetValue(c, out var list))
         {
             foreach (ref readonly var x in TransfersIn(list, from, to))
             {
@@ -488,9 +500,9 @@ internal sealed class WindowIndex
             }
         }
 
-        if (!frontDestination.IsZero && _transferSources.TryGetValue(frontDestination, out list))
+        if (frontOutputList >= 0)
         {
-            foreach (ref readonly var x in TransfersIn(list, from, to))
+            foreach (ref readonly var x in TransfersIn(frontOutputList, from, to))
             {
                 if (x.To == backSource)
                 {
@@ -529,9 +541,9 @@ internal sealed class WindowIndex
         return all[lo..end];
     }
 
-    private void AddTransfer(Dictionary<Pubkey, int> lists, in Pubkey key, int tx, in Pubkey destination)
+    private void AddTransfer(PubkeyMap<int> lists, in Pubkey key, int tx, in Pubkey destination)
     {
-        ref var id = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(lists, key, out var exists);
+        ref var id = ref lists.GetValueRefOrAddDefault(key, out var exists);
         if (!exists)
         {
             id = _transferListCount++;
