@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
+using System.Threading.Tasks.Sources;
 using MevDefense.Dna.Checkpoints;
 using MevDefense.Dna.Internal;
 using MevDefense.Dna.Merkle;
@@ -38,6 +39,9 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
     private byte[]? _sealHashes; // per-batch scratch of the committer (write lock held)
     private byte[]? _sealSignatures;
     private byte[]? _idRandom; // per-batch random bytes of the UUIDv7 ids (write lock held)
+    private List<PendingAppend>? _batch; // the committer's reused per-batch lists (write lock held)
+    private List<PendingAppend>? _accepted;
+    private List<byte[]>? _canonicalScratch;
     private Hash _head;
     private ulong _count;
     private ulong _lastCheckpointSize;
@@ -265,48 +269,31 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
     /// <exception cref="ArgumentException">The draft has an out-of-range field.</exception>
     /// <exception cref="InvalidOperationException">The ledger is not open or is faulted.</exception>
     /// <exception cref="IOException">The store failed; the record was not acknowledged.</exception>
-    public async ValueTask<DecisionRecord> AppendAsync(DecisionDraft draft, CancellationToken cancellationToken = default)
+    public ValueTask<DecisionRecord> AppendAsync(DecisionDraft draft, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
         ThrowIfNotWritable();
-        long started = Stopwatch.GetTimestamp();
-        var pending = new PendingAppend(draft);
+        var pending = new PendingAppend(draft, Stopwatch.GetTimestamp());
+        if (cancellationToken.CanBeCanceled)
+        {
+            // Only a record still queued may be withdrawn: the callback completes the append as cancelled only if no committer
+            // took it yet (PendingAppend.Cancel). One a committer took is written (or failing) and is acknowledged (or failed) by the
+            // committer, whatever the token does. An already cancelled token withdraws the append before it is queued.
+            pending.Registration = cancellationToken.UnsafeRegister(static (state, token) => ((PendingAppend)state!).Cancel(token), pending);
+        }
+
         _pending.Enqueue(pending);
 
         // Combining group commit: whoever finds the write lock free commits everything queued (in batches of MaxBatchSize);
         // everyone else just waits for their own record. ReleaseWriteLockAsync re-checks the queue after releasing, so an
-        // append queued while the lock was held is never stranded.
+        // append queued while the lock was held is never stranded. The caller waits on its own append, not on the commit: the
+        // append completes (durable, failed or cancelled) through PendingAppend, with no Task or async state machine per call.
         if (_writeLock.Wait(0))
         {
-            try
-            {
-                await DrainAsync().ConfigureAwait(false);
-            }
-            finally
-            {
-                await ReleaseWriteLockAsync().ConfigureAwait(false);
-            }
+            _ = DrainAndReleaseAsync();
         }
 
-        try
-        {
-            await pending.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Only a record still queued may be withdrawn. One a committer already took is written (or failing) and must be
-            // acknowledged: TryCancel fails for it, so fall through and wait for its outcome. (Testing IsCompleted here instead
-            // raced: a commit finishing between WaitAsync's throw and the filter let the cancellation escape for a durable record.)
-            if (pending.TryCancel())
-            {
-                throw;
-            }
-        }
-
-        DecisionRecord record = await pending.Completion.Task.ConfigureAwait(false);
-        _metrics?.AppendAcknowledged(Stopwatch.GetElapsedTime(started));
-        await MaybeCheckpointAsync().ConfigureAwait(false);
-        return record;
+        return new ValueTask<DecisionRecord>(pending, pending.Version);
     }
 
     /// <summary>Records a detection (implements <see cref="IDetectionEventSink"/>): never throws for a bad event; failures are logged and counted.</summary>
@@ -436,7 +423,7 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
             {
                 if (p.TryTake())
                 {
-                    p.Completion.TrySetException(new ObjectDisposedException(nameof(DnaLedger)));
+                    p.Fail(new ObjectDisposedException(nameof(DnaLedger)));
                 }
             }
         }
@@ -446,6 +433,20 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
         }
 
         _noteSigner.Dispose();
+    }
+
+    /// <summary>Commits everything queued, then releases the write lock (which the caller took). Never throws:
+    /// <see cref="CommitPendingAsync"/> completes every append it takes.</summary>
+    private async Task DrainAndReleaseAsync()
+    {
+        try
+        {
+            await DrainAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await ReleaseWriteLockAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Commits everything queued. Caller holds the write lock.</summary>
@@ -480,9 +481,13 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
         }
     }
 
+    /// <summary>Takes up to <see cref="DnaLedgerOptions.MaxBatchSize"/> queued appends, seals them, writes them in one store
+    /// append and completes every one it took (acknowledged only once durable). Caller holds the write lock. Never throws: an
+    /// unexpected failure faults the ledger and fails the appends of the batch.</summary>
     private async Task CommitPendingAsync()
     {
-        var batch = new List<PendingAppend>(Math.Min(_options.MaxBatchSize, 64));
+        List<PendingAppend> batch = _batch ??= new List<PendingAppend>(Math.Min(_options.MaxBatchSize, 512));
+        batch.Clear();
         while (batch.Count < _options.MaxBatchSize && _pending.TryDequeue(out PendingAppend? p))
         {
             if (p.TryTake())
@@ -501,18 +506,45 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
             Exception ex = _fault is not null ? Faulted() : new ObjectDisposedException(nameof(DnaLedger));
             foreach (PendingAppend p in batch)
             {
-                p.Completion.TrySetException(ex);
+                p.Fail(ex);
             }
 
+            batch.Clear();
             return;
         }
 
+        List<PendingAppend> accepted = _accepted ??= new List<PendingAppend>(batch.Capacity);
+        accepted.Clear();
+        try
+        {
+            await CommitBatchAsync(batch, accepted).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Not a store failure (CommitBatchAsync handles those): a bug or a disposed signer. Nothing not yet completed is
+            // acknowledged; the ledger refuses further appends as after a store failure.
+            _fault ??= ex;
+            DnaLog.AppendFailed(_logger, accepted.Count, ex);
+            foreach (PendingAppend p in batch)
+            {
+                p.Fail(ex);
+            }
+        }
+        finally
+        {
+            batch.Clear();
+            accepted.Clear();
+        }
+    }
+
+    private async Task CommitBatchAsync(List<PendingAppend> batch, List<PendingAppend> accepted)
+    {
         // Seal: bodies and chain hashes in chain order (each record's parent is the previous chain hash), then one batch
         // signature call for the whole group commit, then the seal fields. A draft with an out-of-range field fails alone and
         // takes no sequence number.
-        var records = new List<DecisionRecord>(batch.Count);
-        var accepted = new List<PendingAppend>(batch.Count);
-        var canonical = new List<byte[]>(batch.Count);
+        var records = new List<DecisionRecord>(batch.Count); // handed to the store: a new list per batch
+        List<byte[]> canonical = _canonicalScratch ??= new List<byte[]>(batch.Capacity);
+        canonical.Clear();
         byte[] hashes = RentSealBuffer(ref _sealHashes, batch.Count * Hash.Size);
         Hash parent = _head;
         ulong sequence = _count;
@@ -534,7 +566,7 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
             }
             catch (ArgumentException ex)
             {
-                p.Completion.TrySetException(ex);
+                p.Fail(ex);
                 _metrics?.Operation("append", success: false);
                 continue;
             }
@@ -559,6 +591,8 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
             CompleteSeal(records[i], canonical[i], hashes.AsSpan(i * Hash.Size, Hash.Size), signatures.AsSpan(i * Signature.Size, Signature.Size));
         }
 
+        canonical.Clear();
+
         try
         {
             await _store.AppendAsync(records, CancellationToken.None).ConfigureAwait(false);
@@ -567,10 +601,11 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
         {
             _fault = ex;
             DnaLog.AppendFailed(_logger, records.Count, ex);
+            Exception failure = ex is IOException ? ex : new IOException("The Decision DNA store failed to append; nothing of this batch is acknowledged.", ex);
             foreach (PendingAppend p in accepted)
             {
                 _metrics?.Operation("append", success: false);
-                p.Completion.TrySetException(ex is IOException ? ex : new IOException("The Decision DNA store failed to append; nothing of this batch is acknowledged.", ex));
+                p.Fail(failure);
             }
 
             return;
@@ -584,10 +619,34 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
         _head = parent;
         Volatile.Write(ref _count, sequence);
         _metrics?.BatchCommitted(records.Count);
+
+        // The automatic checkpoint, if due, is signed before the batch is acknowledged (the write lock is held here), so an
+        // appender that sees its record also sees the checkpoint that covers it. A failed automatic checkpoint is logged and
+        // retried after a later batch; the records are durable either way.
+        int every = _options.CheckpointEveryRecords;
+        if (every > 0 && _count - _lastCheckpointSize >= (ulong)every)
+        {
+            try
+            {
+                await CheckpointCoreAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                DnaLog.CheckpointFailed(_logger, _count, ex);
+            }
+        }
+
+        long now2 = Stopwatch.GetTimestamp();
         for (int i = 0; i < accepted.Count; i++)
         {
-            _metrics?.Operation("append", success: true);
-            accepted[i].Completion.TrySetResult(records[i]);
+            PendingAppend p = accepted[i];
+            if (_metrics is { } metrics)
+            {
+                metrics.Operation("append", success: true);
+                metrics.AppendAcknowledged(Stopwatch.GetElapsedTime(p.Started, now2));
+            }
+
+            p.Succeed(records[i]);
         }
     }
 
@@ -629,37 +688,6 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
         }
 
         return buffer;
-    }
-
-    private async ValueTask MaybeCheckpointAsync()
-    {
-        int every = _options.CheckpointEveryRecords;
-        if (every <= 0 || Count - Volatile.Read(ref _lastCheckpointSize) < (ulong)every)
-        {
-            return;
-        }
-
-        if (!_writeLock.Wait(0))
-        {
-            return; // Someone else is writing; the next append will try again.
-        }
-
-        try
-        {
-            if (_count - _lastCheckpointSize >= (ulong)every)
-            {
-                await CheckpointCoreAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex)
-        {
-            // The appends are already durable and acknowledged; a failed automatic checkpoint is retried after the next append.
-            DnaLog.CheckpointFailed(_logger, _count, ex);
-        }
-        finally
-        {
-            await ReleaseWriteLockAsync().ConfigureAwait(false);
-        }
     }
 
     private async ValueTask<DnaCheckpoint> CheckpointCoreAsync(CancellationToken cancellationToken)
@@ -713,16 +741,64 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
     private InvalidOperationException Faulted() =>
         new("The Decision DNA ledger is faulted after a store failure; reopen it to continue.", _fault);
 
-    private sealed class PendingAppend(DecisionDraft draft)
+    /// <summary>One caller's append: queued, then taken by a committer (or withdrawn by cancellation), then completed exactly
+    /// once. It is the caller's <see cref="ValueTask{TResult}"/> source, so an append costs this one object instead of a
+    /// <see cref="TaskCompletionSource{TResult}"/>, its task and an async state machine box. Continuations run on the thread
+    /// pool, never inline on the committer.</summary>
+    private sealed class PendingAppend(DecisionDraft draft, long started) : IValueTaskSource<DecisionRecord>
     {
-        private int _state; // 0 queued, 1 taken by a committer, 2 cancelled
+        private const int Queued = 0;
+        private const int Taken = 1;
+        private const int Withdrawn = 2;
+        private const int Completed = 3;
+        private ManualResetValueTaskSourceCore<DecisionRecord> _core = new() { RunContinuationsAsynchronously = true };
+        private int _state;
 
         public DecisionDraft Draft { get; } = draft;
 
-        public TaskCompletionSource<DecisionRecord> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public long Started { get; } = started;
 
-        public bool TryTake() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
+        public CancellationTokenRegistration Registration { get; set; }
 
-        public bool TryCancel() => Interlocked.CompareExchange(ref _state, 2, 0) == 0;
+        public short Version => _core.Version;
+
+        /// <summary>A committer takes the append; fails when it was withdrawn.</summary>
+        public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Queued) == Queued;
+
+        /// <summary>Acknowledges the durable record (the committer that took the append).</summary>
+        public void Succeed(DecisionRecord record)
+        {
+            if (Interlocked.CompareExchange(ref _state, Completed, Taken) == Taken)
+            {
+                Registration.Unregister();
+                _core.SetResult(record);
+            }
+        }
+
+        /// <summary>Fails the append (the committer that took it, or disposal); a no-op once completed.</summary>
+        public void Fail(Exception error)
+        {
+            if (Interlocked.CompareExchange(ref _state, Completed, Taken) == Taken)
+            {
+                Registration.Unregister();
+                _core.SetException(error);
+            }
+        }
+
+        /// <summary>The token's callback: withdraws the append if no committer took it yet.</summary>
+        public void Cancel(CancellationToken token)
+        {
+            if (Interlocked.CompareExchange(ref _state, Withdrawn, Queued) == Queued)
+            {
+                _core.SetException(new OperationCanceledException(token));
+            }
+        }
+
+        public DecisionRecord GetResult(short token) => _core.GetResult(token);
+
+        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _core.OnCompleted(continuation, state, token, flags);
     }
 }

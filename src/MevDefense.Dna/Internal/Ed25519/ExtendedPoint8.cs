@@ -16,6 +16,7 @@ internal struct ExtendedPoint8
     public FieldElement8 T;
 
     /// <summary>Sets every lane to the neutral element (0 : 1 : 1 : 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void SetIdentity(ref ExtendedPoint8 p)
     {
         FieldElement8.SetSmall(ref p.X, 0);
@@ -113,6 +114,7 @@ internal struct ExtendedPoint8
     /// Encodes each lane (RFC 8032 5.1.2): y = Y/Z reduced mod p as 32 little-endian bytes, with bit 255 set to the low bit of
     /// x = X/Z. The inversion is the fixed Fermat chain. Writes <c>output[32·lane ..]</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void Encode(in ExtendedPoint8 p, Span<byte> output)
     {
         FieldElement8 zInv = default;
@@ -121,6 +123,7 @@ internal struct ExtendedPoint8
     }
 
     /// <summary>As <see cref="Encode"/> with 1/Z already known (from a simultaneous inversion over several batches).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void EncodeWithInverse(in FieldElement8 xz, in FieldElement8 yz, in FieldElement8 zInv, Span<byte> output)
     {
         FieldElement8 x = default, y = default;
@@ -144,6 +147,7 @@ internal struct ExtendedPoint8
     /// multiple (data-independent timing, the whole row is loaded whatever the digits); lanes with d = 0 are then masked to the
     /// neutral element (1, 1, 0), and lanes with d &lt; 0 get the negation: y+x and y-x swapped, 2dxy replaced by 2p - 2dxy.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     private static void Select(ref NielsPoint8 t, ReadOnlySpan<ulong> table, int j, ReadOnlySpan<sbyte> laneDigits, ref FieldElement8 scratch)
     {
         Vector512<long> d = Vector512.Create(

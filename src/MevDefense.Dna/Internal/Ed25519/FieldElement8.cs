@@ -43,6 +43,7 @@ internal struct FieldElement8
     public static bool IsSupported => Avx512F.IsSupported && Avx512BW.IsSupported && Vector512.IsHardwareAccelerated;
 
     /// <summary>Sets every lane to the same small constant (below 2^25).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void SetSmall(ref FieldElement8 h, ulong value)
     {
         h = default;
@@ -50,6 +51,7 @@ internal struct FieldElement8
     }
 
     /// <summary>Sets every lane to the same element, given as ten limbs of a canonical value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void Broadcast(ref FieldElement8 h, ReadOnlySpan<ulong> limbs)
     {
         h.L0 = Vector512.Create(limbs[0]);
@@ -295,6 +297,7 @@ internal struct FieldElement8
     /// carried. Constant time: q = floor((h + 19) / 2^255) ∈ {0, 1} is found by a carry pass, then h + 19q with bit 255 dropped
     /// is h - qp.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void Freeze(in FieldElement8 f, Span<ulong> limbs)
     {
         Vector512<ulong> m26 = Vector512.Create(Mask26), m25 = Vector512.Create(Mask25);
@@ -339,6 +342,7 @@ internal struct FieldElement8
     }
 
     /// <summary>Packs ten canonical limbs (from <see cref="Freeze"/>) into 32 little-endian bytes (bit 255 zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void PackLimbs(ReadOnlySpan<ulong> limbs, Span<byte> output)
     {
         UInt128 lo = 0, hi = 0; // bits 0..127 and 128..255

@@ -20,6 +20,7 @@ internal static class ScalarModL
     private static ReadOnlySpan<ulong> Mu => [0xed9ce5a30a2c131b, 0x2106215d086329a7, 0xffffffffffffffeb, 0xffffffffffffffff, 0xf];
 
     /// <summary>output = (64-byte little-endian input) mod L, 32 bytes little-endian.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void Reduce(ReadOnlySpan<byte> input, Span<byte> output)
     {
         Span<ulong> x = stackalloc ulong[8];
@@ -36,6 +37,7 @@ internal static class ScalarModL
     }
 
     /// <summary>s = (k·a + r) mod L, all 32-byte little-endian; k·a + r must be below 2^512 (any 256-bit k and a with r &lt; 2^511).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void MulAdd(ReadOnlySpan<byte> k, ReadOnlySpan<byte> a, ReadOnlySpan<byte> r, Span<byte> s)
     {
         Span<ulong> kl = stackalloc ulong[4];
@@ -68,6 +70,7 @@ internal static class ScalarModL
     /// the top digit, bits 250..254 plus a carry, stays ≤ 8): 5-bit windows, then from the bottom a digit ≥ 16 becomes
     /// digit - 32 with a carry of one. Arithmetic only: no branch or index depends on the scalar.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void Recode(ReadOnlySpan<byte> scalar, Span<sbyte> digits)
     {
         Span<byte> padded = stackalloc byte[34];
@@ -89,6 +92,7 @@ internal static class ScalarModL
     }
 
     /// <summary>Barrett: q3 = floor(floor(x / 2^192)·mu / 2^320), r = x - q3·L mod 2^320 (&lt; 3L), then two masked subtractions of L.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     private static void Barrett(ReadOnlySpan<ulong> x, Span<ulong> result)
     {
         Span<ulong> q2 = stackalloc ulong[10];
@@ -126,6 +130,7 @@ internal static class ScalarModL
     }
 
     /// <summary>product = a·b (schoolbook; product has a.Length + b.Length limbs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     private static void Multiply(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> product)
     {
         int n = Math.Min(product.Length, a.Length + b.Length);
@@ -174,6 +179,7 @@ internal static class ScalarModL
         return d2;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     private static void Load(ReadOnlySpan<byte> bytes, Span<ulong> limbs)
     {
         for (int i = 0; i < 4; i++)
@@ -182,6 +188,7 @@ internal static class ScalarModL
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     private static void Store(ReadOnlySpan<ulong> limbs, Span<byte> bytes)
     {
         for (int i = 0; i < 4; i++)

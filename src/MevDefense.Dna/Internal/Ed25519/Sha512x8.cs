@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -25,6 +26,7 @@ internal static class Sha512x8
     /// Writes the padded block of a message into <paramref name="block"/> (128 bytes): the message, 0x80, zeros, and the
     /// bit length as a 128-bit big-endian integer.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void Pad(int messageLength, Span<byte> block)
     {
         block[messageLength] = 0x80;
@@ -33,6 +35,7 @@ internal static class Sha512x8
     }
 
     /// <summary>Hashes eight padded blocks (<c>blocks[128·lane ..]</c>) into eight digests (<c>digests[64·lane ..]</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void HashBlocks(ReadOnlySpan<byte> blocks, Span<byte> digests)
     {
         Span<Vector512<ulong>> w = stackalloc Vector512<ulong>[16];
@@ -93,6 +96,7 @@ internal static class Sha512x8
         w.Clear();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     private static void Store(Vector512<ulong> v, int word, Span<byte> digests)
     {
         for (int lane = 0; lane < 8; lane++)
