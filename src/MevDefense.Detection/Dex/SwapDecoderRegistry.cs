@@ -10,6 +10,7 @@ namespace MevDefense.Detection.Dex;
 public sealed class SwapDecoderRegistry
 {
     private readonly Dictionary<Pubkey, ISwapDecoder> _decoders;
+    private readonly Rules.Internal.PubkeyMap<ISwapDecoder> _byProgram = new(); // the per-instruction lookup; read-only after construction
 
     /// <summary>Initializes a new instance with the given decoders.</summary>
     /// <param name="decoders">The decoders; a later decoder for the same program id replaces an earlier one.</param>
@@ -22,6 +23,7 @@ public sealed class SwapDecoderRegistry
         {
             ArgumentNullException.ThrowIfNull(d, nameof(decoders));
             _decoders[d.ProgramId] = d;
+            _byProgram.Set(d.ProgramId, d);
         }
     }
 
@@ -58,7 +60,7 @@ public sealed class SwapDecoderRegistry
     /// <returns>The outcome; <see cref="SwapDecodeStatus.NotSwap"/> when no decoder handles the program.</returns>
     public SwapDecodeStatus Decode(in Pubkey programId, ReadOnlySpan<Pubkey> accounts, ReadOnlySpan<byte> data, Span<SwapIntent> destination, out int written)
     {
-        if (_decoders.TryGetValue(programId, out var d))
+        if (_byProgram.TryGetValue(programId, out var d))
         {
             return d.Decode(accounts, data, destination, out written);
         }
