@@ -34,12 +34,17 @@ public class RocksDbAppendBenchmarks
     [Params(true, false)]
     public bool Sync { get; set; }
 
+    /// <summary>Gets or sets the on-disk format of the store: 2 (Merkle pages, short transaction keys; new stores) or 1 (the format
+    /// of stores created before the fourth session, which this build still appends to).</summary>
+    [Params(2, 1)]
+    public int Format { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         _dir = Path.Combine(Path.GetTempPath(), "mevdefense-bench-rocks-" + Guid.NewGuid().ToString("N"));
         _signer = DnaSigner.FromSeed([.. Enumerable.Range(1, 32).Select(i => (byte)i)]);
-        _store = RocksDbDnaStore.OpenAsync(new RocksDbDnaStoreOptions { Path = _dir, Sync = Sync }).GetAwaiter().GetResult();
+        _store = RocksDbDnaStore.OpenAsync(new RocksDbDnaStoreOptions { Path = _dir, Sync = Sync, CreateFormatVersion = Format }).GetAwaiter().GetResult();
         _ledger = new DnaLedger(_store, _signer, new DnaLedgerOptions { StorePath = _dir, CheckpointEveryRecords = 0, MaxBatchSize = PerInvoke });
         _ledger.OpenAsync().GetAwaiter().GetResult();
         var random = new Random(11);
@@ -80,7 +85,7 @@ public class RocksDbAppendBenchmarks
             Array.Sort(sorted);
             double Us(double q) => sorted[(int)Math.Min(n - 1, (long)(q * n))] * 1_000_000.0 / Stopwatch.Frequency;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"// DNA-APPEND-LATENCY Concurrency={Concurrency} Sync={Sync}: n={n} p50={Us(0.50):F1} us p99={Us(0.99):F1} us max={Us(1.0):F1} us records={_ledger.Count} syncedBatches={_store.SyncedBatchCount} cpu={cpuUsPerRecord:F1} us/record ({1_000_000 / cpuUsPerRecord:F0} records per CPU-second)"));
+                $"// DNA-APPEND-LATENCY Concurrency={Concurrency} Sync={Sync} Format={Format}: n={n} p50={Us(0.50):F1} us p99={Us(0.99):F1} us max={Us(1.0):F1} us records={_ledger.Count} syncedBatches={_store.SyncedBatchCount} cpu={cpuUsPerRecord:F1} us/record ({1_000_000 / cpuUsPerRecord:F0} records per CPU-second)"));
         }
 
         _ledger.DisposeAsync().AsTask().GetAwaiter().GetResult();

@@ -164,15 +164,13 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
                 table.SetBlockCache(Cache.CreateLru(NodesBlockCacheBytes));
             }
 
-            var cfOptions = new ColumnFamilyOptions().SetBlockBasedTableFactory(table);
-            if (name != RecordsCf)
-            {
-                // Index keys (UUIDv7 ids, slots, transaction signatures) and Merkle node hashes are random or already prefix-encoded
-                // by the block format: LZ4 gains less than the 1/8 RocksDB requires to keep a compressed block, so those blocks were
-                // stored raw anyway, but every flush and compaction paid for the attempt (LZ4 was ~1-2% of a durable append's CPU).
-                // Existing files stay readable: each block records its own compression type. Records keep the default.
-                cfOptions.SetCompression(Compression.No);
-            }
+            // Index keys (UUIDv7 ids, slots, transaction signatures) and Merkle node hashes are random or already prefix-encoded
+            // by the block format: LZ4 gains less than the 1/8 RocksDB requires to keep a compressed block, so those blocks were
+            // stored raw anyway, but every flush and compaction paid for the attempt (LZ4 was ~1-2% of a durable append's CPU).
+            // Records are mostly signatures, keys and hashes too; compressing them at every flush and compaction was ~1 us of a
+            // store append's ~15 us of CPU (store-only harness, fourth session), so they are stored raw as well. Existing files
+            // stay readable: each block records its own compression type.
+            var cfOptions = new ColumnFamilyOptions().SetBlockBasedTableFactory(table).SetCompression(Compression.No);
 
             if (name == TxsCf)
             {
