@@ -84,6 +84,26 @@ public sealed class DecoderProperties
         Assert.False(JitoTipAccounts.IsDontFrontMarker(DexProgramIds.OrcaWhirlpool));
     }
 
+    [FsCheck.Xunit.Property(MaxTest = 500)]
+    public bool IsDontFrontMarker_PrefixPreCheck_MatchesTheRangeComparison(byte[] tail, byte cut, bool fromHigh, byte delta)
+    {
+        // Keys that share a prefix of random length with either end of the range, the byte after it nudged either way: the
+        // eight-byte pre-check must never change the answer of the full comparison.
+        var low = Pubkey.Parse("jitodontfront111111111111111111111111111111");
+        var high = Pubkey.Parse("jitodontfronu111111111111111111111111111111");
+        var bytes = (fromHigh ? high : low).ToArray();
+        var at = cut % Pubkey.Size;
+        bytes[at] = (byte)(bytes[at] + (sbyte)delta);
+        tail ??= [];
+        for (var i = at + 1; i < Pubkey.Size && i - at - 1 < tail.Length; i++)
+        {
+            bytes[i] = tail[i - at - 1];
+        }
+
+        var key = new Pubkey(bytes);
+        return JitoTipAccounts.IsDontFrontMarker(key) == (key.CompareTo(low) >= 0 && key.CompareTo(high) < 0);
+    }
+
     private static string Hex(ulong disc)
     {
         var b = new byte[8];
