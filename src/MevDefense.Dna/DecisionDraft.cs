@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MevDefense.Dna;
 
 /// <summary>
@@ -84,6 +86,7 @@ public sealed record DecisionDraft
     }
 
     /// <summary>The unsealed record for this draft at a given position of a chain.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per appended record: do not run at tier 0
     internal DecisionRecord ToUnsealedRecord(Guid id, ulong sequence, DateTimeOffset timestamp, Hash parent, string keyId) => new()
     {
         Id = id,

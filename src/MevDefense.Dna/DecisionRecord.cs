@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Google.Protobuf;
 using MevDefense.Dna.Internal;
@@ -36,7 +37,8 @@ public sealed class DecisionRecord
     private readonly DateTimeOffset _timestamp;
     private readonly double _confidence;
     private byte[]? _canonical;
-    private byte[]? _leafHash;
+    private Hash _leafHash; // valid once _hasLeafHash is set (inline: no 32-byte array per record)
+    private bool _hasLeafHash;
     private Hash _chainHash;
     private Signature _signature;
 
@@ -165,20 +167,24 @@ public sealed class DecisionRecord
     internal byte[] GetCanonicalBytesCached() => _canonical ??= ToMessage(includeSeal: true).ToByteArray();
 
     /// <summary>Returns the cached RFC 6962 leaf hash <c>SHA-256(0x00 ‖ canonical bytes)</c> (computed once, shared by the store and the ledger's tree).</summary>
+    /// <remarks>Two threads may both compute it; they write the same bytes, and the flag is published after them.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per appended record
     internal ReadOnlySpan<byte> GetLeafHashCached()
     {
-        if (_leafHash is null)
+        if (!Volatile.Read(ref _hasLeafHash))
         {
-            byte[] leaf = new byte[Hash.Size];
+            Span<byte> leaf = stackalloc byte[Hash.Size];
             Merkle.Rfc6962Hasher.Sha256.HashLeaf(GetCanonicalBytesCached(), leaf);
-            _leafHash = leaf;
+            _leafHash = new Hash(leaf);
+            Volatile.Write(ref _hasLeafHash, true);
         }
 
-        return _leafHash;
+        return _leafHash.AsSpan();
     }
 
     /// <summary>Computes the size of the body bytes (canonical encoding without the seal fields), validating every field.</summary>
     /// <exception cref="ArgumentException">A field is out of range.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per appended record: do not run at tier 0
     internal int ComputeBodySize()
     {
         Validate();
@@ -216,6 +222,7 @@ public sealed class DecisionRecord
     /// (proto3 field order, defaults omitted), but straight into <paramref name="destination"/> with no intermediate objects.</summary>
     /// <param name="destination">Exactly <see cref="ComputeBodySize"/> bytes or more.</param>
     /// <returns>The number of bytes written.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per appended record: do not run at tier 0
     internal int WriteBody(Span<byte> destination)
     {
         int p = 0;
@@ -325,15 +332,17 @@ public sealed class DecisionRecord
 
     /// <summary>Sets the seal of a record that nobody else references yet (the ledger's freshly built record), with its full
     /// canonical bytes (body followed by the two seal fields, written by the caller through <see cref="WriteSealFields"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per appended record: do not run at tier 0
     internal void SealInPlace(Hash chainHash, Signature signature, byte[] canonical)
     {
         _chainHash = chainHash;
         _signature = signature;
         _canonical = canonical;
-        _leafHash = null;
+        _hasLeafHash = false;
     }
 
     /// <summary>Writes fields 30 (chain hash) and 31 (signature): <see cref="SealFieldsSize"/> bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per appended record: do not run at tier 0
     internal static void WriteSealFields(Span<byte> destination, ReadOnlySpan<byte> chainHash, ReadOnlySpan<byte> signature)
     {
         destination[0] = 0xF2; // field 30, wire type 2
@@ -441,6 +450,7 @@ public sealed class DecisionRecord
         return ToMessageCore(includeSeal, _timestamp.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per appended record: do not run at tier 0
     private void Validate()
     {
         if (string.IsNullOrEmpty(EventType) || EventType.Length > DecisionEventTypes.MaxLength)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Threading.Tasks.Sources;
 using MevDefense.Dna.Checkpoints;
@@ -269,6 +270,7 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
     /// <exception cref="ArgumentException">The draft has an out-of-range field.</exception>
     /// <exception cref="InvalidOperationException">The ledger is not open or is faulted.</exception>
     /// <exception cref="IOException">The store failed; the record was not acknowledged.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per append: do not run at tier 0
     public ValueTask<DecisionRecord> AppendAsync(DecisionDraft draft, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
@@ -663,6 +665,7 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
     /// <summary>First half of sealing: writes the body straight into the final canonical array (one allocation; the seal fields,
     /// 30 and 31, come last in the canonical encoding and are appended by <see cref="CompleteSeal"/>) and computes the chain hash.</summary>
     /// <exception cref="ArgumentException">A field of the record is out of range.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per append: do not run at tier 0
     internal static byte[] PrepareSeal(DecisionRecord unsealed, Hash parent, out Hash chain)
     {
         int bodyLength = unsealed.ComputeBodySize();
@@ -674,6 +677,7 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
     }
 
     /// <summary>Second half of sealing: appends the chain hash and signature fields and seals the record in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per append: do not run at tier 0
     internal static void CompleteSeal(DecisionRecord unsealed, byte[] canonical, ReadOnlySpan<byte> chain, ReadOnlySpan<byte> signature)
     {
         DecisionRecord.WriteSealFields(canonical.AsSpan(canonical.Length - DecisionRecord.SealFieldsSize), chain, signature);

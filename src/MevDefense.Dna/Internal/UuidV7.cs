@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace MevDefense.Dna.Internal;
 
@@ -18,6 +19,7 @@ internal static class UuidV7
     /// <param name="random">At least <see cref="RandomBytes"/> random bytes.</param>
     /// <returns>The id.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The timestamp is before 1970 or beyond the 48-bit range (as <see cref="Guid.CreateVersion7(DateTimeOffset)"/>).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per appended record: do not run at tier 0
     public static Guid Create(DateTimeOffset timestamp, ReadOnlySpan<byte> random)
     {
         long ms = timestamp.ToUnixTimeMilliseconds();

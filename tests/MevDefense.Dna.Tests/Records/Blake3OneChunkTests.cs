@@ -40,12 +40,15 @@ public sealed class Blake3OneChunkTests
         byte[] input = new byte[Blake3OneChunk.MaxInput];
         random.NextBytes(input);
         byte[] ours = new byte[32];
+        byte[] portable = new byte[32];
         byte[] theirs = new byte[32];
         for (int length = 0; length <= Blake3OneChunk.MaxInput; length++)
         {
             Blake3OneChunk.Hash(input.AsSpan(0, length), ours);
+            Blake3OneChunk.Hash(input.AsSpan(0, length), portable, useAvx512: false);
             Blake3.Hasher.Hash(input.AsSpan(0, length), theirs);
             Assert.True(ours.AsSpan().SequenceEqual(theirs), $"length {length}");
+            Assert.True(portable.AsSpan().SequenceEqual(theirs), $"portable path, length {length}");
         }
     }
 
@@ -54,10 +57,12 @@ public sealed class Blake3OneChunkTests
         Prop.ForAll(Gen.Choose(0, Blake3OneChunk.MaxInput).SelectMany(n => Gen.ArrayOf(ArbMap.Default.GeneratorFor<byte>(), n)).ToArbitrary(), input =>
         {
             byte[] ours = new byte[32];
+            byte[] portable = new byte[32];
             byte[] theirs = new byte[32];
             Blake3OneChunk.Hash(input, ours);
+            Blake3OneChunk.Hash(input, portable, useAvx512: false);
             Blake3.Hasher.Hash(input, theirs);
-            return ours.AsSpan().SequenceEqual(theirs);
+            return ours.AsSpan().SequenceEqual(theirs) && portable.AsSpan().SequenceEqual(theirs);
         });
 
     [Fact]
