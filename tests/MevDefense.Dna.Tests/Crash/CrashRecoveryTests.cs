@@ -29,14 +29,28 @@ public sealed partial class CrashRecoveryTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public async Task Sigkill_AtRandomMoments_EveryAcknowledgedRecordSurvives_ChainVerifies()
+    public Task Sigkill_AtRandomMoments_EveryAcknowledgedRecordSurvives_ChainVerifies() => SigkillRoundsAsync(20, format: null);
+
+    /// <summary>The same on a store in the format of earlier builds (format 1, created here first; the child keeps its format).</summary>
+    [Fact]
+    public Task Sigkill_Format1Store_EveryAcknowledgedRecordSurvives_ChainVerifies() => SigkillRoundsAsync(8, format: 1);
+
+    [StraceFact]
+    public Task FailedFdatasync_Format1Store_IsSurfacedAndNeverAcknowledged_StoreConsistentAfterRestart() => RunFaultAsync("fdatasync", "EIO", 3, format: 1);
+
+    private async Task SigkillRoundsAsync(int rounds, int? format)
     {
         string store = Path.Combine(_dir, "db");
         string ackFile = Path.Combine(_dir, "acks");
+        if (format is { } f)
+        {
+            await using RocksDbDnaStore created = await RocksDbDnaStore.OpenAsync(new RocksDbDnaStoreOptions { Path = store, CreateFormatVersion = f });
+        }
+
         var random = new Random(20261124); // fixed schedule of kill delays
         int totalAcked = 0;
         int killedWhileRunning = 0;
-        for (int round = 0; round < 20; round++)
+        for (int round = 0; round < rounds; round++)
         {
             using (CrashChild child = CrashChild.Start(store, ackFile, maxRecords: 1_000_000))
             {
@@ -47,11 +61,11 @@ public sealed partial class CrashRecoveryTests : IDisposable
                 await child.KillAsync();
                 List<(ulong Sequence, Hash ChainHash)> acks = child.ReadAcks();
                 totalAcked += acks.Count;
-                await AssertRecoveredAsync(store, acks, $"round {round}");
+                await AssertRecoveredAsync(store, acks, $"round {round}", format ?? 2);
             }
         }
 
-        Assert.Equal(20, killedWhileRunning);
+        Assert.Equal(rounds, killedWhileRunning);
         Assert.True(totalAcked > 0, "the child never acknowledged a record, so the crash test proved nothing");
     }
 
@@ -73,17 +87,30 @@ public sealed partial class CrashRecoveryTests : IDisposable
         }
     }
 
-    private async Task RunFaultAsync(string syscall, string error, int when)
+    private async Task RunFaultAsync(string syscall, string error, int when, int? format = null)
     {
         // A fresh store has its write-ahead log in 000004.log. -P limits tracing and injection to that file, so the runtime's own
         // writes (stdout, thread wake-up pipes) are not hit. `when=N+` fails the N-th and every later call in a thread.
-        string store = Path.Combine(_dir, $"fault-{syscall}-{when}");
+        // A store created here first (format 1) is reopened by the child, which starts a new log numbered above every file so far.
+        string store = Path.Combine(_dir, $"fault-{syscall}-{when}-{format}");
         string ackFile = Path.Combine(_dir, $"acks-{syscall}-{when}");
         string log = Path.Combine(_dir, $"strace-{syscall}-{when}.log");
+        var logs = new List<string> { "-P", Path.Combine(store, "000004.log") };
+        if (format is { } f)
+        {
+            await using (await RocksDbDnaStore.OpenAsync(new RocksDbDnaStoreOptions { Path = store, CreateFormatVersion = f }))
+            {
+            }
+
+            int highest = Directory.GetFiles(store).Select(Path.GetFileName).Select(n => n!.Split('.')[0])
+                .Select(n => int.TryParse(n, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int v) ? v : 0).Max();
+            logs = [.. Enumerable.Range(highest + 1, 8).SelectMany(n => new[] { "-P", Path.Combine(store, $"{n:D6}.log") })];
+        }
+
         string[] strace =
         [
             "-f", "--seccomp-bpf", "-qq", "-o", log,
-            "-P", Path.Combine(store, "000004.log"),
+            .. logs,
             "-e", $"trace={syscall},fdatasync",
             "-e", $"inject={syscall}:error={error}:when={when}+",
         ];
@@ -103,13 +130,14 @@ public sealed partial class CrashRecoveryTests : IDisposable
             Assert.True(child.ReadSyncedBatches() <= successfulSyncs, $"{child.ReadSyncedBatches()} batches acknowledged but only {successfulSyncs} WAL syncs succeeded; " + context);
             List<(ulong Sequence, Hash ChainHash)> acks = child.ReadAcks();
             Assert.True(acks.Count < 20_000, "the store kept acknowledging after the injected failure; " + context);
-            await AssertRecoveredAsync(store, acks, context);
+            await AssertRecoveredAsync(store, acks, context, format ?? 2);
         }
     }
 
-    private static async Task AssertRecoveredAsync(string path, List<(ulong Sequence, Hash ChainHash)> acks, string context)
+    private static async Task AssertRecoveredAsync(string path, List<(ulong Sequence, Hash ChainHash)> acks, string context, int format)
     {
         await using RocksDbDnaStore store = await RocksDbDnaStore.OpenAsync(path);
+        Assert.Equal(format, store.FormatVersion);
         DnaStoreHead head = await store.GetHeadAsync();
         foreach ((ulong sequence, Hash chainHash) in acks)
         {
