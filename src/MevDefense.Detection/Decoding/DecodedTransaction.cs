@@ -9,11 +9,11 @@ namespace MevDefense.Detection.Decoding;
 /// </summary>
 public sealed class DecodedTransaction
 {
-    private Pubkey[] _signers = new Pubkey[2];
-    private SwapIntent[] _swaps = new SwapIntent[4];
+    private Pubkey[] _signers = new Pubkey[1];
+    private SwapIntent[] _swaps = new SwapIntent[1];
     private LiquidityIntent[] _liquidity = new LiquidityIntent[1];
-    private TransferRecord[] _transfers = new TransferRecord[2];
-    private TokenAccountInfo[] _tokenAccounts = new TokenAccountInfo[2];
+    private TransferRecord[] _transfers = new TransferRecord[1];
+    private TokenAccountInfo[] _tokenAccounts = new TokenAccountInfo[1];
     private int _signerCount;
     private int _swapCount;
     private int _liquidityCount;
