@@ -24,9 +24,11 @@ namespace MevDefense.Dna.Stores;
 /// <para>On-disk formats: version 2 (stores created by this build) keeps the Merkle nodes of levels 0..3 as one 960-byte page per
 /// aligned 16-leaf subtree in a <c>pages</c> column family (a partial last page is rewritten once per batch) and levels ≥ 4 one
 /// entry per node, and keys the transaction index by the signature's first 8 bytes ‖ sequence (16 instead of 72 bytes; a lookup
-/// compares the full signature in each record it finds); the meta family holds <c>format</c> = 2. Version 1 (stores created by earlier builds, no <c>format</c> key, no
-/// <c>pages</c> family) keeps one entry per node on every level and is opened, verified and appended to in that format. A build
-/// that predates version 2 cannot open a version-2 store: RocksDB refuses to open a database with a column family it was not given.</para>
+/// compares the full signature in each record it finds); the meta family holds <c>format</c> = 2. Version 1 (stores created by
+/// earlier builds, no <c>format</c> key, no <c>pages</c> family) keeps one entry per node on every level and is opened, verified
+/// and appended to in that format. A build that predates version 2 cannot open a version-2 store: RocksDB refuses to open a
+/// database with a column family it was not given. (A creation interrupted before the pages family exists leaves an empty
+/// version-1 store, which is valid.)</para>
 /// </remarks>
 public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNodeRangeReader
 {
@@ -138,7 +140,6 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Path, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchRecords, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.QueueCapacity, 1, nameof(options));
-        cancellationToken.ThrowIfCancellationRequested();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.CreateFormatVersion, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.CreateFormatVersion, CurrentFormatVersion, nameof(options));
         cancellationToken.ThrowIfCancellationRequested();
@@ -159,8 +160,9 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
             var table = new BlockBasedTableOptions().SetFilterPolicy(BloomFilterPolicy.Create(10, false)).SetWholeKeyFiltering(true);
             if (name is NodesCf or PagesCf)
             {
-                // Merkle nodes get their own 64 MiB block cache, so proof reads do not compete with record reads. Index and
-                // filter blocks stay outside the cache (the default), held by the open table readers and never evicted.
+                // Merkle nodes (and format 2's pages) get their own 64 MiB block cache each, so proof reads do not compete with
+                // record reads. Index and filter blocks stay outside the cache (the default), held by the open table readers and
+                // never evicted.
                 table.SetBlockCache(Cache.CreateLru(NodesBlockCacheBytes));
             }
 

@@ -10,6 +10,8 @@ namespace MevDefense.Dna.Internal;
 /// levels instead of the whole list; in the order the records produce them (UUIDv7 ids, random signatures, Merkle nodes
 /// alternating between levels) almost every insert was a full search. The entries and the batch's content are the same either
 /// way: only the order of puts inside the atomic batch changes. Reused across batches; used by the store's single writer loop only.
+/// In format 2 (<see cref="Paged"/>) the nodes of levels 0..3 fill the current 16-leaf Merkle page instead (<see cref="MerklePageCodec"/>):
+/// each completed page and, once per batch, the current partial page are put into the pages family.
 /// </summary>
 internal sealed class SortedBatchEntries
 {
