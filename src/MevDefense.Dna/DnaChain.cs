@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using MevDefense.Dna.Internal;
 
 namespace MevDefense.Dna;
 
@@ -13,23 +12,12 @@ public static class DnaChain
     /// <param name="parent">The previous record's chain hash (zero for the first record).</param>
     /// <param name="body">The record's body bytes (canonical bytes without chain hash and signature).</param>
     /// <returns>The chain hash.</returns>
-    [SkipLocalsInit] // the stack buffers are hashed only as far as they were written
+    [SkipLocalsInit] // the 2 KB stack buffer is hashed only as far as it was written
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per record: do not run at tier 0
     public static Hash ComputeChainHash(Hash parent, ReadOnlySpan<byte> body)
     {
         Span<byte> output = stackalloc byte[Hash.Size];
         int prefix = DomainTag.Length + Hash.Size;
-        if (prefix + body.Length <= Blake3OneChunk.MaxInput)
-        {
-            // The common case (a record body is ~0.6 KB): one chunk, hashed by the ledger's own compiled-optimised BLAKE3.
-            Span<byte> chunk = stackalloc byte[Blake3OneChunk.MaxInput];
-            DomainTag.CopyTo(chunk);
-            parent.CopyTo(chunk[DomainTag.Length..]);
-            body.CopyTo(chunk[prefix..]);
-            Blake3OneChunk.Hash(chunk[..(prefix + body.Length)], output);
-            return new Hash(output);
-        }
-
         if (body.Length <= 2048)
         {
             // One-shot over a stack copy: no native hasher allocation per record.

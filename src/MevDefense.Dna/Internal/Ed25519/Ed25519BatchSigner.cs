@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
@@ -87,7 +86,6 @@ internal sealed class Ed25519BatchSigner : IDisposable
     }
 
     /// <summary>Signs <c>messages.Length / messageLength</c> messages of <paramref name="messageLength"/> bytes laid back to back.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public void SignFixedLength(ReadOnlySpan<byte> messages, int messageLength, Span<byte> signatures)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(messageLength);
@@ -111,7 +109,6 @@ internal sealed class Ed25519BatchSigner : IDisposable
     }
 
     /// <summary>Signs messages of any length: message i is <c>messages[offsets[i]..offsets[i + 1]]</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public void Sign(ReadOnlySpan<byte> messages, ReadOnlySpan<int> offsets, Span<byte> signatures)
     {
         int n = offsets.Length - 1;
@@ -171,7 +168,6 @@ internal sealed class Ed25519BatchSigner : IDisposable
     /// (prefix products, one inversion, walk back: 3 multiplications per batch instead of an inversion each), R is encoded,
     /// k = SHA-512(R || A || M) mod L, S = (r + k·a) mod L, signature = R || S.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     private void SignGroup(ReadOnlySpan<byte> messages, ReadOnlySpan<int> offsets, Span<byte> signatures)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
