@@ -56,6 +56,18 @@ public sealed partial class CrashRecoveryTests : IDisposable
             {
                 await child.WaitUntilOpenAsync(TimeSpan.FromSeconds(60));
                 Assert.Equal(CrashChild.StatusOpen, child.ReadStatus());
+                if (round % 2 == 1)
+                {
+                    // Odd rounds kill only after the first synced batch, so the test proves something however slow the
+                    // child's start is on a loaded machine (its first acknowledgement can take longer than the delays below);
+                    // even rounds keep killing at any moment, start-up included.
+                    var firstAck = DateTime.UtcNow.AddSeconds(60);
+                    while (child.ReadSyncedBatches() == 0 && !child.HasExited && DateTime.UtcNow < firstAck)
+                    {
+                        await Task.Delay(5);
+                    }
+                }
+
                 await Task.Delay(random.Next(20, 250));
                 killedWhileRunning += child.HasExited ? 0 : 1;
                 await child.KillAsync();
