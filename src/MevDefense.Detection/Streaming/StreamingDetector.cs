@@ -198,40 +198,40 @@ public sealed class StreamingDetector
     /// <summary>Adds a transaction the entry reader has already validated (decoded from its view, not re-read).</summary>
     private void AddTransaction(ulong slot, scoped in TransactionView tx)
     {
-        Transactions++;
-        int index = _slotIndex++;
-        if (_window.Count >= MaxWindowTransactions)
+        if (TryReserve(out int index) is { } target)
         {
-            WindowOverflow++;
-            return;
-        }
-
-        var target = _window.AddNew();
-        if (!_decoder.TryDecodeView(tx, slot, index, target))
-        {
-            DecodeErrors++;
-            _window.RemoveLast();
-        }
-        else
-        {
-            _changed = true;
+            Decoded(_decoder.TryDecodeView(tx, slot, index, target));
         }
     }
 
     private void AddTransaction(ulong slot, ReadOnlySpan<byte> wire, Pubkey[]? loadedWritable, Pubkey[]? loadedReadonly)
     {
+        if (TryReserve(out int index) is { } target)
+        {
+            Decoded(loadedWritable is not null && loadedReadonly is not null
+                ? _decoder.TryDecode(wire, slot, index, target, loadedWritable, loadedReadonly)
+                : _decoder.TryDecode(wire, slot, index, target));
+        }
+    }
+
+    /// <summary>Counts a transaction, gives it its index in the slot and a window entry to decode into; <see langword="null"/>
+    /// (counted as overflow) when the window is full.</summary>
+    private DecodedTransaction? TryReserve(out int index)
+    {
         Transactions++;
-        int index = _slotIndex++;
+        index = _slotIndex++;
         if (_window.Count >= MaxWindowTransactions)
         {
             WindowOverflow++;
-            return;
+            return null;
         }
 
-        var target = _window.AddNew();
-        bool ok = loadedWritable is not null && loadedReadonly is not null
-            ? _decoder.TryDecode(wire, slot, index, target, loadedWritable, loadedReadonly)
-            : _decoder.TryDecode(wire, slot, index, target);
+        return _window.AddNew();
+    }
+
+    /// <summary>Keeps the entry just decoded into, or takes it back and counts the error.</summary>
+    private void Decoded(bool ok)
+    {
         if (!ok)
         {
             DecodeErrors++;
