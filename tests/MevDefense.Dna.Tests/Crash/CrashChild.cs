@@ -100,6 +100,9 @@ internal sealed class CrashChild : IDisposable
 
     public long ReadSyncedBatches() => ReadHeader(8);
 
+    /// <summary>Gets whether the child has recorded at least one acknowledged record (the first ack slot is filled).</summary>
+    public bool HasAcknowledged => ReadHeader(64 + 40) != 0;
+
     /// <summary>Waits until the child opened the store (or exited).</summary>
     public async Task WaitUntilOpenAsync(TimeSpan timeout)
     {

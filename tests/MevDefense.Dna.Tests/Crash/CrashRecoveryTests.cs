@@ -58,11 +58,11 @@ public sealed partial class CrashRecoveryTests : IDisposable
                 Assert.Equal(CrashChild.StatusOpen, child.ReadStatus());
                 if (round % 2 == 1)
                 {
-                    // Odd rounds kill only after the first synced batch, so the test proves something however slow the
-                    // child's start is on a loaded machine (its first acknowledgement can take longer than the delays below);
-                    // even rounds keep killing at any moment, start-up included.
+                    // Odd rounds kill only after the child's first acknowledgement, so the test proves something however slow
+                    // its start is on a loaded machine (the first acknowledgement can take longer than the delays below); even
+                    // rounds keep killing at any moment, start-up included.
                     var firstAck = DateTime.UtcNow.AddSeconds(60);
-                    while (child.ReadSyncedBatches() == 0 && !child.HasExited && DateTime.UtcNow < firstAck)
+                    while (!child.HasAcknowledged && !child.HasExited && DateTime.UtcNow < firstAck)
                     {
                         await Task.Delay(5);
                     }
