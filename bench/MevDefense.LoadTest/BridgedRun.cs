@@ -2,7 +2,6 @@ using System.Diagnostics;
 using MevDefense.AspNetCore.Bridging;
 using MevDefense.Detection;
 using MevDefense.Detection.Dex;
-using MevDefense.Ingest.Merkle;
 using MevDefense.Ingest.Pipeline;
 
 namespace MevDefense.LoadTest;
@@ -31,12 +30,7 @@ internal static class BridgedRun
                     [ledger],
                     workload.Data.LookupTables);
                 bridge.Detector.AccountState = workload.Data.AccountState;
-                using var pipeline = new ShredPipeline(new ShredPipelineOptions
-                {
-                    LeaderSchedule = new StaticLeaderScheduleProvider(workload.Leader.PublicKey),
-                    VerifySignatures = true,
-                    LazyCodingShredVerification = true,
-                }, bridge);
+                using var pipeline = new ShredPipeline(PipelineHarness.CreatePipelineOptions(workload), bridge);
                 await bridge.StartAsync(CancellationToken.None).ConfigureAwait(false);
                 var feed = new RingFeed(workload.Shreds);
                 long start = Stopwatch.GetTimestamp();

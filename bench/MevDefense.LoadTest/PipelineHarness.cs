@@ -32,12 +32,7 @@ internal sealed class PipelineHarness : IShredPipelineObserver, IDatagramBatchSi
     public PipelineHarness(Workload workload, DnaLedger ledger, bool verifySignatures = true)
     {
         _ledger = ledger;
-        _pipeline = new ShredPipeline(new ShredPipelineOptions
-        {
-            LeaderSchedule = new StaticLeaderScheduleProvider(workload.Leader.PublicKey),
-            VerifySignatures = verifySignatures,
-            LazyCodingShredVerification = true, // what AddShredIngest chooses when no forwarder needs coding shreds
-        }, this);
+        _pipeline = new ShredPipeline(CreatePipelineOptions(workload, verifySignatures), this);
         var detection = new DetectionPipeline(new DetectionOptions { Mode = DetectionMode.Rules, CacheCapacity = 0 });
         _detector = new StreamingDetector(detection, new TransactionDecoder(SwapDecoderRegistry.CreateDefault(), workload.Data.LookupTables), [this])
         {
@@ -46,6 +41,15 @@ internal sealed class PipelineHarness : IShredPipelineObserver, IDatagramBatchSi
     }
 
     public ShredPipeline Pipeline => _pipeline;
+
+    /// <summary>The shred pipeline's options in every layout the harness measures: the workload's leader, and lazy coding-shred
+    /// verification, which is what AddShredIngest chooses when no forwarder needs coding shreds.</summary>
+    public static ShredPipelineOptions CreatePipelineOptions(Workload workload, bool verifySignatures = true) => new()
+    {
+        LeaderSchedule = new StaticLeaderScheduleProvider(workload.Leader.PublicKey),
+        VerifySignatures = verifySignatures,
+        LazyCodingShredVerification = true,
+    };
 
     public StreamingDetector Detector => _detector;
 

@@ -142,8 +142,7 @@ public class StoredMerkleProofBenchmarks
             return true;
         }
 
-        BinaryPrimitives.WriteUInt64BigEndian(_key.AsSpan(0, 8), page);
-        byte[]? bytes = _db.Db.Get(_key.AsSpan(0, 8).ToArray(), _db.Pages);
+        byte[]? bytes = _db.Db.Get(MerklePageCodec.Key(page), _db.Pages); // as RocksDbDnaStore.ReadPage
         if (bytes is null)
         {
             return false;

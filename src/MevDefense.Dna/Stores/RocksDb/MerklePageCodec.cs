@@ -70,6 +70,14 @@ internal static class MerklePageCodec
     /// <summary>Writes a page key.</summary>
     public static void WriteKey(ulong page, Span<byte> destination) => BinaryPrimitives.WriteUInt64BigEndian(destination, page);
 
+    /// <summary>A page key as a new array (for the RocksDB calls that take one).</summary>
+    public static byte[] Key(ulong page)
+    {
+        byte[] key = new byte[KeySize];
+        WriteKey(page, key);
+        return key;
+    }
+
     /// <summary>Reads a page key.</summary>
     /// <exception cref="FormatException">The key is not 8 bytes.</exception>
     public static ulong ReadKey(ReadOnlySpan<byte> key) =>

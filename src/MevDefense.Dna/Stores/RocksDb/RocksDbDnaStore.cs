@@ -418,10 +418,8 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
     private int ReadPagedNodeRange(int level, ulong start, int count, Span<byte> destination)
     {
         ulong page = MerklePageCodec.PageOf(level, start);
-        Span<byte> key = stackalloc byte[MerklePageCodec.KeySize];
-        MerklePageCodec.WriteKey(page, key);
         using Iterator it = _db.NewIterator(_pages);
-        it.Seek(key.ToArray());
+        it.Seek(MerklePageCodec.Key(page));
         int read = 0;
         ulong index = start;
         while (read < count && it.Valid() && it.GetKeySpan().Length == MerklePageCodec.KeySize && MerklePageCodec.ReadKey(it.GetKeySpan()) == page)
@@ -534,7 +532,7 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
             return;
         }
 
-        _db.Remove(DnaStoreCodec.SequenceKey(MerklePageCodec.PageOf(level, index)), _pages, _writeOptions);
+        _db.Remove(MerklePageCodec.Key(MerklePageCodec.PageOf(level, index)), _pages, _writeOptions);
     }
 
     /// <summary>Test hook (format 2): reads the stored bytes of a Merkle page.</summary>
@@ -544,7 +542,7 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
     internal void TamperPutPage(ulong page, byte[] bytes)
     {
         _lastPage = null;
-        _db.Put(DnaStoreCodec.SequenceKey(page), bytes, _pages ?? throw new InvalidOperationException("A format-1 store has no pages."), _writeOptions);
+        _db.Put(MerklePageCodec.Key(page), bytes, _pages ?? throw new InvalidOperationException("A format-1 store has no pages."), _writeOptions);
     }
 
     /// <summary>Test hook: reads the bytes under a sequence key.</summary>
@@ -644,7 +642,7 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
         return true;
     }
 
-    private byte[]? ReadPage(ulong page) => _db.Get(DnaStoreCodec.SequenceKey(page), _pages); // the page key is the same 8-byte big-endian layout
+    private byte[]? ReadPage(ulong page) => _db.Get(MerklePageCodec.Key(page), _pages);
 
     private bool TryReadMerkleNodeCore(int level, ulong index, Span<byte> destination)
     {
