@@ -4,7 +4,7 @@ using System.Numerics;
 namespace MevDefense.Dna.Internal.Ed25519;
 
 /// <summary>
-/// The fixed-base table: for j = 0..25 and k = 1..16, the affine point k·1024^j·B in Niels form (y + x, y - x, 2d·x·y), each
+/// The fixed-base table: for j = 0..50 and k = 1..16, the affine point k·32^j·B in Niels form (y + x, y - x, 2d·x·y), each
 /// coordinate reduced mod p and split into ten limbs. Layout, transposed so that two 512-bit loads hold the same limb of the
 /// sixteen multiples and a two-source lane permutation (<c>vpermt2q</c>) picks each lane's multiple:
 /// <c>Limbs[j·RowLength + (c·10 + limb)·16 + (k - 1)]</c>, c = 0 (y + x), 1 (y - x), 2 (2d·x·y).
@@ -16,8 +16,8 @@ namespace MevDefense.Dna.Internal.Ed25519;
 /// </remarks>
 internal static class Ed25519BaseTable
 {
-    /// <summary>Rows: 1024^j·B for j = 0..25 (radix-32 digits, taken two at a time).</summary>
-    public const int Rows = 26;
+    /// <summary>Rows: 32^j·B for j = 0..50, one per signed radix-32 digit, so that r·B needs no doublings.</summary>
+    public const int Rows = ScalarModL.DigitCount;
 
     /// <summary>Multiples per row.</summary>
     public const int Entries = 16;
@@ -92,7 +92,7 @@ internal static class Ed25519BaseTable
                 point = Add(point, rowBase);
             }
 
-            for (int i = 0; i < 10; i++)
+            for (int i = 0; i < 5; i++)
             {
                 rowBase = Add(rowBase, rowBase);
             }

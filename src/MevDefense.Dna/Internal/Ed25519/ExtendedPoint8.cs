@@ -51,36 +51,11 @@ internal struct ExtendedPoint8
     }
 
     /// <summary>
-    /// p = 2p ("dbl-2008-hwcd" with a = -1, all four outputs negated, which is the same projective point): A = X², B = Y²,
-    /// C = 2Z², H = A + B, G = B - A, E = (X + Y)² - H = 2XY, F = C - G, X3 = E·F, Y3 = G·H, Z3 = F·G, T3 = E·H.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
-    public static void Double(ref ExtendedPoint8 p, ref PointScratch8 s)
-    {
-        FieldElement8.Square(ref s.A, p.X);
-        FieldElement8.Square(ref s.B, p.Y);
-        FieldElement8.Square(ref s.C, p.Z);
-        FieldElement8.Add(ref s.D, p.X, p.Y);            // 2x
-        FieldElement8.Square(ref s.D, s.D);              // (X + Y)²
-        FieldElement8.Add(ref s.H, s.A, s.B);            // H, 2x
-        FieldElement8.Sub(ref s.G, s.B, s.A);            // G, 3x
-        FieldElement8.Sub4P(ref s.E, s.D, s.H);
-        FieldElement8.Carry(ref s.E);                    // E carried
-        FieldElement8.Add(ref s.C, s.C, s.C);            // C = 2Z², 2x
-        FieldElement8.Sub4P(ref s.F, s.C, s.G);
-        FieldElement8.Carry(ref s.F);                    // F carried
-        FieldElement8.Mul(ref p.X, s.E, s.F);
-        FieldElement8.Mul(ref p.Y, s.H, s.G);
-        FieldElement8.Mul(ref p.Z, s.F, s.G);
-        FieldElement8.Mul(ref p.T, s.E, s.H);
-    }
-
-    /// <summary>
     /// p = Σ digits·32^i·B for eight lanes: <c>digits[8·i + lane]</c> is signed radix-32 digit i (in [-16, 16]) of the lane's
-    /// scalar, i &lt; 51. Splitting odd and even digits, Σ = 32·Σ_j d(2j+1)·1024^j·B + Σ_j d(2j)·1024^j·B, and each
-    /// d·1024^j·B is one selection from the table of k·1024^j·B (k = 1..16) plus a conditional negation: 51 mixed additions and
-    /// 5 doublings. Constant time: the whole table row is read for every digit and each lane's entry is chosen by a lane
-    /// permutation and masks; no branch or address depends on a digit.
+    /// scalar, i &lt; 51. Each d·32^i·B is one selection from table row i (the multiples k·32^i·B, k = 1..16) plus a
+    /// conditional negation, so the whole product is 51 mixed additions and no doublings. Constant time: the whole table row
+    /// is read for every digit and each lane's entry is chosen by a lane permutation and masks; no branch or address depends
+    /// on a digit.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void MulBase(ref ExtendedPoint8 p, ReadOnlySpan<sbyte> digits)
@@ -89,20 +64,9 @@ internal struct ExtendedPoint8
         NielsPoint8 t = default;
         PointScratch8 s = default;
         SetIdentity(ref p);
-        for (int j = 0; 2 * j + 1 < ScalarModL.DigitCount; j++)
+        for (int i = 0; i < ScalarModL.DigitCount; i++)
         {
-            Select(ref t, table, j, digits.Slice(8 * ((2 * j) + 1), 8), ref s.A);
-            AddNiels(ref p, t, ref s);
-        }
-
-        for (int i = 0; i < 5; i++)
-        {
-            Double(ref p, ref s);
-        }
-
-        for (int j = 0; 2 * j < ScalarModL.DigitCount; j++)
-        {
-            Select(ref t, table, j, digits.Slice(8 * 2 * j, 8), ref s.A);
+            Select(ref t, table, i, digits.Slice(8 * i, 8));
             AddNiels(ref p, t, ref s);
         }
 
@@ -142,13 +106,14 @@ internal struct ExtendedPoint8
     }
 
     /// <summary>
-    /// t = d·(1024^j·B) per lane, d = the lane's digit in [-16, 16]. Each pair of limb vectors of the row holds that limb of the
-    /// sixteen multiples 1·1024^j·B .. 16·1024^j·B, so one <c>vpermt2q</c> with index |d| - 1 per lane selects every lane's
+    /// t = d·(32^j·B) per lane, d = the lane's digit in [-16, 16]. Each pair of limb vectors of the row holds that limb of the
+    /// sixteen multiples 1·32^j·B .. 16·32^j·B, so one <c>vpermt2q</c> with index |d| - 1 per lane selects every lane's
     /// multiple (data-independent timing, the whole row is loaded whatever the digits); lanes with d = 0 are then masked to the
     /// neutral element (1, 1, 0), and lanes with d &lt; 0 get the negation: y+x and y-x swapped, 2dxy replaced by 2p - 2dxy.
+    /// Limb by limb, in registers: each output limb is written once.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
-    private static void Select(ref NielsPoint8 t, ReadOnlySpan<ulong> table, int j, ReadOnlySpan<sbyte> laneDigits, ref FieldElement8 scratch)
+    private static void Select(ref NielsPoint8 t, ReadOnlySpan<ulong> table, int j, ReadOnlySpan<sbyte> laneDigits)
     {
         Vector512<long> d = Vector512.Create(
             (long)laneDigits[0], laneDigits[1], laneDigits[2], laneDigits[3], laneDigits[4], laneDigits[5], laneDigits[6], laneDigits[7]);
@@ -157,32 +122,38 @@ internal struct ExtendedPoint8
         Vector512<ulong> zero = Vector512.Equals(magnitude, Vector512<ulong>.Zero);
         Vector512<ulong> index = (magnitude - Vector512<ulong>.One) & Vector512.Create(15UL); // d = 0 picks entry 16, masked below
         ReadOnlySpan<ulong> row = table.Slice(j * Ed25519BaseTable.RowLength, Ed25519BaseTable.RowLength);
-        Pick(ref t.YPlusX, row[..160], index, zero);
-        Pick(ref t.YMinusX, row.Slice(160, 160), index, zero);
-        Pick(ref t.XY2D, row.Slice(320, 160), index, zero);
+        Vector512<ulong> e = Vector512.Create(0x7FFFFFEUL), o = Vector512.Create(0x3FFFFFEUL); // limbs of 2p (limb 0 below)
+        Limb(row, 0, index, zero, negative, Vector512.Create(0x7FFFFDAUL), out t.YPlusX.L0, out t.YMinusX.L0, out t.XY2D.L0);
         Vector512<ulong> one = zero & Vector512<ulong>.One;
         t.YPlusX.L0 |= one;
         t.YMinusX.L0 |= one;
-
-        FieldElement8.ConditionalSwap(ref t.YPlusX, ref t.YMinusX, negative);
-        FieldElement8.Negate(ref scratch, t.XY2D);
-        FieldElement8.Select(ref t.XY2D, negative, scratch);
+        Limb(row, 1, index, zero, negative, o, out t.YPlusX.L1, out t.YMinusX.L1, out t.XY2D.L1);
+        Limb(row, 2, index, zero, negative, e, out t.YPlusX.L2, out t.YMinusX.L2, out t.XY2D.L2);
+        Limb(row, 3, index, zero, negative, o, out t.YPlusX.L3, out t.YMinusX.L3, out t.XY2D.L3);
+        Limb(row, 4, index, zero, negative, e, out t.YPlusX.L4, out t.YMinusX.L4, out t.XY2D.L4);
+        Limb(row, 5, index, zero, negative, o, out t.YPlusX.L5, out t.YMinusX.L5, out t.XY2D.L5);
+        Limb(row, 6, index, zero, negative, e, out t.YPlusX.L6, out t.YMinusX.L6, out t.XY2D.L6);
+        Limb(row, 7, index, zero, negative, o, out t.YPlusX.L7, out t.YMinusX.L7, out t.XY2D.L7);
+        Limb(row, 8, index, zero, negative, e, out t.YPlusX.L8, out t.YMinusX.L8, out t.XY2D.L8);
+        Limb(row, 9, index, zero, negative, o, out t.YPlusX.L9, out t.YMinusX.L9, out t.XY2D.L9);
     }
 
-    /// <summary>h.Li = the index-th of the sixteen values of row limb i, zeroed where the zero mask is set.</summary>
+    /// <summary>
+    /// One limb of the three coordinates of the selected multiple: picked by <paramref name="index"/>, zeroed where
+    /// <paramref name="zero"/>, and where <paramref name="negative"/> y+x and y-x exchanged and 2dxy replaced by
+    /// <paramref name="twoP"/> - 2dxy (the limb of 2p, so no limb goes negative). Masked blends only: constant time.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Pick(ref FieldElement8 h, ReadOnlySpan<ulong> limbs, Vector512<ulong> index, Vector512<ulong> zero)
+    private static void Limb(
+        ReadOnlySpan<ulong> row, int limb, Vector512<ulong> index, Vector512<ulong> zero, Vector512<ulong> negative, Vector512<ulong> twoP,
+        out Vector512<ulong> yPlusX, out Vector512<ulong> yMinusX, out Vector512<ulong> xy2d)
     {
-        h.L0 = Permute(limbs, 0, index, zero);
-        h.L1 = Permute(limbs, 1, index, zero);
-        h.L2 = Permute(limbs, 2, index, zero);
-        h.L3 = Permute(limbs, 3, index, zero);
-        h.L4 = Permute(limbs, 4, index, zero);
-        h.L5 = Permute(limbs, 5, index, zero);
-        h.L6 = Permute(limbs, 6, index, zero);
-        h.L7 = Permute(limbs, 7, index, zero);
-        h.L8 = Permute(limbs, 8, index, zero);
-        h.L9 = Permute(limbs, 9, index, zero);
+        Vector512<ulong> p = Permute(row, limb, index, zero);
+        Vector512<ulong> m = Permute(row, 10 + limb, index, zero);
+        Vector512<ulong> t = Permute(row, 20 + limb, index, zero);
+        yPlusX = Vector512.ConditionalSelect(negative, m, p);
+        yMinusX = Vector512.ConditionalSelect(negative, p, m);
+        xy2d = Vector512.ConditionalSelect(negative, twoP - t, t);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
