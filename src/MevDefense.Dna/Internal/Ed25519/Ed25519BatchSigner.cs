@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
 namespace MevDefense.Dna.Internal.Ed25519;
@@ -163,10 +164,11 @@ internal sealed class Ed25519BatchSigner : IDisposable
     /// <summary>
     /// Up to 64 messages (RFC 8032 5.1.6) as batches of eight lanes: r = SHA-512(prefix || M) mod L (eight at a time with
     /// <see cref="Sha512x8"/> when every message is at most 47 bytes, so that both hashes are single blocks; otherwise one
-    /// at a time through <see cref="SHA512"/>) and R = r·B (vector; unused
-    /// lanes of the last batch compute the neutral element), then the Z coordinates of all batches are inverted together
-    /// (prefix products, one inversion, walk back: 3 multiplications per batch instead of an inversion each), R is encoded,
-    /// k = SHA-512(R || A || M) mod L, S = (r + k·a) mod L, signature = R || S.
+    /// at a time through <see cref="SHA512"/>; the reduction, its radix-32 recoding and the final scalar arithmetic run eight
+    /// lanes at a time in <see cref="ScalarModL8"/>) and R = r·B (vector; unused lanes of the last batch compute the neutral
+    /// element), then the Z coordinates of all batches are inverted together (prefix products, one inversion, walk back:
+    /// 3 multiplications per batch instead of an inversion each), R is encoded, k = SHA-512(R || A || M) mod L,
+    /// S = (r + k·a) mod L, signature = R || S.
     /// </summary>
     private void SignGroup(ReadOnlySpan<byte> messages, ReadOnlySpan<int> offsets, Span<byte> signatures)
     {
@@ -182,25 +184,24 @@ internal sealed class Ed25519BatchSigner : IDisposable
         Span<byte> buffer = 64 + longest <= StackMessageLimit
             ? stackalloc byte[StackMessageLimit]
             : GC.AllocateUninitializedArray<byte>(64 + longest, pinned: true);
-        Span<byte> nonces = stackalloc byte[32 * GroupSize];
+        Span<Vector512<long>> nonces = stackalloc Vector512<long>[ScalarModL8.Limbs * GroupBatches]; // r of each batch
+        Span<Vector512<long>> secret = stackalloc Vector512<long>[ScalarModL8.Limbs];                  // a, in every lane
+        Span<Vector512<long>> k = stackalloc Vector512<long>[ScalarModL8.Limbs];
+        Span<Vector512<long>> s = stackalloc Vector512<long>[ScalarModL8.Limbs];
         Span<sbyte> digits = stackalloc sbyte[ScalarModL.DigitCount * Lanes];
-        Span<sbyte> laneDigits = stackalloc sbyte[ScalarModL.DigitCount];
-        Span<byte> hash = stackalloc byte[64];
         Span<byte> encoded = stackalloc byte[32 * GroupSize];
-        Span<byte> k = stackalloc byte[32];
         bool vectorHash = 64 + longest <= Sha512x8.MaxMessageLength; // both hashes fit one SHA-512 block per lane
         Span<byte> blocks = stackalloc byte[128 * Lanes];
         Span<byte> digests = stackalloc byte[64 * Lanes];
         Span<FieldElement8> coordinates = stackalloc FieldElement8[3 * GroupBatches]; // X, Y, Z of each batch
         Span<FieldElement8> products = stackalloc FieldElement8[GroupBatches];        // Z_0·…·Z_b
-        ReadOnlySpan<byte> a = _secret.AsSpan(0, 32);
         ExtendedPoint8 p = default;
         FieldElement8 inverse = default, zInv = default;
         try
         {
+            ScalarModL8.Broadcast(_secret.AsSpan(0, 32), secret);
             for (int b = 0; b < batches; b++)
             {
-                digits.Clear();
                 int lanes = Math.Min(Lanes, m - (b * Lanes));
                 if (vectorHash)
                 {
@@ -216,31 +217,22 @@ internal sealed class Ed25519BatchSigner : IDisposable
 
                     Sha512x8.HashBlocks(blocks, digests);
                 }
-
-                for (int lane = 0; lane < lanes; lane++)
+                else
                 {
-                    int i = (b * Lanes) + lane;
-                    if (vectorHash)
+                    for (int lane = 0; lane < lanes; lane++)
                     {
-                        digests.Slice(64 * lane, 64).CopyTo(hash);
-                    }
-                    else
-                    {
+                        int i = (b * Lanes) + lane;
                         ReadOnlySpan<byte> message = messages[offsets[i]..offsets[i + 1]];
                         _secret.AsSpan(32, 32).CopyTo(buffer);
                         message.CopyTo(buffer[32..]);
-                        SHA512.HashData(buffer[..(32 + message.Length)], hash);
-                    }
-
-                    Span<byte> r = nonces.Slice(32 * i, 32);
-                    ScalarModL.Reduce(hash, r);
-                    ScalarModL.Recode(r, laneDigits);
-                    for (int d = 0; d < ScalarModL.DigitCount; d++)
-                    {
-                        digits[(Lanes * d) + lane] = laneDigits[d];
+                        SHA512.HashData(buffer[..(32 + message.Length)], digests.Slice(64 * lane, 64));
                     }
                 }
 
+                digests[(64 * lanes)..].Clear(); // unused lanes: r = 0, R = the neutral element
+                Span<Vector512<long>> r = nonces.Slice(ScalarModL8.Limbs * b, ScalarModL8.Limbs);
+                ScalarModL8.Reduce(digests, r);
+                ScalarModL8.Recode(r, digits);
                 ExtendedPoint8.MulBase(ref p, digits);
                 coordinates[3 * b] = p.X;
                 coordinates[(3 * b) + 1] = p.Y;
@@ -289,39 +281,38 @@ internal sealed class Ed25519BatchSigner : IDisposable
 
                     Sha512x8.HashBlocks(blocks, digests);
                 }
+                else
+                {
+                    for (int lane = 0; lane < lanes; lane++)
+                    {
+                        int i = (b * Lanes) + lane;
+                        ReadOnlySpan<byte> message = messages[offsets[i]..offsets[i + 1]];
+                        encoded.Slice(32 * i, 32).CopyTo(buffer);
+                        _publicKey.CopyTo(buffer[32..]);
+                        message.CopyTo(buffer[64..]);
+                        SHA512.HashData(buffer[..(64 + message.Length)], digests.Slice(64 * lane, 64));
+                    }
+                }
 
+                ScalarModL8.Reduce(digests, k);
+                ScalarModL8.MulAdd(k, secret, nonces.Slice(ScalarModL8.Limbs * b, ScalarModL8.Limbs), s);
                 for (int lane = 0; lane < lanes; lane++)
                 {
                     int i = (b * Lanes) + lane;
-                    ReadOnlySpan<byte> rEncoded = encoded.Slice(32 * i, 32);
-                    if (vectorHash)
-                    {
-                        digests.Slice(64 * lane, 64).CopyTo(hash);
-                    }
-                    else
-                    {
-                        ReadOnlySpan<byte> message = messages[offsets[i]..offsets[i + 1]];
-                        rEncoded.CopyTo(buffer);
-                        _publicKey.CopyTo(buffer[32..]);
-                        message.CopyTo(buffer[64..]);
-                        SHA512.HashData(buffer[..(64 + message.Length)], hash);
-                    }
-
-                    ScalarModL.Reduce(hash, k);
                     Span<byte> signature = signatures.Slice(64 * i, 64);
-                    rEncoded.CopyTo(signature);
-                    ScalarModL.MulAdd(k, a, nonces.Slice(32 * i, 32), signature[32..]);
+                    encoded.Slice(32 * i, 32).CopyTo(signature);
+                    ScalarModL8.Store(s, lane, signature[32..]);
                 }
             }
         }
         finally
         {
             CryptographicOperations.ZeroMemory(buffer);
-            CryptographicOperations.ZeroMemory(nonces);
+            nonces.Clear();
+            secret.Clear();
+            k.Clear();
+            s.Clear();
             CryptographicOperations.ZeroMemory(MemoryMarshalBytes(digits));
-            CryptographicOperations.ZeroMemory(MemoryMarshalBytes(laneDigits));
-            CryptographicOperations.ZeroMemory(hash);
-            CryptographicOperations.ZeroMemory(k);
             CryptographicOperations.ZeroMemory(blocks);
             CryptographicOperations.ZeroMemory(digests);
             coordinates.Clear();
