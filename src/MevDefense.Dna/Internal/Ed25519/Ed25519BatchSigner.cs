@@ -135,36 +135,28 @@ internal sealed class Ed25519BatchSigner : IDisposable
     /// <summary>A = a·B = (a mod L)·B (B has order L), encoded (lane 0; the other lanes compute the neutral element).</summary>
     private static void DerivePublicKey(ReadOnlySpan<byte> scalar, Span<byte> publicKey)
     {
-        Span<sbyte> laneDigits = stackalloc sbyte[ScalarModL.DigitCount];
-        Span<sbyte> digits = stackalloc sbyte[ScalarModL.DigitCount * Lanes];
-        Span<byte> wide = stackalloc byte[64];
-        Span<byte> reduced = stackalloc byte[32];
+        Span<byte> wide = stackalloc byte[64 * Lanes]; // lane 0: the scalar; the other lanes 0
+        Span<Vector512<long>> reduced = stackalloc Vector512<long>[ScalarModL8.Limbs];
+        Span<sbyte> digits = stackalloc sbyte[ScalarModL8.DigitCount * Lanes];
         wide.Clear();
         scalar.CopyTo(wide);
-        ScalarModL.Reduce(wide, reduced);
-        digits.Clear();
-        ScalarModL.Recode(reduced, laneDigits);
+        ScalarModL8.Reduce(wide, reduced);
+        ScalarModL8.Recode(reduced, digits);
         CryptographicOperations.ZeroMemory(wide);
-        CryptographicOperations.ZeroMemory(reduced);
-        for (int i = 0; i < ScalarModL.DigitCount; i++)
-        {
-            digits[Lanes * i] = laneDigits[i];
-        }
-
+        reduced.Clear();
         ExtendedPoint8 p = default;
         ExtendedPoint8.MulBase(ref p, digits);
         Span<byte> encoded = stackalloc byte[32 * Lanes];
         ExtendedPoint8.Encode(p, encoded);
         encoded[..32].CopyTo(publicKey);
         p = default;
-        laneDigits.Clear();
         digits.Clear();
     }
 
     /// <summary>
     /// Up to 64 messages (RFC 8032 5.1.6) as batches of eight lanes: r = SHA-512(prefix || M) mod L (eight at a time with
     /// <see cref="Sha512x8"/> when every message is at most 47 bytes, so that both hashes are single blocks; otherwise one
-    /// at a time through <see cref="SHA512"/>; the reduction, its radix-32 recoding and the final scalar arithmetic run eight
+    /// at a time through <see cref="SHA512"/>; the reduction, its radix-64 recoding and the final scalar arithmetic run eight
     /// lanes at a time in <see cref="ScalarModL8"/>) and R = r·B (vector; unused lanes of the last batch compute the neutral
     /// element), then the Z coordinates of all batches are inverted together (prefix products, one inversion, walk back:
     /// 3 multiplications per batch instead of an inversion each), R is encoded, k = SHA-512(R || A || M) mod L,
@@ -188,7 +180,7 @@ internal sealed class Ed25519BatchSigner : IDisposable
         Span<Vector512<long>> secret = stackalloc Vector512<long>[ScalarModL8.Limbs];                  // a, in every lane
         Span<Vector512<long>> k = stackalloc Vector512<long>[ScalarModL8.Limbs];
         Span<Vector512<long>> s = stackalloc Vector512<long>[ScalarModL8.Limbs];
-        Span<sbyte> digits = stackalloc sbyte[ScalarModL.DigitCount * Lanes];
+        Span<sbyte> digits = stackalloc sbyte[ScalarModL8.DigitCount * Lanes];
         Span<byte> encoded = stackalloc byte[32 * GroupSize];
         bool vectorHash = 64 + longest <= Sha512x8.MaxMessageLength; // both hashes fit one SHA-512 block per lane
         Span<byte> blocks = stackalloc byte[128 * Lanes];

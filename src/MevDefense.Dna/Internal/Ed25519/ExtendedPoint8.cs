@@ -51,20 +51,20 @@ internal struct ExtendedPoint8
     }
 
     /// <summary>
-    /// p = Σ digits·32^i·B for eight lanes: <c>digits[8·i + lane]</c> is signed radix-32 digit i (in [-16, 16]) of the lane's
-    /// scalar, i &lt; 51. Each d·32^i·B is one selection from table row i (the multiples k·32^i·B, k = 1..16) plus a
-    /// conditional negation, so the whole product is 51 mixed additions and no doublings. Constant time: the whole table row
-    /// is read for every digit and each lane's entry is chosen by a lane permutation and masks; no branch or address depends
-    /// on a digit.
+    /// p = Σ digits·64^i·B for eight lanes: <c>digits[8·i + lane]</c> is signed radix-64 digit i (in [-32, 32]) of the lane's
+    /// scalar, i &lt; 43 (<see cref="ScalarModL8.Recode"/>). Each d·64^i·B is one selection from table row i (the multiples
+    /// k·64^i·B, k = 1..32) plus a conditional negation, so the whole product is 43 mixed additions and no doublings.
+    /// Constant time: the whole table row is read for every digit and each lane's entry is chosen by lane permutations and
+    /// masks; no branch or address depends on a digit.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void MulBase(ref ExtendedPoint8 p, ReadOnlySpan<sbyte> digits)
     {
-        ReadOnlySpan<ulong> table = Ed25519BaseTable.Limbs;
+        ReadOnlySpan<Vector512<ulong>> table = Ed25519BaseTable.Vectors;
         NielsPoint8 t = default;
         PointScratch8 s = default;
         SetIdentity(ref p);
-        for (int i = 0; i < ScalarModL.DigitCount; i++)
+        for (int i = 0; i < ScalarModL8.DigitCount; i++)
         {
             Select(ref t, table, i, digits.Slice(8 * i, 8));
             AddNiels(ref p, t, ref s);
@@ -106,36 +106,38 @@ internal struct ExtendedPoint8
     }
 
     /// <summary>
-    /// t = d·(32^j·B) per lane, d = the lane's digit in [-16, 16]. Each pair of limb vectors of the row holds that limb of the
-    /// sixteen multiples 1·32^j·B .. 16·32^j·B, so one <c>vpermt2q</c> with index |d| - 1 per lane selects every lane's
-    /// multiple (data-independent timing, the whole row is loaded whatever the digits); lanes with d = 0 are then masked to the
-    /// neutral element (1, 1, 0), and lanes with d &lt; 0 get the negation: y+x and y-x swapped, 2dxy replaced by 2p - 2dxy.
-    /// Limb by limb, in registers: each output limb is written once.
+    /// t = d·(64^j·B) per lane, d = the lane's digit in [-32, 32]. Each group of four limb vectors of the row holds that limb
+    /// of the 32 multiples 1·64^j·B .. 32·64^j·B: two <c>vpermt2q</c> with index |d| - 1 per lane pick each lane's multiple
+    /// among entries 1..16 and 17..32, and bit 4 of the index chooses between them (data-independent timing, the whole row is
+    /// loaded whatever the digits); lanes with d = 0 are then masked to the neutral element (1, 1, 0), and lanes with d &lt; 0
+    /// get the negation: y+x and y-x swapped, 2dxy replaced by 2p - 2dxy. Limb by limb, in registers: each output limb is
+    /// written once.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
-    private static void Select(ref NielsPoint8 t, ReadOnlySpan<ulong> table, int j, ReadOnlySpan<sbyte> laneDigits)
+    private static void Select(ref NielsPoint8 t, ReadOnlySpan<Vector512<ulong>> table, int j, ReadOnlySpan<sbyte> laneDigits)
     {
         Vector512<long> d = Vector512.Create(
             (long)laneDigits[0], laneDigits[1], laneDigits[2], laneDigits[3], laneDigits[4], laneDigits[5], laneDigits[6], laneDigits[7]);
         Vector512<ulong> negative = Vector512.ShiftRightArithmetic(d, 63).AsUInt64();
         Vector512<ulong> magnitude = Vector512.Abs(d).AsUInt64();
         Vector512<ulong> zero = Vector512.Equals(magnitude, Vector512<ulong>.Zero);
-        Vector512<ulong> index = (magnitude - Vector512<ulong>.One) & Vector512.Create(15UL); // d = 0 picks entry 16, masked below
-        ReadOnlySpan<ulong> row = table.Slice(j * Ed25519BaseTable.RowLength, Ed25519BaseTable.RowLength);
+        Vector512<ulong> index = (magnitude - Vector512<ulong>.One) & Vector512.Create(31UL); // d = 0 picks entry 32, masked below
+        Vector512<ulong> upper = Vector512.Equals(index & Vector512.Create(16UL), Vector512.Create(16UL)); // entries 17..32
+        ReadOnlySpan<Vector512<ulong>> row = table.Slice(j * Ed25519BaseTable.VectorsPerRow, Ed25519BaseTable.VectorsPerRow);
         Vector512<ulong> e = Vector512.Create(0x7FFFFFEUL), o = Vector512.Create(0x3FFFFFEUL); // limbs of 2p (limb 0 below)
-        Limb(row, 0, index, zero, negative, Vector512.Create(0x7FFFFDAUL), out t.YPlusX.L0, out t.YMinusX.L0, out t.XY2D.L0);
+        Limb(row, 0, index, upper, zero, negative, Vector512.Create(0x7FFFFDAUL), out t.YPlusX.L0, out t.YMinusX.L0, out t.XY2D.L0);
         Vector512<ulong> one = zero & Vector512<ulong>.One;
         t.YPlusX.L0 |= one;
         t.YMinusX.L0 |= one;
-        Limb(row, 1, index, zero, negative, o, out t.YPlusX.L1, out t.YMinusX.L1, out t.XY2D.L1);
-        Limb(row, 2, index, zero, negative, e, out t.YPlusX.L2, out t.YMinusX.L2, out t.XY2D.L2);
-        Limb(row, 3, index, zero, negative, o, out t.YPlusX.L3, out t.YMinusX.L3, out t.XY2D.L3);
-        Limb(row, 4, index, zero, negative, e, out t.YPlusX.L4, out t.YMinusX.L4, out t.XY2D.L4);
-        Limb(row, 5, index, zero, negative, o, out t.YPlusX.L5, out t.YMinusX.L5, out t.XY2D.L5);
-        Limb(row, 6, index, zero, negative, e, out t.YPlusX.L6, out t.YMinusX.L6, out t.XY2D.L6);
-        Limb(row, 7, index, zero, negative, o, out t.YPlusX.L7, out t.YMinusX.L7, out t.XY2D.L7);
-        Limb(row, 8, index, zero, negative, e, out t.YPlusX.L8, out t.YMinusX.L8, out t.XY2D.L8);
-        Limb(row, 9, index, zero, negative, o, out t.YPlusX.L9, out t.YMinusX.L9, out t.XY2D.L9);
+        Limb(row, 1, index, upper, zero, negative, o, out t.YPlusX.L1, out t.YMinusX.L1, out t.XY2D.L1);
+        Limb(row, 2, index, upper, zero, negative, e, out t.YPlusX.L2, out t.YMinusX.L2, out t.XY2D.L2);
+        Limb(row, 3, index, upper, zero, negative, o, out t.YPlusX.L3, out t.YMinusX.L3, out t.XY2D.L3);
+        Limb(row, 4, index, upper, zero, negative, e, out t.YPlusX.L4, out t.YMinusX.L4, out t.XY2D.L4);
+        Limb(row, 5, index, upper, zero, negative, o, out t.YPlusX.L5, out t.YMinusX.L5, out t.XY2D.L5);
+        Limb(row, 6, index, upper, zero, negative, e, out t.YPlusX.L6, out t.YMinusX.L6, out t.XY2D.L6);
+        Limb(row, 7, index, upper, zero, negative, o, out t.YPlusX.L7, out t.YMinusX.L7, out t.XY2D.L7);
+        Limb(row, 8, index, upper, zero, negative, e, out t.YPlusX.L8, out t.YMinusX.L8, out t.XY2D.L8);
+        Limb(row, 9, index, upper, zero, negative, o, out t.YPlusX.L9, out t.YMinusX.L9, out t.XY2D.L9);
     }
 
     /// <summary>
@@ -145,20 +147,22 @@ internal struct ExtendedPoint8
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Limb(
-        ReadOnlySpan<ulong> row, int limb, Vector512<ulong> index, Vector512<ulong> zero, Vector512<ulong> negative, Vector512<ulong> twoP,
+        ReadOnlySpan<Vector512<ulong>> row, int limb, Vector512<ulong> index, Vector512<ulong> upper, Vector512<ulong> zero, Vector512<ulong> negative, Vector512<ulong> twoP,
         out Vector512<ulong> yPlusX, out Vector512<ulong> yMinusX, out Vector512<ulong> xy2d)
     {
-        Vector512<ulong> p = Permute(row, limb, index, zero);
-        Vector512<ulong> m = Permute(row, 10 + limb, index, zero);
-        Vector512<ulong> t = Permute(row, 20 + limb, index, zero);
+        Vector512<ulong> p = Permute(row, limb, index, upper, zero);
+        Vector512<ulong> m = Permute(row, 10 + limb, index, upper, zero);
+        Vector512<ulong> t = Permute(row, 20 + limb, index, upper, zero);
         yPlusX = Vector512.ConditionalSelect(negative, m, p);
         yMinusX = Vector512.ConditionalSelect(negative, p, m);
         xy2d = Vector512.ConditionalSelect(negative, twoP - t, t);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<ulong> Permute(ReadOnlySpan<ulong> limbs, int limb, Vector512<ulong> index, Vector512<ulong> zero) =>
-        Vector512.AndNot(
-            Avx512F.PermuteVar8x64x2(Vector512.Create(limbs.Slice(16 * limb, 8)), index, Vector512.Create(limbs.Slice((16 * limb) + 8, 8))),
-            zero);
+    private static Vector512<ulong> Permute(ReadOnlySpan<Vector512<ulong>> row, int limb, Vector512<ulong> index, Vector512<ulong> upper, Vector512<ulong> zero)
+    {
+        Vector512<ulong> low = Avx512F.PermuteVar8x64x2(row[4 * limb], index, row[(4 * limb) + 1]);
+        Vector512<ulong> high = Avx512F.PermuteVar8x64x2(row[(4 * limb) + 2], index, row[(4 * limb) + 3]);
+        return Vector512.AndNot(Vector512.ConditionalSelect(upper, high, low), zero);
+    }
 }

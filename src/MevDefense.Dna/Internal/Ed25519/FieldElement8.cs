@@ -373,11 +373,19 @@ internal struct FieldElement8
     /// <summary>Splits a value below 2^255 into ten limbs (26/25 bits alternating).</summary>
     public static void ToLimbs(BigInteger value, Span<ulong> limbs)
     {
+        Span<byte> bytes = stackalloc byte[40];
+        bytes.Clear();
+        if (value.Sign < 0 || !value.TryWriteBytes(bytes[..32], out _, isUnsigned: true))
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), "Limbs hold a value in [0, 2^256).");
+        }
+
+        int shift = 0;
         for (int i = 0; i < 10; i++)
         {
             int bits = (i & 1) == 0 ? 26 : 25;
-            limbs[i] = (ulong)(value & ((BigInteger.One << bits) - 1));
-            value >>= bits;
+            limbs[i] = (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes[(shift >> 3)..]) >> (shift & 7)) & ((1UL << bits) - 1);
+            shift += bits;
         }
     }
 

@@ -22,6 +22,12 @@ internal static class ScalarModL8
     /// <summary>Limbs of a reduced scalar.</summary>
     public const int Limbs = 12;
 
+    /// <summary>Bits per signed digit of <see cref="Recode"/> (radix 64).</summary>
+    public const int DigitBits = 6;
+
+    /// <summary>Signed radix-64 digits of a reduced scalar (43 × 6 = 258 bits ≥ 253).</summary>
+    public const int DigitCount = 43;
+
     /// <summary>−δ = Σ C[k]·2^(21k), balanced limbs (|C[k]| &lt; 2^20).</summary>
     private const long C0 = 666643, C1 = 470296, C2 = 654183, C3 = -997805, C4 = 136657, C5 = -683901;
 
@@ -140,31 +146,27 @@ internal static class ScalarModL8
     }
 
     /// <summary>
-    /// Signed radix-32 digits (as <see cref="ScalarModL.Recode"/>: e_i ∈ [-16, 16], scalar = Σ e_i·32^i, 51 digits) of the eight
-    /// canonical scalars, written lane-interleaved: <c>digits[8·i + lane]</c>. Vector shifts and masks only.
+    /// Signed radix-64 digits e_i ∈ [-32, 32] with scalar = Σ e_i·64^i, 43 digits, of the eight canonical scalars (below
+    /// 2^253), written lane-interleaved: <c>digits[8·i + lane]</c>. 6-bit windows, then from the bottom a digit ≥ 32 becomes
+    /// digit - 64 with a carry of one (the top digit, bits 252.. plus a carry, stays ≤ 2). Vector shifts and masks only.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void Recode(ReadOnlySpan<Vector512<long>> r, Span<sbyte> digits)
     {
-        Vector512<long> m5 = Vector512.Create(31L), sixteen = Vector512.Create(16L);
+        Vector512<long> mask = Vector512.Create((1L << DigitBits) - 1), half = Vector512.Create(1L << (DigitBits - 1));
         Vector512<long> carry = Vector512<long>.Zero;
-        for (int i = 0; i < ScalarModL.DigitCount; i++)
+        for (int i = 0; i < DigitCount; i++)
         {
-            int bit = 5 * i, limb = bit / 21, offset = bit % 21;
+            int bit = DigitBits * i, limb = Math.Min(bit / 21, Limbs - 1), offset = bit - (21 * limb);
             Vector512<long> window = Vector512.ShiftRightLogical(r[limb], offset);
-            if (offset > 16 && limb + 1 < Limbs)
+            if (offset + DigitBits > 21 && limb + 1 < Limbs)
             {
                 window |= Vector512.ShiftLeft(r[limb + 1], 21 - offset);
             }
 
-            Vector512<long> e = (window & m5) + carry;
-            carry = Vector512.ShiftRightArithmetic(e + sixteen, 5);
-            e -= Vector512.ShiftLeft(carry, 5);
-            if (i == ScalarModL.DigitCount - 1)
-            {
-                e += Vector512.ShiftLeft(carry, 5); // the top digit keeps its carry (zero for scalars below 2^253)
-            }
-
+            Vector512<long> e = (window & mask) + carry;
+            carry = Vector512.ShiftRightArithmetic(e + half, DigitBits);
+            e -= Vector512.ShiftLeft(carry, DigitBits);
             Vector128<sbyte> packed = Avx512F.ConvertToVector128SByte(e);
             BinaryPrimitives.WriteUInt64LittleEndian(SBytesAsBytes(digits.Slice(8 * i, 8)), packed.AsUInt64().ToScalar());
         }

@@ -116,7 +116,7 @@ public sealed class Ed25519Scalar8Properties
     }
 
     [Property(MaxTest = 300)]
-    public bool Recode_EqualsTheScalarRecoding(int seed)
+    public bool Recode_DigitsAreInRange_AndSumToTheScalar(int seed)
     {
         if (!FieldElement8.IsSupported)
         {
@@ -127,11 +127,12 @@ public sealed class Ed25519Scalar8Properties
         byte[] input = new byte[64 * 8];
         for (int lane = 0; lane < 8; lane++)
         {
-            BigInteger v = rng.Next(4) switch
+            BigInteger v = rng.Next(5) switch
             {
                 0 => L - 1 - rng.Next(4),
                 1 => (BigInteger.One << 252) - 1 - rng.Next(4), // long runs of ones: a carry out of every digit
                 2 => rng.Next(3),
+                3 => new BigInteger(Enumerable.Repeat((byte)0x82, 31).Append((byte)0x08).ToArray(), isUnsigned: true), // windows of 32 and more
                 _ => RandomWide(rng),
             };
             WriteValue(input.AsSpan(64 * lane, 64), v);
@@ -139,20 +140,25 @@ public sealed class Ed25519Scalar8Properties
 
         var r = new Vector512<long>[ScalarModL8.Limbs];
         ScalarModL8.Reduce(input, r);
-        sbyte[] digits = new sbyte[ScalarModL.DigitCount * 8];
+        sbyte[] digits = new sbyte[ScalarModL8.DigitCount * 8];
         ScalarModL8.Recode(r, digits);
-        byte[] scalar = new byte[32];
-        sbyte[] expected = new sbyte[ScalarModL.DigitCount];
         for (int lane = 0; lane < 8; lane++)
         {
-            ScalarModL.Reduce(input.AsSpan(64 * lane, 64), scalar);
-            ScalarModL.Recode(scalar, expected);
-            for (int i = 0; i < ScalarModL.DigitCount; i++)
+            BigInteger sum = BigInteger.Zero;
+            for (int i = ScalarModL8.DigitCount - 1; i >= 0; i--)
             {
-                if (digits[(8 * i) + lane] != expected[i])
+                sbyte d = digits[(8 * i) + lane];
+                if (d is < -32 or > 32)
                 {
                     return false;
                 }
+
+                sum = (sum * 64) + d;
+            }
+
+            if (sum != new BigInteger(input.AsSpan(64 * lane, 64), isUnsigned: true) % L)
+            {
+                return false;
             }
         }
 
