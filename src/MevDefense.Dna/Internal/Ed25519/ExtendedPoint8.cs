@@ -15,14 +15,23 @@ internal struct ExtendedPoint8
     public FieldElement8 Z;
     public FieldElement8 T;
 
-    /// <summary>Sets every lane to the neutral element (0 : 1 : 1 : 0).</summary>
+    /// <summary>
+    /// p = q (affine, Niels form) in extended coordinates with Z = 4: X = 2(y+x - (y-x)) = 4x, Y = 2(y+x + y-x) = 4y, Z = 4,
+    /// T = (y+x - (y-x))·(y+x + y-x) = 4xy. Also right for the neutral element (1, 1, 0).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
-    public static void SetIdentity(ref ExtendedPoint8 p)
+    public static void FromNiels(ref ExtendedPoint8 p, in NielsPoint8 q, ref PointScratch8 s)
     {
-        FieldElement8.SetSmall(ref p.X, 0);
-        FieldElement8.SetSmall(ref p.Y, 1);
-        FieldElement8.SetSmall(ref p.Z, 1);
-        FieldElement8.SetSmall(ref p.T, 0);
+        FieldElement8.Sub(ref s.A, q.YPlusX, q.YMinusX);
+        FieldElement8.Carry(ref s.A);                    // 2x, carried
+        FieldElement8.Add(ref s.B, q.YPlusX, q.YMinusX);
+        FieldElement8.Carry(ref s.B);                    // 2y, carried
+        FieldElement8.Mul(ref p.T, s.A, s.B);
+        FieldElement8.Add(ref p.X, s.A, s.A);
+        FieldElement8.Carry(ref p.X);
+        FieldElement8.Add(ref p.Y, s.B, s.B);
+        FieldElement8.Carry(ref p.Y);
+        FieldElement8.SetSmall(ref p.Z, 4);
     }
 
     /// <summary>
@@ -53,7 +62,7 @@ internal struct ExtendedPoint8
     /// <summary>
     /// p = Σ digits·64^i·B for eight lanes: <c>digits[8·i + lane]</c> is signed radix-64 digit i (in [-32, 32]) of the lane's
     /// scalar, i &lt; 43 (<see cref="ScalarModL8.Recode"/>). Each d·64^i·B is one selection from table row i (the multiples
-    /// k·64^i·B, k = 1..32) plus a conditional negation, so the whole product is 43 mixed additions and no doublings.
+    /// k·64^i·B, k = 1..32) plus a conditional negation, so the whole product is a conversion and 42 mixed additions, no doublings.
     /// Constant time: the whole table row is read for every digit and each lane's entry is chosen by lane permutations and
     /// masks; no branch or address depends on a digit.
     /// </summary>
@@ -63,8 +72,9 @@ internal struct ExtendedPoint8
         ReadOnlySpan<Vector512<ulong>> table = Ed25519BaseTable.Vectors;
         NielsPoint8 t = default;
         PointScratch8 s = default;
-        SetIdentity(ref p);
-        for (int i = 0; i < ScalarModL8.DigitCount; i++)
+        Select(ref t, table, 0, digits[..8]);
+        FromNiels(ref p, t, ref s); // the first addition to the neutral element is a conversion: 1 multiplication instead of 7
+        for (int i = 1; i < ScalarModL8.DigitCount; i++)
         {
             Select(ref t, table, i, digits.Slice(8 * i, 8));
             AddNiels(ref p, t, ref s);

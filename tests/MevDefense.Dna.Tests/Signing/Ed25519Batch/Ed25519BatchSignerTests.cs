@@ -214,7 +214,11 @@ public sealed class Ed25519BatchSignerTests
     [InlineData(12)]
     [InlineData(64)]
     [InlineData(65)]
+    [InlineData(127)]
+    [InlineData(128)] // one full group sharing one inversion
     [InlineData(130)]
+    [InlineData(257)] // two full groups and a partial one
+    [InlineData(515)]
     public void SignHashes_MixesBatchesAndSingleSignaturesCorrectly(int n)
     {
         using DnaSigner signer = DnaSigner.FromSeed(LedgerHarness.Seed(13));
