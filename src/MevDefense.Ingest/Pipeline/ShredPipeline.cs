@@ -64,6 +64,7 @@ public sealed partial class ShredPipeline : IDisposable
     private readonly int[] _leafIndexOf = new int[ChunkSize];
     private readonly int[] _proofSizeOf = new int[ChunkSize];
     private readonly int[] _firstOwner = new int[ChunkSize];
+    private readonly int[] _candidateOf = new int[LeaderSignatureVerifier.MaxCandidates];
     private readonly int[] _joinTable = new int[1 << JoinTableBits];
     private readonly byte[] _leafDigests = new byte[ChunkSize * 32];
     private readonly byte[] _nodeInputs = new byte[ChunkSize * 2 * ShredMerkle.EntrySize];
@@ -187,6 +188,7 @@ public sealed partial class ShredPipeline : IDisposable
         //    evicted meanwhile) is hashed on demand exactly as in Process.
         int n = batch.Count;
         int leaves = 0;
+        int candidates = 0;
         bool hashAll = _options.VerifyMerkleProofs;
         ulong lastSlot = 0;
         uint lastSet = 0;
@@ -249,6 +251,12 @@ public sealed partial class ShredPipeline : IDisposable
                 wanted = !(_slots.TryGetValue(h.Slot, out var heldSlot) && heldSlot.Sets.ContainsKey(h.FecSetIndex));
             }
 
+            if (wanted && hashAll && held is null && _options.VerifySignatures && candidates < _candidateOf.Length
+                && !(candidates > 0 && _chunkHeaders[_candidateOf[candidates - 1]].Slot == h.Slot && _chunkHeaders[_candidateOf[candidates - 1]].FecSetIndex == h.FecSetIndex))
+            {
+                _candidateOf[candidates++] = i; // a set's first shred in this chunk, set not held: its root will be signature-checked
+            }
+
             if (wanted)
             {
                 int leafIndex = h.IsData ? (int)(h.Index - h.FecSetIndex) : h.NumDataShreds + h.Position;
@@ -274,6 +282,10 @@ public sealed partial class ShredPipeline : IDisposable
             }
 
             HashProofLevels(batch.Buffer, leaves, _siblingsAt, _leafIndexOf, _proofSizeOf, _leafOwner, _chunkHashes);
+            if (candidates > 1)
+            {
+                PrepareSignatures(batch, candidates);
+            }
         }
 
         // 3. The per-shred logic, in order, with the precomputed leaves.
@@ -289,6 +301,35 @@ public sealed partial class ShredPipeline : IDisposable
                 results[i] = result;
             }
         }
+    }
+
+    /// <summary>
+    /// 2b. The leader signatures of the sets this chunk starts, verified together (one field inversion for all; see
+    /// <see cref="LeaderSignatureVerifier.PrepareCandidates"/>). Each candidate is the first shred of its set in the chunk, its set not
+    /// held when the chunk was parsed; its root is the fold the batch just computed (the same bytes ProcessMerkle's fold gives). The
+    /// per-shred logic then asks <see cref="TryVerifyRoot"/> exactly as before and gets the same verdict, prepared instead of computed
+    /// then; a candidate whose set turns out otherwise (evicted, rejected for another reason) only cost its share of the batch.
+    /// Only sets already present in this chunk are batched: nothing waits for later shreds.
+    /// </summary>
+    private void PrepareSignatures(in DatagramBatch batch, int candidates)
+    {
+        for (int c = 0; c < candidates; c++)
+        {
+            int i = _candidateOf[c];
+            ref readonly var h = ref _chunkHeaders[i];
+            int proofSize = h.ProofSize;
+            int leafIndex = h.IsData ? (int)(h.Index - h.FecSetIndex) : h.NumDataShreds + h.Position;
+            if (_chunkLeaf[i] < 0 || _chunkLevels[i] != proofSize || proofSize == 0 || (leafIndex >> proofSize) != 0
+                || _options.LeaderSchedule is null || !_options.LeaderSchedule.TryGetLeader(h.Slot, out var leader))
+            {
+                continue; // not folded to a root here, or no leader: left to the per-shred path
+            }
+
+            var root = _chunkHashes.AsSpan((i * HashStride) + (proofSize * ShredMerkle.HashSize), ShredMerkle.HashSize);
+            _verifier.AddCandidate(leader, h.Slot, h.FecSetIndex, batch[i][..Signature.Size], root);
+        }
+
+        _verifier.PrepareCandidates();
     }
 
     /// <summary>Level by level, the parent of every collected shred's node and its proof sibling (same bytes as <see cref="ShredMerkle.Join"/>).
@@ -459,6 +500,9 @@ public sealed partial class ShredPipeline : IDisposable
 
     /// <summary>Gets whether coding shreds may be deferred (<see cref="ShredPipelineOptions.LazyCodingShredVerification"/> with Merkle checks on).</summary>
     internal bool DefersCodingShreds => _lazyCoding;
+
+    /// <summary>Gets how many leader-signature checks took their verdict from a batch of the sets a chunk started (tests, benchmarks).</summary>
+    internal long PreparedSignatureVerdicts => _verifier.PreparedVerdictsUsed;
 
     /// <summary>Forgets the cached leader-signature results, so that sets seen before are verified again (benchmarks of fresh data).</summary>
     internal void ClearSignatureCache() => _verifier.ClearResults();
