@@ -6,9 +6,10 @@ namespace MevDefense.Dna.Internal.Ed25519;
 
 /// <summary>
 /// The fixed-base table: for j = 0..42 and k = 1..32, the affine point k·64^j·B in Niels form (y + x, y - x, 2d·x·y), each
-/// coordinate reduced mod p and split into ten limbs. Layout, transposed so that four vectors hold the same limb of the
-/// 32 multiples and two two-source lane permutations (<c>vpermt2q</c>) and a blend pick each lane's multiple: element
-/// k - 1 (of the 32 lanes of <c>Vectors[j·VectorsPerRow + (c·10 + limb)·4 ..]</c>, c = 0 (y + x), 1 (y - x), 2 (2d·x·y).
+/// coordinate reduced mod p and split into ten limbs. Layout, transposed so that the same limb of the 32 multiples is
+/// contiguous: <c>Limbs[j·RowLength + (c·10 + limb)·32 + (k - 1)]</c>, c = 0 (y + x), 1 (y - x), 2 (2d·x·y). The signer reads
+/// <see cref="Vectors"/>, the same values as 32-bit lanes (every limb is below 2^26): two vectors of sixteen per limb, so one
+/// two-source lane permutation (<c>vpermt2d</c>) picks each lane's multiple among all 32.
 /// </summary>
 /// <remarks>
 /// Computed once, at type initialisation, from the base point B of RFC 8032 (y = 4/5, x positive) with textbook affine
@@ -26,8 +27,8 @@ internal static class Ed25519BaseTable
     /// <summary>ulongs per row j (32 points × 3 coordinates × 10 limbs).</summary>
     public const int RowLength = Entries * 30;
 
-    /// <summary>Vectors of eight ulongs per row.</summary>
-    public const int VectorsPerRow = RowLength / 8;
+    /// <summary>Vectors of sixteen 32-bit limbs per row.</summary>
+    public const int VectorsPerRow = RowLength / 16;
 
     /// <summary>The field prime 2^255 - 19.</summary>
     public static readonly BigInteger P = (BigInteger.One << 255) - 19;
@@ -47,8 +48,8 @@ internal static class Ed25519BaseTable
     /// <summary>The table (see the type summary), as ulongs.</summary>
     public static readonly ulong[] Limbs = Build();
 
-    /// <summary>The same table as vectors of eight limbs (what the signer loads).</summary>
-    public static readonly Vector512<ulong>[] Vectors = ToVectors(Limbs);
+    /// <summary>The same table as vectors of sixteen 32-bit limbs (what the signer loads; half the bytes of <see cref="Limbs"/>).</summary>
+    public static readonly Vector512<uint>[] Vectors = ToVectors(Limbs);
 
     /// <summary>Returns true when (x, y) satisfies -x² + y² = 1 + d·x²·y² mod p.</summary>
     public static bool IsOnCurve(BigInteger x, BigInteger y)
@@ -82,12 +83,18 @@ internal static class Ed25519BaseTable
     /// <summary>a^(p-2) mod p.</summary>
     public static BigInteger Inverse(BigInteger a) => BigInteger.ModPow(Mod(a), P - 2, P);
 
-    private static Vector512<ulong>[] ToVectors(ulong[] limbs)
+    private static Vector512<uint>[] ToVectors(ulong[] limbs)
     {
-        var vectors = new Vector512<ulong>[limbs.Length / 8];
+        var vectors = new Vector512<uint>[limbs.Length / 16];
+        Span<uint> lanes = stackalloc uint[16];
         for (int i = 0; i < vectors.Length; i++)
         {
-            vectors[i] = Vector512.Create<ulong>(limbs.AsSpan(8 * i, 8));
+            for (int k = 0; k < 16; k++)
+            {
+                lanes[k] = checked((uint)limbs[(16 * i) + k]);
+            }
+
+            vectors[i] = Vector512.Create<uint>(lanes);
         }
 
         return vectors;

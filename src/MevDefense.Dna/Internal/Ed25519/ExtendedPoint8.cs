@@ -69,7 +69,7 @@ internal struct ExtendedPoint8
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void MulBase(ref ExtendedPoint8 p, ReadOnlySpan<sbyte> digits)
     {
-        ReadOnlySpan<Vector512<ulong>> table = Ed25519BaseTable.Vectors;
+        ReadOnlySpan<Vector512<uint>> table = Ed25519BaseTable.Vectors;
         NielsPoint8 t = default;
         PointScratch8 s = default;
         Select(ref t, table, 0, digits[..8]);
@@ -116,15 +116,15 @@ internal struct ExtendedPoint8
     }
 
     /// <summary>
-    /// t = d·(64^j·B) per lane, d = the lane's digit in [-32, 32]. Each group of four limb vectors of the row holds that limb
-    /// of the 32 multiples 1·64^j·B .. 32·64^j·B: two <c>vpermt2q</c> with index |d| - 1 per lane pick each lane's multiple
-    /// among entries 1..16 and 17..32, and bit 4 of the index chooses between them (data-independent timing, the whole row is
-    /// loaded whatever the digits); lanes with d = 0 are then masked to the neutral element (1, 1, 0), and lanes with d &lt; 0
-    /// get the negation: y+x and y-x swapped, 2dxy replaced by 2p - 2dxy. Limb by limb, in registers: each output limb is
-    /// written once.
+    /// t = d·(64^j·B) per lane, d = the lane's digit in [-32, 32]. The row holds each limb of the 32 multiples
+    /// 1·64^j·B .. 32·64^j·B as two vectors of sixteen 32-bit values, so one <c>vpermt2d</c> with index |d| - 1 in the low
+    /// half of each 64-bit lane picks every lane's multiple (data-independent timing, the whole row is loaded whatever the
+    /// digits) and a mask keeps that low half; lanes with d = 0 are masked to the neutral element (1, 1, 0), and lanes with
+    /// d &lt; 0 get the negation: y+x and y-x swapped, 2dxy replaced by 2p - 2dxy. Limb by limb, in registers: each output
+    /// limb is written once.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
-    private static void Select(ref NielsPoint8 t, ReadOnlySpan<Vector512<ulong>> table, int j, ReadOnlySpan<sbyte> laneDigits)
+    private static void Select(ref NielsPoint8 t, ReadOnlySpan<Vector512<uint>> table, int j, ReadOnlySpan<sbyte> laneDigits)
     {
         Vector512<long> d = Vector512.Create(
             (long)laneDigits[0], laneDigits[1], laneDigits[2], laneDigits[3], laneDigits[4], laneDigits[5], laneDigits[6], laneDigits[7]);
@@ -132,47 +132,44 @@ internal struct ExtendedPoint8
         Vector512<ulong> magnitude = Vector512.Abs(d).AsUInt64();
         Vector512<ulong> zero = Vector512.Equals(magnitude, Vector512<ulong>.Zero);
         Vector512<ulong> index = (magnitude - Vector512<ulong>.One) & Vector512.Create(31UL); // d = 0 picks entry 32, masked below
-        Vector512<ulong> upper = Vector512.Equals(index & Vector512.Create(16UL), Vector512.Create(16UL)); // entries 17..32
-        ReadOnlySpan<Vector512<ulong>> row = table.Slice(j * Ed25519BaseTable.VectorsPerRow, Ed25519BaseTable.VectorsPerRow);
+        Vector512<ulong> keep = Vector512.AndNot(Vector512.Create(0xFFFFFFFFUL), zero); // the selected 32-bit limb, 0 where d = 0
+        Vector512<uint> index32 = index.AsUInt32(); // the even 32-bit lanes index the entry; the odd ones are masked off
+        ReadOnlySpan<Vector512<uint>> row = table.Slice(j * Ed25519BaseTable.VectorsPerRow, Ed25519BaseTable.VectorsPerRow);
         Vector512<ulong> e = Vector512.Create(0x7FFFFFEUL), o = Vector512.Create(0x3FFFFFEUL); // limbs of 2p (limb 0 below)
-        Limb(row, 0, index, upper, zero, negative, Vector512.Create(0x7FFFFDAUL), out t.YPlusX.L0, out t.YMinusX.L0, out t.XY2D.L0);
+        Limb(row, 0, index32, keep, negative, Vector512.Create(0x7FFFFDAUL), out t.YPlusX.L0, out t.YMinusX.L0, out t.XY2D.L0);
         Vector512<ulong> one = zero & Vector512<ulong>.One;
         t.YPlusX.L0 |= one;
         t.YMinusX.L0 |= one;
-        Limb(row, 1, index, upper, zero, negative, o, out t.YPlusX.L1, out t.YMinusX.L1, out t.XY2D.L1);
-        Limb(row, 2, index, upper, zero, negative, e, out t.YPlusX.L2, out t.YMinusX.L2, out t.XY2D.L2);
-        Limb(row, 3, index, upper, zero, negative, o, out t.YPlusX.L3, out t.YMinusX.L3, out t.XY2D.L3);
-        Limb(row, 4, index, upper, zero, negative, e, out t.YPlusX.L4, out t.YMinusX.L4, out t.XY2D.L4);
-        Limb(row, 5, index, upper, zero, negative, o, out t.YPlusX.L5, out t.YMinusX.L5, out t.XY2D.L5);
-        Limb(row, 6, index, upper, zero, negative, e, out t.YPlusX.L6, out t.YMinusX.L6, out t.XY2D.L6);
-        Limb(row, 7, index, upper, zero, negative, o, out t.YPlusX.L7, out t.YMinusX.L7, out t.XY2D.L7);
-        Limb(row, 8, index, upper, zero, negative, e, out t.YPlusX.L8, out t.YMinusX.L8, out t.XY2D.L8);
-        Limb(row, 9, index, upper, zero, negative, o, out t.YPlusX.L9, out t.YMinusX.L9, out t.XY2D.L9);
+        Limb(row, 1, index32, keep, negative, o, out t.YPlusX.L1, out t.YMinusX.L1, out t.XY2D.L1);
+        Limb(row, 2, index32, keep, negative, e, out t.YPlusX.L2, out t.YMinusX.L2, out t.XY2D.L2);
+        Limb(row, 3, index32, keep, negative, o, out t.YPlusX.L3, out t.YMinusX.L3, out t.XY2D.L3);
+        Limb(row, 4, index32, keep, negative, e, out t.YPlusX.L4, out t.YMinusX.L4, out t.XY2D.L4);
+        Limb(row, 5, index32, keep, negative, o, out t.YPlusX.L5, out t.YMinusX.L5, out t.XY2D.L5);
+        Limb(row, 6, index32, keep, negative, e, out t.YPlusX.L6, out t.YMinusX.L6, out t.XY2D.L6);
+        Limb(row, 7, index32, keep, negative, o, out t.YPlusX.L7, out t.YMinusX.L7, out t.XY2D.L7);
+        Limb(row, 8, index32, keep, negative, e, out t.YPlusX.L8, out t.YMinusX.L8, out t.XY2D.L8);
+        Limb(row, 9, index32, keep, negative, o, out t.YPlusX.L9, out t.YMinusX.L9, out t.XY2D.L9);
     }
 
     /// <summary>
-    /// One limb of the three coordinates of the selected multiple: picked by <paramref name="index"/>, zeroed where
-    /// <paramref name="zero"/>, and where <paramref name="negative"/> y+x and y-x exchanged and 2dxy replaced by
+    /// One limb of the three coordinates of the selected multiple: picked by <paramref name="index"/>, masked by
+    /// <paramref name="keep"/> (the low 32 bits of each lane, none where the digit is 0), and where <paramref name="negative"/> y+x and y-x exchanged and 2dxy replaced by
     /// <paramref name="twoP"/> - 2dxy (the limb of 2p, so no limb goes negative). Masked blends only: constant time.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Limb(
-        ReadOnlySpan<Vector512<ulong>> row, int limb, Vector512<ulong> index, Vector512<ulong> upper, Vector512<ulong> zero, Vector512<ulong> negative, Vector512<ulong> twoP,
+        ReadOnlySpan<Vector512<uint>> row, int limb, Vector512<uint> index, Vector512<ulong> keep, Vector512<ulong> negative, Vector512<ulong> twoP,
         out Vector512<ulong> yPlusX, out Vector512<ulong> yMinusX, out Vector512<ulong> xy2d)
     {
-        Vector512<ulong> p = Permute(row, limb, index, upper, zero);
-        Vector512<ulong> m = Permute(row, 10 + limb, index, upper, zero);
-        Vector512<ulong> t = Permute(row, 20 + limb, index, upper, zero);
+        Vector512<ulong> p = Permute(row, limb, index, keep);
+        Vector512<ulong> m = Permute(row, 10 + limb, index, keep);
+        Vector512<ulong> t = Permute(row, 20 + limb, index, keep);
         yPlusX = Vector512.ConditionalSelect(negative, m, p);
         yMinusX = Vector512.ConditionalSelect(negative, p, m);
         xy2d = Vector512.ConditionalSelect(negative, twoP - t, t);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<ulong> Permute(ReadOnlySpan<Vector512<ulong>> row, int limb, Vector512<ulong> index, Vector512<ulong> upper, Vector512<ulong> zero)
-    {
-        Vector512<ulong> low = Avx512F.PermuteVar8x64x2(row[4 * limb], index, row[(4 * limb) + 1]);
-        Vector512<ulong> high = Avx512F.PermuteVar8x64x2(row[(4 * limb) + 2], index, row[(4 * limb) + 3]);
-        return Vector512.AndNot(Vector512.ConditionalSelect(upper, high, low), zero);
-    }
+    private static Vector512<ulong> Permute(ReadOnlySpan<Vector512<uint>> row, int limb, Vector512<uint> index, Vector512<ulong> keep) =>
+        Avx512F.PermuteVar16x32x2(row[2 * limb], index, row[(2 * limb) + 1]).AsUInt64() & keep;
 }
