@@ -185,6 +185,7 @@ internal sealed class Ed25519BatchSigner : IDisposable
         bool vectorHash = 64 + longest <= Sha512x8.MaxMessageLength; // both hashes fit one SHA-512 block per lane
         Span<byte> blocks = stackalloc byte[128 * Lanes];
         Span<byte> digests = stackalloc byte[64 * Lanes];
+        Span<Vector512<ulong>> words = stackalloc Vector512<ulong>[8]; // the digests as little-endian words, lane by lane
         Span<FieldElement8> coordinates = stackalloc FieldElement8[3 * GroupBatches]; // X, Y, Z of each batch
         Span<FieldElement8> products = stackalloc FieldElement8[GroupBatches];        // Z_0·…·Z_b
         ExtendedPoint8 p = default;
@@ -207,7 +208,7 @@ internal sealed class Ed25519BatchSigner : IDisposable
                         Sha512x8.Pad(32 + offsets[i + 1] - offsets[i], block);
                     }
 
-                    Sha512x8.HashBlocks(blocks, digests);
+                    Sha512x8.HashBlocks(blocks, words);
                 }
                 else
                 {
@@ -219,11 +220,18 @@ internal sealed class Ed25519BatchSigner : IDisposable
                         message.CopyTo(buffer[32..]);
                         SHA512.HashData(buffer[..(32 + message.Length)], digests.Slice(64 * lane, 64));
                     }
+
+                    ScalarModL8.LoadWords(digests, words);
                 }
 
-                digests[(64 * lanes)..].Clear(); // unused lanes: r = 0, R = the neutral element
+                Vector512<ulong> used = Vector512.LessThan(Vector512.Create(0UL, 1, 2, 3, 4, 5, 6, 7), Vector512.Create((ulong)lanes));
+                for (int w = 0; w < 8; w++)
+                {
+                    words[w] &= used; // unused lanes: r = 0, R = the neutral element
+                }
+
                 Span<Vector512<long>> r = nonces.Slice(ScalarModL8.Limbs * b, ScalarModL8.Limbs);
-                ScalarModL8.Reduce(digests, r);
+                ScalarModL8.Reduce(words, r);
                 ScalarModL8.Recode(r, digits);
                 ExtendedPoint8.MulBase(ref p, digits);
                 coordinates[3 * b] = p.X;
@@ -271,7 +279,7 @@ internal sealed class Ed25519BatchSigner : IDisposable
                         Sha512x8.Pad(64 + offsets[i + 1] - offsets[i], block);
                     }
 
-                    Sha512x8.HashBlocks(blocks, digests);
+                    Sha512x8.HashBlocks(blocks, words);
                 }
                 else
                 {
@@ -284,9 +292,11 @@ internal sealed class Ed25519BatchSigner : IDisposable
                         message.CopyTo(buffer[64..]);
                         SHA512.HashData(buffer[..(64 + message.Length)], digests.Slice(64 * lane, 64));
                     }
+
+                    ScalarModL8.LoadWords(digests, words);
                 }
 
-                ScalarModL8.Reduce(digests, k);
+                ScalarModL8.Reduce(words, k);
                 ScalarModL8.MulAdd(k, secret, nonces.Slice(ScalarModL8.Limbs * b, ScalarModL8.Limbs), s);
                 for (int lane = 0; lane < lanes; lane++)
                 {
@@ -307,6 +317,7 @@ internal sealed class Ed25519BatchSigner : IDisposable
             CryptographicOperations.ZeroMemory(MemoryMarshalBytes(digits));
             CryptographicOperations.ZeroMemory(blocks);
             CryptographicOperations.ZeroMemory(digests);
+            words.Clear();
             coordinates.Clear();
             products.Clear();
             p = default;

@@ -43,25 +43,53 @@ internal static class ScalarModL8
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void Reduce(ReadOnlySpan<byte> input, Span<Vector512<long>> r)
     {
-        Span<Vector512<long>> s = stackalloc Vector512<long>[24];
-        Span<long> lanes = stackalloc long[8];
-        for (int i = 0; i < 24; i++)
+        Span<Vector512<ulong>> words = stackalloc Vector512<ulong>[8];
+        LoadWords(input, words);
+        Reduce(words, r);
+        words.Clear();
+    }
+
+    /// <summary>Eight 64-byte little-endian values (<c>input[64·lane ..]</c>) as eight vectors of 64-bit words (<c>words[w]</c> = word w of every lane).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
+    public static void LoadWords(ReadOnlySpan<byte> input, Span<Vector512<ulong>> words)
+    {
+        Span<ulong> lanes = stackalloc ulong[8];
+        for (int w = 0; w < 8; w++)
         {
-            int bit = 21 * i;
-            int position = Math.Min(bit >> 3, 56);
-            int shift = bit - (8 * position);
-            long mask = i < 23 ? Mask21 : long.MaxValue; // limb 23 takes the remaining 29 bits
             for (int lane = 0; lane < 8; lane++)
             {
-                lanes[lane] = (long)(BinaryPrimitives.ReadUInt64LittleEndian(input.Slice((64 * lane) + position, 8)) >> shift) & mask;
+                lanes[lane] = BinaryPrimitives.ReadUInt64LittleEndian(input.Slice((64 * lane) + (8 * w), 8));
             }
 
-            s[i] = Vector512.Create<long>(lanes);
+            words[w] = Vector512.Create<ulong>(lanes);
+        }
+
+        lanes.Clear();
+    }
+
+    /// <summary>
+    /// As <see cref="Reduce(ReadOnlySpan{byte}, Span{Vector512{long}})"/>, the eight 512-bit values given as eight
+    /// little-endian 64-bit words per lane (<c>words[w]</c> holds word w of every lane, as <see cref="Sha512x8.HashBlocks(ReadOnlySpan{byte}, Span{Vector512{ulong}})"/> writes them).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
+    public static void Reduce(ReadOnlySpan<Vector512<ulong>> words, Span<Vector512<long>> r)
+    {
+        Span<Vector512<long>> s = stackalloc Vector512<long>[24];
+        Vector512<ulong> m21 = Vector512.Create((ulong)Mask21);
+        for (int i = 0; i < 24; i++)
+        {
+            int bit = 21 * i, w = bit >> 6, offset = bit & 63;
+            Vector512<ulong> v = Vector512.ShiftRightLogical(words[w], offset);
+            if (offset > 64 - 21 && w < 7)
+            {
+                v |= Vector512.ShiftLeft(words[w + 1], 64 - offset);
+            }
+
+            s[i] = (i < 23 ? v & m21 : v).AsInt64(); // limb 23 takes the remaining 29 bits
         }
 
         Reduce24(s, r);
         s.Clear();
-        lanes.Clear();
     }
 
     /// <summary>

@@ -38,6 +38,26 @@ internal static class Sha512x8
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void HashBlocks(ReadOnlySpan<byte> blocks, Span<byte> digests)
     {
+        Span<Vector512<ulong>> words = stackalloc Vector512<ulong>[8];
+        HashBlocks(blocks, words);
+        for (int word = 0; word < 8; word++)
+        {
+            for (int lane = 0; lane < 8; lane++)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(digests.Slice((64 * lane) + (8 * word), 8), words[word].GetElement(lane));
+            }
+        }
+
+        words.Clear();
+    }
+
+    /// <summary>
+    /// Hashes eight padded blocks into the eight digests read as little-endian 64-bit words: lane l of <c>words[w]</c> is
+    /// bytes 8w..8w+7 of digest l, little-endian (so the eight vectors are the digests as 512-bit little-endian integers).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
+    public static void HashBlocks(ReadOnlySpan<byte> blocks, Span<Vector512<ulong>> words)
+    {
         Span<Vector512<ulong>> w = stackalloc Vector512<ulong>[16];
         Span<ulong> lanes = stackalloc ulong[8];
         for (int t = 0; t < 16; t++)
@@ -85,24 +105,18 @@ internal static class Sha512x8
             a = t1 + bigSigma0 + maj;
         }
 
-        Store(a + Vector512.Create(Initial[0]), 0, digests);
-        Store(b + Vector512.Create(Initial[1]), 1, digests);
-        Store(c + Vector512.Create(Initial[2]), 2, digests);
-        Store(d + Vector512.Create(Initial[3]), 3, digests);
-        Store(e + Vector512.Create(Initial[4]), 4, digests);
-        Store(f + Vector512.Create(Initial[5]), 5, digests);
-        Store(g + Vector512.Create(Initial[6]), 6, digests);
-        Store(h + Vector512.Create(Initial[7]), 7, digests);
+        // The digest is the state words big-endian: byte-swap each 64-bit lane to read it as little-endian words.
+        Vector512<byte> swap = Vector512.Create((byte)7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8,
+            7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8);
+        words[0] = Avx512BW.Shuffle((a + Vector512.Create(Initial[0])).AsByte(), swap).AsUInt64();
+        words[1] = Avx512BW.Shuffle((b + Vector512.Create(Initial[1])).AsByte(), swap).AsUInt64();
+        words[2] = Avx512BW.Shuffle((c + Vector512.Create(Initial[2])).AsByte(), swap).AsUInt64();
+        words[3] = Avx512BW.Shuffle((d + Vector512.Create(Initial[3])).AsByte(), swap).AsUInt64();
+        words[4] = Avx512BW.Shuffle((e + Vector512.Create(Initial[4])).AsByte(), swap).AsUInt64();
+        words[5] = Avx512BW.Shuffle((f + Vector512.Create(Initial[5])).AsByte(), swap).AsUInt64();
+        words[6] = Avx512BW.Shuffle((g + Vector512.Create(Initial[6])).AsByte(), swap).AsUInt64();
+        words[7] = Avx512BW.Shuffle((h + Vector512.Create(Initial[7])).AsByte(), swap).AsUInt64();
         w.Clear();
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
-    private static void Store(Vector512<ulong> v, int word, Span<byte> digests)
-    {
-        for (int lane = 0; lane < 8; lane++)
-        {
-            BinaryPrimitives.WriteUInt64BigEndian(digests.Slice((64 * lane) + (8 * word), 8), v.GetElement(lane));
-        }
     }
 
     /// <summary>floor(frac(p^(1/root))·2^64) for the first <paramref name="count"/> primes p = floor((p·2^(64·root))^(1/root)) mod 2^64.</summary>
