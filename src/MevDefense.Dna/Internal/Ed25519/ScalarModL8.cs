@@ -93,7 +93,7 @@ internal static class ScalarModL8
     }
 
     /// <summary>
-    /// s = (k·a + c) mod L, canonical limbs as <see cref="Reduce"/>. k and c are canonical (from <see cref="Reduce"/>); a is
+    /// s = (k·a + c) mod L, canonical limbs as <see cref="Reduce(ReadOnlySpan{byte}, Span{Vector512{long}})"/>. k and c are canonical (from <see cref="Reduce(ReadOnlySpan{byte}, Span{Vector512{long}})"/>); a is
     /// any 255-bit scalar given as twelve limbs of 21 bits with the top limb up to 24 bits (<see cref="Broadcast"/>), so each
     /// column of k·a + c stays below 2^51.
     /// </summary>
