@@ -30,6 +30,7 @@ public sealed partial class ShredPipeline : IDisposable
     private const int MaxProofLevels = 15; // the proof size is the variant's low nibble
     private const int HashStride = (1 + MaxProofLevels) * 32;
     private const int JoinTableBits = 9;
+    private const int HeaderPrefetchDistance = 4;
 
     private readonly ShredPipelineOptions _options;
     private readonly bool _lazyCoding;
@@ -198,6 +199,16 @@ public sealed partial class ShredPipeline : IDisposable
         bool haveCode = false;
         for (int i = 0; i < n; i++)
         {
+            if (i + HeaderPrefetchDistance < n)
+            {
+                // Datagrams fresh from the network (or a large ring) are usually not cached: start loading a later datagram's
+                // signature and headers (the first 89 bytes) now, so that parsing does not wait for each one in turn.
+                int ahead = (i + HeaderPrefetchDistance) * batch.Stride;
+                CacheHints.Prefetch(batch.Buffer, ahead);
+                CacheHints.Prefetch(batch.Buffer, ahead + 64);
+                CacheHints.Prefetch(batch.Buffer, ahead + ShredConstants.CodeHeadersSize - 1);
+            }
+
             var datagram = batch[i];
             ref var h = ref _chunkHeaders[i];
             bool parsed = ShredParser.TryRead(datagram, _rules, out h, out _chunkReasons[i]);
@@ -654,7 +665,7 @@ public sealed partial class ShredPipeline : IDisposable
         {
             var buf = RentBuffer();
             shred.CopyTo(buf);
-            leaf.CopyTo(set.Leaves.AsSpan(pos * 32, 32));
+            leaf.CopyTo(set.DataLeaf(pos));
             set.AddReceivedData(pos, buf, h);
 
             AddData(slot, h.Index, buf, h.Flags, ts, set);
@@ -665,7 +676,7 @@ public sealed partial class ShredPipeline : IDisposable
             {
                 var buf = RentBuffer();
                 shred.CopyTo(buf);
-                leaf.CopyTo(set.Leaves.AsSpan((FecSetState.MaxShardsPerKind + pos) * 32, 32));
+                leaf.CopyTo(set.CodeLeaf(pos));
                 set.Code[pos] = buf;
             }
 
@@ -997,7 +1008,7 @@ public sealed partial class ShredPipeline : IDisposable
                 return false;
             }
 
-            ShredMerkle.HashLeaf(buf.AsSpan(Signature.Size, shardLen + chainedLen), _leafScratch, set.Leaves.AsSpan(i * 32, 32));
+            ShredMerkle.HashLeaf(buf.AsSpan(Signature.Size, shardLen + chainedLen), _leafScratch, set.DataLeaf(i));
         }
 
         for (int j = 0; j < m; j++)
@@ -1029,7 +1040,7 @@ public sealed partial class ShredPipeline : IDisposable
             }
 
             ShredMerkle.HashLeaf(buf.AsSpan(Signature.Size, ShredConstants.CodeHeadersSize - Signature.Size + shardLen + chainedLen), _leafScratch,
-                set.Leaves.AsSpan((FecSetState.MaxShardsPerKind + j) * 32, 32));
+                set.CodeLeaf(j));
         }
 
         int n = k + m;
@@ -1043,8 +1054,8 @@ public sealed partial class ShredPipeline : IDisposable
             return false;
         }
 
-        set.Leaves.AsSpan(0, k * 32).CopyTo(_treeLeaves);
-        set.Leaves.AsSpan(FecSetState.MaxShardsPerKind * 32, m * 32).CopyTo(_treeLeaves.AsSpan(k * 32));
+        set.DataLeaves(k).CopyTo(_treeLeaves);
+        set.CodeLeaves(m).CopyTo(_treeLeaves.AsSpan(k * 32));
         var root = ShredMerkle.BuildTree(_treeLeaves, n, _treeNodes);
         if (!root.SequenceEqual(set.Root))
         {
@@ -1357,7 +1368,7 @@ public sealed partial class ShredPipeline : IDisposable
             set.CodePresent[pos] = true;
             set.CodeReceived++;
             Stats._accepted++;
-            leaf.CopyTo(set.Leaves.AsSpan((FecSetState.MaxShardsPerKind + pos) * 32, 32));
+            leaf.CopyTo(set.CodeLeaf(pos));
         }
     }
 
