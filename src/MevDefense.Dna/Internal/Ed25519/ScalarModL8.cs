@@ -100,37 +100,93 @@ internal static class ScalarModL8
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void MulAdd(ReadOnlySpan<Vector512<long>> k, ReadOnlySpan<Vector512<long>> a, ReadOnlySpan<Vector512<long>> c, Span<Vector512<long>> result)
     {
-        Span<Vector512<long>> s = stackalloc Vector512<long>[24];
-        for (int i = 0; i < Limbs; i++)
-        {
-            s[i] = c[i];
-        }
-
-        for (int i = Limbs; i < 24; i++)
-        {
-            s[i] = Vector512<long>.Zero;
-        }
-
-        for (int i = 0; i < Limbs; i++)
-        {
-            Vector512<long> ki = k[i];
-            for (int j = 0; j < Limbs; j++)
-            {
-                s[i + j] += Mul(ki, a[j]);
-            }
-        }
-
+        Span<Vector512<long>> columns = stackalloc Vector512<long>[24];
+        Vector512<long> k0 = k[0], a0 = a[0];
+        Vector512<long> k1 = k[1], a1 = a[1];
+        Vector512<long> k2 = k[2], a2 = a[2];
+        Vector512<long> k3 = k[3], a3 = a[3];
+        Vector512<long> k4 = k[4], a4 = a[4];
+        Vector512<long> k5 = k[5], a5 = a[5];
+        Vector512<long> k6 = k[6], a6 = a[6];
+        Vector512<long> k7 = k[7], a7 = a[7];
+        Vector512<long> k8 = k[8], a8 = a[8];
+        Vector512<long> k9 = k[9], a9 = a[9];
+        Vector512<long> k10 = k[10], a10 = a[10];
+        Vector512<long> k11 = k[11], a11 = a[11];
+        Vector512<long> s0 = c[0] + Mul(k0, a0);
+        Vector512<long> s1 = c[1] + Mul(k0, a1) + Mul(k1, a0);
+        Vector512<long> s2 = c[2] + Mul(k0, a2) + Mul(k1, a1) + Mul(k2, a0);
+        Vector512<long> s3 = c[3] + Mul(k0, a3) + Mul(k1, a2) + Mul(k2, a1) + Mul(k3, a0);
+        Vector512<long> s4 = c[4] + Mul(k0, a4) + Mul(k1, a3) + Mul(k2, a2) + Mul(k3, a1) + Mul(k4, a0);
+        Vector512<long> s5 = c[5] + Mul(k0, a5) + Mul(k1, a4) + Mul(k2, a3) + Mul(k3, a2) + Mul(k4, a1) + Mul(k5, a0);
+        Vector512<long> s6 = c[6] + Mul(k0, a6) + Mul(k1, a5) + Mul(k2, a4) + Mul(k3, a3) + Mul(k4, a2) + Mul(k5, a1) + Mul(k6, a0);
+        Vector512<long> s7 = c[7] + Mul(k0, a7) + Mul(k1, a6) + Mul(k2, a5) + Mul(k3, a4) + Mul(k4, a3) + Mul(k5, a2) + Mul(k6, a1) + Mul(k7, a0);
+        Vector512<long> s8 = c[8] + Mul(k0, a8) + Mul(k1, a7) + Mul(k2, a6) + Mul(k3, a5) + Mul(k4, a4) + Mul(k5, a3) + Mul(k6, a2) + Mul(k7, a1) + Mul(k8, a0);
+        Vector512<long> s9 = c[9] + Mul(k0, a9) + Mul(k1, a8) + Mul(k2, a7) + Mul(k3, a6) + Mul(k4, a5) + Mul(k5, a4) + Mul(k6, a3) + Mul(k7, a2) + Mul(k8, a1) + Mul(k9, a0);
+        Vector512<long> s10 = c[10] + Mul(k0, a10) + Mul(k1, a9) + Mul(k2, a8) + Mul(k3, a7) + Mul(k4, a6) + Mul(k5, a5) + Mul(k6, a4) + Mul(k7, a3) + Mul(k8, a2) + Mul(k9, a1) + Mul(k10, a0);
+        Vector512<long> s11 = c[11] + Mul(k0, a11) + Mul(k1, a10) + Mul(k2, a9) + Mul(k3, a8) + Mul(k4, a7) + Mul(k5, a6) + Mul(k6, a5) + Mul(k7, a4) + Mul(k8, a3) + Mul(k9, a2) + Mul(k10, a1) + Mul(k11, a0);
+        Vector512<long> s12 = Mul(k1, a11) + Mul(k2, a10) + Mul(k3, a9) + Mul(k4, a8) + Mul(k5, a7) + Mul(k6, a6) + Mul(k7, a5) + Mul(k8, a4) + Mul(k9, a3) + Mul(k10, a2) + Mul(k11, a1);
+        Vector512<long> s13 = Mul(k2, a11) + Mul(k3, a10) + Mul(k4, a9) + Mul(k5, a8) + Mul(k6, a7) + Mul(k7, a6) + Mul(k8, a5) + Mul(k9, a4) + Mul(k10, a3) + Mul(k11, a2);
+        Vector512<long> s14 = Mul(k3, a11) + Mul(k4, a10) + Mul(k5, a9) + Mul(k6, a8) + Mul(k7, a7) + Mul(k8, a6) + Mul(k9, a5) + Mul(k10, a4) + Mul(k11, a3);
+        Vector512<long> s15 = Mul(k4, a11) + Mul(k5, a10) + Mul(k6, a9) + Mul(k7, a8) + Mul(k8, a7) + Mul(k9, a6) + Mul(k10, a5) + Mul(k11, a4);
+        Vector512<long> s16 = Mul(k5, a11) + Mul(k6, a10) + Mul(k7, a9) + Mul(k8, a8) + Mul(k9, a7) + Mul(k10, a6) + Mul(k11, a5);
+        Vector512<long> s17 = Mul(k6, a11) + Mul(k7, a10) + Mul(k8, a9) + Mul(k9, a8) + Mul(k10, a7) + Mul(k11, a6);
+        Vector512<long> s18 = Mul(k7, a11) + Mul(k8, a10) + Mul(k9, a9) + Mul(k10, a8) + Mul(k11, a7);
+        Vector512<long> s19 = Mul(k8, a11) + Mul(k9, a10) + Mul(k10, a9) + Mul(k11, a8);
+        Vector512<long> s20 = Mul(k9, a11) + Mul(k10, a10) + Mul(k11, a9);
+        Vector512<long> s21 = Mul(k10, a11) + Mul(k11, a10);
+        Vector512<long> s22 = Mul(k11, a11);
         // Floor carries: limbs 0..22 in [0, 2^21), limb 23 the rest (k·a + c < 2^508, so below 2^25).
         Vector512<long> m21 = Vector512.Create(Mask21);
-        for (int i = 0; i < 23; i++)
-        {
-            Vector512<long> carry = Vector512.ShiftRightArithmetic(s[i], 21);
-            s[i + 1] += carry;
-            s[i] &= m21;
-        }
-
-        Reduce24(s, result);
-        s.Clear();
+        s1 += Vector512.ShiftRightArithmetic(s0, 21); s0 &= m21;
+        s2 += Vector512.ShiftRightArithmetic(s1, 21); s1 &= m21;
+        s3 += Vector512.ShiftRightArithmetic(s2, 21); s2 &= m21;
+        s4 += Vector512.ShiftRightArithmetic(s3, 21); s3 &= m21;
+        s5 += Vector512.ShiftRightArithmetic(s4, 21); s4 &= m21;
+        s6 += Vector512.ShiftRightArithmetic(s5, 21); s5 &= m21;
+        s7 += Vector512.ShiftRightArithmetic(s6, 21); s6 &= m21;
+        s8 += Vector512.ShiftRightArithmetic(s7, 21); s7 &= m21;
+        s9 += Vector512.ShiftRightArithmetic(s8, 21); s8 &= m21;
+        s10 += Vector512.ShiftRightArithmetic(s9, 21); s9 &= m21;
+        s11 += Vector512.ShiftRightArithmetic(s10, 21); s10 &= m21;
+        s12 += Vector512.ShiftRightArithmetic(s11, 21); s11 &= m21;
+        s13 += Vector512.ShiftRightArithmetic(s12, 21); s12 &= m21;
+        s14 += Vector512.ShiftRightArithmetic(s13, 21); s13 &= m21;
+        s15 += Vector512.ShiftRightArithmetic(s14, 21); s14 &= m21;
+        s16 += Vector512.ShiftRightArithmetic(s15, 21); s15 &= m21;
+        s17 += Vector512.ShiftRightArithmetic(s16, 21); s16 &= m21;
+        s18 += Vector512.ShiftRightArithmetic(s17, 21); s17 &= m21;
+        s19 += Vector512.ShiftRightArithmetic(s18, 21); s18 &= m21;
+        s20 += Vector512.ShiftRightArithmetic(s19, 21); s19 &= m21;
+        s21 += Vector512.ShiftRightArithmetic(s20, 21); s20 &= m21;
+        s22 += Vector512.ShiftRightArithmetic(s21, 21); s21 &= m21;
+        Vector512<long> s23 = Vector512.ShiftRightArithmetic(s22, 21); s22 &= m21;
+        columns[0] = s0;
+        columns[1] = s1;
+        columns[2] = s2;
+        columns[3] = s3;
+        columns[4] = s4;
+        columns[5] = s5;
+        columns[6] = s6;
+        columns[7] = s7;
+        columns[8] = s8;
+        columns[9] = s9;
+        columns[10] = s10;
+        columns[11] = s11;
+        columns[12] = s12;
+        columns[13] = s13;
+        columns[14] = s14;
+        columns[15] = s15;
+        columns[16] = s16;
+        columns[17] = s17;
+        columns[18] = s18;
+        columns[19] = s19;
+        columns[20] = s20;
+        columns[21] = s21;
+        columns[22] = s22;
+        columns[23] = s23;
+        Reduce24(columns, result);
+        columns.Clear();
     }
 
     /// <summary>Twelve limbs of a 32-byte little-endian scalar (limb 11 holds bits 231..255, up to 25 bits), in every lane.</summary>
@@ -208,73 +264,185 @@ internal static class ScalarModL8
     /// once more (adding L when -1) gives the value in [0, L), which the last floor carries make canonical.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
-    private static void Reduce24(Span<Vector512<long>> s, Span<Vector512<long>> result)
+    private static void Reduce24(ReadOnlySpan<Vector512<long>> s, Span<Vector512<long>> result)
     {
-        for (int i = 23; i >= 18; i--)
-        {
-            Fold(s, i);
-        }
-
-        for (int i = 6; i < 17; i++)
-        {
-            BalancedCarry(s, i);
-        }
-
-        for (int i = 17; i >= 12; i--)
-        {
-            Fold(s, i);
-        }
-
-        for (int i = 0; i < 12; i++)
-        {
-            BalancedCarry(s, i);
-        }
-
-        Fold(s, 12);
-        for (int i = 0; i < 12; i++)
-        {
-            FloorCarry(s, i);
-        }
-
-        Fold(s, 12);
-        for (int i = 0; i < 11; i++)
-        {
-            FloorCarry(s, i);
-        }
-
-        s[..Limbs].CopyTo(result);
-    }
-
-    /// <summary>s[i - 12 .. i - 7] += s[i]·(−δ limbs); s[i] = 0 (value unchanged mod L).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Fold(Span<Vector512<long>> s, int i)
-    {
-        Vector512<long> v = s[i];
-        s[i - 12] += Mul(v, Vector512.Create(C0));
-        s[i - 11] += Mul(v, Vector512.Create(C1));
-        s[i - 10] += Mul(v, Vector512.Create(C2));
-        s[i - 9] += Mul(v, Vector512.Create(C3));
-        s[i - 8] += Mul(v, Vector512.Create(C4));
-        s[i - 7] += Mul(v, Vector512.Create(C5));
-        s[i] = Vector512<long>.Zero;
-    }
-
-    /// <summary>Moves round(s[i] / 2^21) into s[i + 1], leaving s[i] in [-2^20, 2^20).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void BalancedCarry(Span<Vector512<long>> s, int i)
-    {
-        Vector512<long> carry = Vector512.ShiftRightArithmetic(s[i] + Vector512.Create(1L << 20), 21);
-        s[i + 1] += carry;
-        s[i] -= Vector512.ShiftLeft(carry, 21);
-    }
-
-    /// <summary>Moves floor(s[i] / 2^21) into s[i + 1], leaving s[i] in [0, 2^21).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FloorCarry(Span<Vector512<long>> s, int i)
-    {
-        Vector512<long> carry = Vector512.ShiftRightArithmetic(s[i], 21);
-        s[i + 1] += carry;
-        s[i] &= Vector512.Create(Mask21);
+        // Straight-line (generated from the steps above): the 24 limbs stay in registers.
+        Vector512<long> c0 = Vector512.Create(C0), c1 = Vector512.Create(C1), c2 = Vector512.Create(C2), c3 = Vector512.Create(C3), c4 = Vector512.Create(C4), c5 = Vector512.Create(C5);
+        Vector512<long> round = Vector512.Create(1L << 20), m21 = Vector512.Create(Mask21), carry;
+        Vector512<long> s0 = s[0];
+        Vector512<long> s1 = s[1];
+        Vector512<long> s2 = s[2];
+        Vector512<long> s3 = s[3];
+        Vector512<long> s4 = s[4];
+        Vector512<long> s5 = s[5];
+        Vector512<long> s6 = s[6];
+        Vector512<long> s7 = s[7];
+        Vector512<long> s8 = s[8];
+        Vector512<long> s9 = s[9];
+        Vector512<long> s10 = s[10];
+        Vector512<long> s11 = s[11];
+        Vector512<long> s12 = s[12];
+        Vector512<long> s13 = s[13];
+        Vector512<long> s14 = s[14];
+        Vector512<long> s15 = s[15];
+        Vector512<long> s16 = s[16];
+        Vector512<long> s17 = s[17];
+        Vector512<long> s18 = s[18];
+        Vector512<long> s19 = s[19];
+        Vector512<long> s20 = s[20];
+        Vector512<long> s21 = s[21];
+        Vector512<long> s22 = s[22];
+        Vector512<long> s23 = s[23];
+        // Fold limbs 23..18 (multiplicands below 2^29: limbs 18..22 are untouched input limbs, 23 below 2^29).
+        s11 += Mul(s23, c0);
+        s12 += Mul(s23, c1);
+        s13 += Mul(s23, c2);
+        s14 += Mul(s23, c3);
+        s15 += Mul(s23, c4);
+        s16 += Mul(s23, c5);
+        s10 += Mul(s22, c0);
+        s11 += Mul(s22, c1);
+        s12 += Mul(s22, c2);
+        s13 += Mul(s22, c3);
+        s14 += Mul(s22, c4);
+        s15 += Mul(s22, c5);
+        s9 += Mul(s21, c0);
+        s10 += Mul(s21, c1);
+        s11 += Mul(s21, c2);
+        s12 += Mul(s21, c3);
+        s13 += Mul(s21, c4);
+        s14 += Mul(s21, c5);
+        s8 += Mul(s20, c0);
+        s9 += Mul(s20, c1);
+        s10 += Mul(s20, c2);
+        s11 += Mul(s20, c3);
+        s12 += Mul(s20, c4);
+        s13 += Mul(s20, c5);
+        s7 += Mul(s19, c0);
+        s8 += Mul(s19, c1);
+        s9 += Mul(s19, c2);
+        s10 += Mul(s19, c3);
+        s11 += Mul(s19, c4);
+        s12 += Mul(s19, c5);
+        s6 += Mul(s18, c0);
+        s7 += Mul(s18, c1);
+        s8 += Mul(s18, c2);
+        s9 += Mul(s18, c3);
+        s10 += Mul(s18, c4);
+        s11 += Mul(s18, c5);
+        // Balanced carries 6 -> 17: limbs 6..16 in [-2^20, 2^20), limb 17 below 2^29.
+        carry = Vector512.ShiftRightArithmetic(s6 + round, 21); s7 += carry; s6 -= Vector512.ShiftLeft(carry, 21);
+        carry = Vector512.ShiftRightArithmetic(s7 + round, 21); s8 += carry; s7 -= Vector512.ShiftLeft(carry, 21);
+        carry = Vector512.ShiftRightArithmetic(s8 + round, 21); s9 += carry; s8 -= Vector512.ShiftLeft(carry, 21);
+        carry = Vector512.ShiftRightArithmetic(s9 + round, 21); s10 += carry; s9 -= Vector512.ShiftLeft(carry, 21);
+        carry = Vector512.ShiftRightArithmetic(s10 + round, 21); s11 += carry; s10 -= Vector512.ShiftLeft(carry, 21);
+        carry = Vector512.ShiftRightArithmetic(s11 + round, 21); s12 += carry; s11 -= Vector512.ShiftLeft(carry, 21);
+        carry = Vector512.ShiftRightArithmetic(s12 + round, 21); s13 += carry; s12 -= Vector512.ShiftLeft(carry, 21);
+        carry = Vector512.ShiftRightArithmetic(s13 + round, 21); s14 += carry; s13 -= Vector512.ShiftLeft(carry, 21);
+        carry = Vector512.ShiftRightArithmetic(s14 + round, 21); s15 += carry; s14 -= Vector512.ShiftLeft(carry, 21);
+        carry = Vector512.ShiftRightArithmetic(s15 + round, 21); s16 += carry; s15 -= Vector512.ShiftLeft(carry, 21);
+        carry = Vector512.ShiftRightArithmetic(s16 + round, 21); s17 += carry; s16 -= Vector512.ShiftLeft(carry, 21);
+        // Fold limbs 17..12.
+        s5 += Mul(s17, c0);
+        s6 += Mul(s17, c1);
+        s7 += Mul(s17, c2);
+        s8 += Mul(s17, c3);
+        s9 += Mul(s17, c4);
+        s10 += Mul(s17, c5);
+        s4 += Mul(s16, c0);
+        s5 += Mul(s16, c1);
+        s6 += Mul(s16, c2);
+        s7 += Mul(s16, c3);
+        s8 += Mul(s16, c4);
+        s9 += Mul(s16, c5);
+        s3 += Mul(s15, c0);
+        s4 += Mul(s15, c1);
+        s5 += Mul(s15, c2);
+        s6 += Mul(s15, c3);
+        s7 += Mul(s15, c4);
+        s8 += Mul(s15, c5);
+        s2 += Mul(s14, c0);
+        s3 += Mul(s14, c1);
+        s4 += Mul(s14, c2);
+        s5 += Mul(s14, c3);
+        s6 += Mul(s14, c4);
+        s7 += Mul(s14, c5);
+        s1 += Mul(s13, c0);
+        s2 += Mul(s13, c1);
+        s3 += Mul(s13, c2);
+        s4 += Mul(s13, c3);
+        s5 += Mul(s13, c4);
+        s6 += Mul(s13, c5);
+        s0 += Mul(s12, c0);
+        s1 += Mul(s12, c1);
+        s2 += Mul(s12, c2);
+        s3 += Mul(s12, c3);
+        s4 += Mul(s12, c4);
+        s5 += Mul(s12, c5);
+        s12 = Vector512<long>.Zero;
+        // Balanced carries 0 -> 12: the value is now within ±2^251.01 plus a small limb 12.
+        carry = Vector512.ShiftRightArithmetic(s0 + round, 21); s1 += carry; s0 -= Vector512.ShiftLeft(carry, 21);
+        carry = Vector512.ShiftRightArithmetic(s1 + round, 21); s2 += carry; s1 -= Vector512.ShiftLeft(carry, 21);
+        carry = Vector512.ShiftRightArithmetic(s2 + round, 21); s3 += carry; s2 -= Vector512.ShiftLeft(carry, 21);
+        carry = Vector512.ShiftRightArithmetic(s3 + round, 21); s4 += carry; s3 -= Vector512.ShiftLeft(carry, 21);
+        carry = Vector512.ShiftRightArithmetic(s4 + round, 21); s5 += carry; s4 -= Vector512.ShiftLeft(carry, 21);
+        carry = Vector512.ShiftRightArithmetic(s5 + round, 21); s6 += carry; s5 -= Vector512.ShiftLeft(carry, 21);
+        carry = Vector512.ShiftRightArithmetic(s6 + round, 21); s7 += carry; s6 -= Vector512.ShiftLeft(carry, 21);
+        carry = Vector512.ShiftRightArithmetic(s7 + round, 21); s8 += carry; s7 -= Vector512.ShiftLeft(carry, 21);
+        carry = Vector512.ShiftRightArithmetic(s8 + round, 21); s9 += carry; s8 -= Vector512.ShiftLeft(carry, 21);
+        carry = Vector512.ShiftRightArithmetic(s9 + round, 21); s10 += carry; s9 -= Vector512.ShiftLeft(carry, 21);
+        carry = Vector512.ShiftRightArithmetic(s10 + round, 21); s11 += carry; s10 -= Vector512.ShiftLeft(carry, 21);
+        carry = Vector512.ShiftRightArithmetic(s11 + round, 21); s12 += carry; s11 -= Vector512.ShiftLeft(carry, 21);
+        s0 += Mul(s12, c0);
+        s1 += Mul(s12, c1);
+        s2 += Mul(s12, c2);
+        s3 += Mul(s12, c3);
+        s4 += Mul(s12, c4);
+        s5 += Mul(s12, c5);
+        s12 = Vector512<long>.Zero;
+        // Floor carries: limbs 0..11 in [0, 2^21), limb 12 is 0 or -1.
+        s1 += Vector512.ShiftRightArithmetic(s0, 21); s0 &= m21;
+        s2 += Vector512.ShiftRightArithmetic(s1, 21); s1 &= m21;
+        s3 += Vector512.ShiftRightArithmetic(s2, 21); s2 &= m21;
+        s4 += Vector512.ShiftRightArithmetic(s3, 21); s3 &= m21;
+        s5 += Vector512.ShiftRightArithmetic(s4, 21); s4 &= m21;
+        s6 += Vector512.ShiftRightArithmetic(s5, 21); s5 &= m21;
+        s7 += Vector512.ShiftRightArithmetic(s6, 21); s6 &= m21;
+        s8 += Vector512.ShiftRightArithmetic(s7, 21); s7 &= m21;
+        s9 += Vector512.ShiftRightArithmetic(s8, 21); s8 &= m21;
+        s10 += Vector512.ShiftRightArithmetic(s9, 21); s9 &= m21;
+        s11 += Vector512.ShiftRightArithmetic(s10, 21); s10 &= m21;
+        s12 += Vector512.ShiftRightArithmetic(s11, 21); s11 &= m21;
+        // Fold limb 12 once more (adds L when it is -1): the value is in [0, L); floor carries make it canonical.
+        s0 += Mul(s12, c0);
+        s1 += Mul(s12, c1);
+        s2 += Mul(s12, c2);
+        s3 += Mul(s12, c3);
+        s4 += Mul(s12, c4);
+        s5 += Mul(s12, c5);
+        s1 += Vector512.ShiftRightArithmetic(s0, 21); s0 &= m21;
+        s2 += Vector512.ShiftRightArithmetic(s1, 21); s1 &= m21;
+        s3 += Vector512.ShiftRightArithmetic(s2, 21); s2 &= m21;
+        s4 += Vector512.ShiftRightArithmetic(s3, 21); s3 &= m21;
+        s5 += Vector512.ShiftRightArithmetic(s4, 21); s4 &= m21;
+        s6 += Vector512.ShiftRightArithmetic(s5, 21); s5 &= m21;
+        s7 += Vector512.ShiftRightArithmetic(s6, 21); s6 &= m21;
+        s8 += Vector512.ShiftRightArithmetic(s7, 21); s7 &= m21;
+        s9 += Vector512.ShiftRightArithmetic(s8, 21); s8 &= m21;
+        s10 += Vector512.ShiftRightArithmetic(s9, 21); s9 &= m21;
+        s11 += Vector512.ShiftRightArithmetic(s10, 21); s10 &= m21;
+        result[0] = s0;
+        result[1] = s1;
+        result[2] = s2;
+        result[3] = s3;
+        result[4] = s4;
+        result[5] = s5;
+        result[6] = s6;
+        result[7] = s7;
+        result[8] = s8;
+        result[9] = s9;
+        result[10] = s10;
+        result[11] = s11;
     }
 
     /// <summary>Signed 32 × 32 → 64-bit products of the low halves of each lane (<c>vpmuldq</c>).</summary>
