@@ -203,10 +203,7 @@ public sealed partial class ShredPipeline : IDisposable
             {
                 // Datagrams fresh from the network (or a large ring) are usually not cached: start loading a later datagram's
                 // signature and headers (the first 89 bytes) now, so that parsing does not wait for each one in turn.
-                int ahead = (i + HeaderPrefetchDistance) * batch.Stride;
-                CacheHints.Prefetch(batch.Buffer, ahead);
-                CacheHints.Prefetch(batch.Buffer, ahead + 64);
-                CacheHints.Prefetch(batch.Buffer, ahead + ShredConstants.CodeHeadersSize - 1);
+                CacheHints.Prefetch(batch.Buffer, (i + HeaderPrefetchDistance) * batch.Stride, ShredConstants.CodeHeadersSize);
             }
 
             var datagram = batch[i];
