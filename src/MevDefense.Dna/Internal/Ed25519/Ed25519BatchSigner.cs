@@ -1,12 +1,12 @@
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
 namespace MevDefense.Dna.Internal.Ed25519;
 
 /// <summary>
-/// Ed25519 (RFC 8032, pure) signing of up to eight messages at once: the two SHA-512s and the scalar arithmetic per message are
-/// scalar code, the fixed-base multiplication R = r·B and its encoding run in the eight lanes of <see cref="ExtendedPoint8"/>.
+/// Ed25519 (RFC 8032, pure) signing of many messages, eight at a time: the two SHA-512s (<see cref="Sha512x8"/>), the scalar
+/// arithmetic mod L (<see cref="ScalarModL8"/>) and the fixed-base multiplication R = r·B and its encoding
+/// (<see cref="ExtendedPoint8"/>) run in the eight 64-bit lanes of AVX-512 vectors.
 /// Output is byte-identical to any RFC 8032 signer (Ed25519 is deterministic), NSec/libsodium included.
 /// </summary>
 /// <remarks>
@@ -137,7 +137,7 @@ internal sealed class Ed25519BatchSigner : IDisposable
     {
         Span<byte> wide = stackalloc byte[64 * Lanes]; // lane 0: the scalar; the other lanes 0
         Span<Vector512<long>> reduced = stackalloc Vector512<long>[ScalarModL8.Limbs];
-        Span<sbyte> digits = stackalloc sbyte[ScalarModL8.DigitCount * Lanes];
+        Span<Vector512<long>> digits = stackalloc Vector512<long>[ScalarModL8.DigitCount];
         wide.Clear();
         scalar.CopyTo(wide);
         ScalarModL8.Reduce(wide, reduced);
@@ -180,7 +180,7 @@ internal sealed class Ed25519BatchSigner : IDisposable
         Span<Vector512<long>> secret = stackalloc Vector512<long>[ScalarModL8.Limbs];                  // a, in every lane
         Span<Vector512<long>> k = stackalloc Vector512<long>[ScalarModL8.Limbs];
         Span<Vector512<long>> s = stackalloc Vector512<long>[ScalarModL8.Limbs];
-        Span<sbyte> digits = stackalloc sbyte[ScalarModL8.DigitCount * Lanes];
+        Span<Vector512<long>> digits = stackalloc Vector512<long>[ScalarModL8.DigitCount];
         Span<byte> encoded = stackalloc byte[32 * GroupSize];
         bool vectorHash = 64 + longest <= Sha512x8.MaxMessageLength; // both hashes fit one SHA-512 block per lane
         Span<byte> blocks = stackalloc byte[128 * Lanes];
@@ -301,10 +301,10 @@ internal sealed class Ed25519BatchSigner : IDisposable
                 for (int lane = 0; lane < lanes; lane++)
                 {
                     int i = (b * Lanes) + lane;
-                    Span<byte> signature = signatures.Slice(64 * i, 64);
-                    encoded.Slice(32 * i, 32).CopyTo(signature);
-                    ScalarModL8.Store(s, lane, signature[32..]);
+                    encoded.Slice(32 * i, 32).CopyTo(signatures.Slice(64 * i, 32));
                 }
+
+                ScalarModL8.StoreLanes(s, lanes, signatures.Slice((64 * b * Lanes) + 32), 64);
             }
         }
         finally
@@ -314,7 +314,7 @@ internal sealed class Ed25519BatchSigner : IDisposable
             secret.Clear();
             k.Clear();
             s.Clear();
-            CryptographicOperations.ZeroMemory(MemoryMarshalBytes(digits));
+            digits.Clear();
             CryptographicOperations.ZeroMemory(blocks);
             CryptographicOperations.ZeroMemory(digests);
             words.Clear();
@@ -327,12 +327,5 @@ internal sealed class Ed25519BatchSigner : IDisposable
 
         // A concurrent Dispose may have zeroed the key mid-batch: never hand out signatures made with a cleared key.
         ObjectDisposedException.ThrowIf(_disposed, this);
-    }
-
-    private static Span<byte> MemoryMarshalBytes(Span<sbyte> s)
-    {
-#pragma warning disable RS0030 // reinterpreting sbyte scratch as bytes only to zero it; no pointer arithmetic
-        return MemoryMarshal.AsBytes(s);
-#pragma warning restore RS0030
     }
 }

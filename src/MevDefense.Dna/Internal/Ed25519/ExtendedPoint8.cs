@@ -60,23 +60,23 @@ internal struct ExtendedPoint8
     }
 
     /// <summary>
-    /// p = Σ digits·64^i·B for eight lanes: <c>digits[8·i + lane]</c> is signed radix-64 digit i (in [-32, 32]) of the lane's
+    /// p = Σ digits·64^i·B for eight lanes: lane l of <c>digits[i]</c> is signed radix-64 digit i (in [-32, 32]) of lane l's
     /// scalar, i &lt; 43 (<see cref="ScalarModL8.Recode"/>). Each d·64^i·B is one selection from table row i (the multiples
     /// k·64^i·B, k = 1..32) plus a conditional negation, so the whole product is a conversion and 42 mixed additions, no doublings.
     /// Constant time: the whole table row is read for every digit and each lane's entry is chosen by lane permutations and
     /// masks; no branch or address depends on a digit.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
-    public static void MulBase(ref ExtendedPoint8 p, ReadOnlySpan<sbyte> digits)
+    public static void MulBase(ref ExtendedPoint8 p, ReadOnlySpan<Vector512<long>> digits)
     {
         ReadOnlySpan<Vector512<uint>> table = Ed25519BaseTable.Vectors;
         NielsPoint8 t = default;
         PointScratch8 s = default;
-        Select(ref t, table, 0, digits[..8]);
+        Select(ref t, table, 0, digits[0]);
         FromNiels(ref p, t, ref s); // the first addition to the neutral element is a conversion: 1 multiplication instead of 7
         for (int i = 1; i < ScalarModL8.DigitCount; i++)
         {
-            Select(ref t, table, i, digits.Slice(8 * i, 8));
+            Select(ref t, table, i, digits[i]);
             AddNiels(ref p, t, ref s);
         }
 
@@ -124,10 +124,8 @@ internal struct ExtendedPoint8
     /// limb is written once.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
-    private static void Select(ref NielsPoint8 t, ReadOnlySpan<Vector512<uint>> table, int j, ReadOnlySpan<sbyte> laneDigits)
+    private static void Select(ref NielsPoint8 t, ReadOnlySpan<Vector512<uint>> table, int j, Vector512<long> d)
     {
-        Vector512<long> d = Vector512.Create(
-            (long)laneDigits[0], laneDigits[1], laneDigits[2], laneDigits[3], laneDigits[4], laneDigits[5], laneDigits[6], laneDigits[7]);
         Vector512<ulong> negative = Vector512.ShiftRightArithmetic(d, 63).AsUInt64();
         Vector512<ulong> magnitude = Vector512.Abs(d).AsUInt64();
         Vector512<ulong> zero = Vector512.Equals(magnitude, Vector512<ulong>.Zero);

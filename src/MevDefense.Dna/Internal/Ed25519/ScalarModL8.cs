@@ -205,6 +205,44 @@ internal static class ScalarModL8
         padded.Clear();
     }
 
+    /// <summary>
+    /// Writes lanes 0 .. <paramref name="lanes"/> - 1 of canonical limbs as 32 little-endian bytes each, lane l at
+    /// <c>output[stride·l ..]</c> (one limb-major copy, then packing lane by lane).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
+    public static void StoreLanes(ReadOnlySpan<Vector512<long>> limbs, int lanes, Span<byte> output, int stride)
+    {
+        Span<long> t = stackalloc long[8 * Limbs];
+        for (int i = 0; i < Limbs; i++)
+        {
+            limbs[i].CopyTo(t[(8 * i)..]);
+        }
+
+        for (int lane = 0; lane < lanes; lane++)
+        {
+            UInt128 lo = 0, hi = 0; // bits 0..127 and 128..255
+            for (int i = 0; i < Limbs; i++)
+            {
+                UInt128 v = (ulong)t[(8 * i) + lane];
+                int shift = 21 * i;
+                if (shift < 128)
+                {
+                    lo |= v << shift;
+                    hi |= shift + 22 > 128 ? v >> (128 - shift) : 0;
+                }
+                else
+                {
+                    hi |= v << (shift - 128);
+                }
+            }
+
+            BinaryPrimitives.WriteUInt128LittleEndian(output.Slice(stride * lane, 16), lo);
+            BinaryPrimitives.WriteUInt128LittleEndian(output.Slice((stride * lane) + 16, 16), hi);
+        }
+
+        t.Clear();
+    }
+
     /// <summary>Writes lane <paramref name="lane"/> of canonical limbs as 32 little-endian bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
     public static void Store(ReadOnlySpan<Vector512<long>> limbs, int lane, Span<byte> output)
@@ -231,11 +269,11 @@ internal static class ScalarModL8
 
     /// <summary>
     /// Signed radix-64 digits e_i ∈ [-32, 32] with scalar = Σ e_i·64^i, 43 digits, of the eight canonical scalars (below
-    /// 2^253), written lane-interleaved: <c>digits[8·i + lane]</c>. 6-bit windows, then from the bottom a digit ≥ 32 becomes
+    /// 2^253): lane l of <c>digits[i]</c> is digit i of lane l. 6-bit windows, then from the bottom a digit ≥ 32 becomes
     /// digit - 64 with a carry of one (the top digit, bits 252.. plus a carry, stays ≤ 2). Vector shifts and masks only.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
-    public static void Recode(ReadOnlySpan<Vector512<long>> r, Span<sbyte> digits)
+    public static void Recode(ReadOnlySpan<Vector512<long>> r, Span<Vector512<long>> digits)
     {
         Vector512<long> mask = Vector512.Create((1L << DigitBits) - 1), half = Vector512.Create(1L << (DigitBits - 1));
         Vector512<long> carry = Vector512<long>.Zero;
@@ -251,8 +289,7 @@ internal static class ScalarModL8
             Vector512<long> e = (window & mask) + carry;
             carry = Vector512.ShiftRightArithmetic(e + half, DigitBits);
             e -= Vector512.ShiftLeft(carry, DigitBits);
-            Vector128<sbyte> packed = Avx512F.ConvertToVector128SByte(e);
-            BinaryPrimitives.WriteUInt64LittleEndian(SBytesAsBytes(digits.Slice(8 * i, 8)), packed.AsUInt64().ToScalar());
+            digits[i] = e;
         }
     }
 
@@ -448,11 +485,4 @@ internal static class ScalarModL8
     /// <summary>Signed 32 × 32 → 64-bit products of the low halves of each lane (<c>vpmuldq</c>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<long> Mul(Vector512<long> a, Vector512<long> b) => Avx512F.Multiply(a.AsInt32(), b.AsInt32());
-
-    private static Span<byte> SBytesAsBytes(Span<sbyte> s)
-    {
-#pragma warning disable RS0030 // reinterpreting sbyte digits as bytes to store eight at once; no pointer arithmetic
-        return System.Runtime.InteropServices.MemoryMarshal.AsBytes(s);
-#pragma warning restore RS0030
-    }
 }

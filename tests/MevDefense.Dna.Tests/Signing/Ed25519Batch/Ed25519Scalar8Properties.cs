@@ -140,14 +140,14 @@ public sealed class Ed25519Scalar8Properties
 
         var r = new Vector512<long>[ScalarModL8.Limbs];
         ScalarModL8.Reduce(input, r);
-        sbyte[] digits = new sbyte[ScalarModL8.DigitCount * 8];
+        var digits = new Vector512<long>[ScalarModL8.DigitCount];
         ScalarModL8.Recode(r, digits);
         for (int lane = 0; lane < 8; lane++)
         {
             BigInteger sum = BigInteger.Zero;
             for (int i = ScalarModL8.DigitCount - 1; i >= 0; i--)
             {
-                sbyte d = digits[(8 * i) + lane];
+                long d = digits[i].GetElement(lane);
                 if (d is < -32 or > 32)
                 {
                     return false;
