@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
@@ -15,6 +16,7 @@ namespace MevDefense.Dna.Internal.Ed25519;
 /// expanded key lives in a pinned array (never moved or copied by the GC) and is zeroed by <see cref="Dispose"/>; scratch copies
 /// are zeroed after each batch. Thread-safe: all scratch is on the stack.
 /// </remarks>
+[SkipLocalsInit] // ~60 KB of stack scratch per group, every buffer written before it is read (hash inputs cleared below)
 internal sealed class Ed25519BatchSigner : IDisposable
 {
     /// <summary>The <see cref="AppContext"/> switch that turns the batch signer off (NSec is used instead).</summary>
@@ -192,6 +194,8 @@ internal sealed class Ed25519BatchSigner : IDisposable
         FieldElement8 inverse = default, zInv = default;
         try
         {
+            blocks.Clear(); // lanes beyond the last message of a batch are hashed too (their results are discarded)
+            digests.Clear();
             ScalarModL8.Broadcast(_secret.AsSpan(0, 32), secret);
             for (int b = 0; b < batches; b++)
             {
