@@ -182,7 +182,7 @@ internal sealed class Ed25519BatchSigner : IDisposable
         Span<Vector512<long>> secret = stackalloc Vector512<long>[ScalarModL8.Limbs];                  // a, in every lane
         Span<Vector512<long>> k = stackalloc Vector512<long>[ScalarModL8.Limbs];
         Span<Vector512<long>> s = stackalloc Vector512<long>[ScalarModL8.Limbs];
-        Span<Vector512<long>> digits = stackalloc Vector512<long>[ScalarModL8.DigitCount];
+        Span<Vector512<long>> digits = stackalloc Vector512<long>[2 * ScalarModL8.DigitCount]; // two batches
         Span<byte> encoded = stackalloc byte[32 * GroupSize];
         bool vectorHash = 64 + longest <= Sha512x8.MaxMessageLength; // both hashes fit one SHA-512 block per lane
         Span<byte> blocks = stackalloc byte[128 * Lanes];
@@ -190,64 +190,84 @@ internal sealed class Ed25519BatchSigner : IDisposable
         Span<Vector512<ulong>> words = stackalloc Vector512<ulong>[8]; // the digests as little-endian words, lane by lane
         Span<FieldElement8> coordinates = stackalloc FieldElement8[3 * GroupBatches]; // X, Y, Z of each batch
         Span<FieldElement8> products = stackalloc FieldElement8[GroupBatches];        // Z_0·…·Z_b
-        ExtendedPoint8 p = default;
+        ExtendedPoint8 p = default, p2 = default;
         FieldElement8 inverse = default, zInv = default;
         try
         {
             blocks.Clear(); // lanes beyond the last message of a batch are hashed too (their results are discarded)
             digests.Clear();
             ScalarModL8.Broadcast(_secret.AsSpan(0, 32), secret);
-            for (int b = 0; b < batches; b++)
+            for (int b0 = 0; b0 < batches; b0 += 2)
             {
-                int lanes = Math.Min(Lanes, m - (b * Lanes));
-                if (vectorHash)
+                // Two batches at a time: their scalar multiplications are interleaved (MulBase2).
+                int pair = Math.Min(2, batches - b0);
+                for (int e = 0; e < pair; e++)
                 {
-                    // r = SHA-512(prefix || M) of every lane at once (one block each).
-                    for (int lane = 0; lane < lanes; lane++)
+                    int b = b0 + e;
+                    int lanes = Math.Min(Lanes, m - (b * Lanes));
+                    if (vectorHash)
                     {
-                        int i = (b * Lanes) + lane;
-                        Span<byte> block = blocks.Slice(128 * lane, 128);
-                        _secret.AsSpan(32, 32).CopyTo(block);
-                        messages[offsets[i]..offsets[i + 1]].CopyTo(block[32..]);
-                        Sha512x8.Pad(32 + offsets[i + 1] - offsets[i], block);
+                        // r = SHA-512(prefix || M) of every lane at once (one block each).
+                        for (int lane = 0; lane < lanes; lane++)
+                        {
+                            int i = (b * Lanes) + lane;
+                            Span<byte> block = blocks.Slice(128 * lane, 128);
+                            _secret.AsSpan(32, 32).CopyTo(block);
+                            messages[offsets[i]..offsets[i + 1]].CopyTo(block[32..]);
+                            Sha512x8.Pad(32 + offsets[i + 1] - offsets[i], block);
+                        }
+
+                        Sha512x8.HashBlocks(blocks, words);
+                    }
+                    else
+                    {
+                        for (int lane = 0; lane < lanes; lane++)
+                        {
+                            int i = (b * Lanes) + lane;
+                            ReadOnlySpan<byte> message = messages[offsets[i]..offsets[i + 1]];
+                            _secret.AsSpan(32, 32).CopyTo(buffer);
+                            message.CopyTo(buffer[32..]);
+                            SHA512.HashData(buffer[..(32 + message.Length)], digests.Slice(64 * lane, 64));
+                        }
+
+                        ScalarModL8.LoadWords(digests, words);
                     }
 
-                    Sha512x8.HashBlocks(blocks, words);
+                    Vector512<ulong> used = Vector512.LessThan(Vector512.Create(0UL, 1, 2, 3, 4, 5, 6, 7), Vector512.Create((ulong)lanes));
+                    for (int w = 0; w < 8; w++)
+                    {
+                        words[w] &= used; // unused lanes: r = 0, R = the neutral element
+                    }
+
+                    Span<Vector512<long>> r = nonces.Slice(ScalarModL8.Limbs * b, ScalarModL8.Limbs);
+                    ScalarModL8.Reduce(words, r);
+                    ScalarModL8.Recode(r, digits.Slice(e * ScalarModL8.DigitCount, ScalarModL8.DigitCount));
+                }
+
+                if (pair == 2)
+                {
+                    ExtendedPoint8.MulBase2(ref p, digits[..ScalarModL8.DigitCount], ref p2, digits[ScalarModL8.DigitCount..]);
                 }
                 else
                 {
-                    for (int lane = 0; lane < lanes; lane++)
+                    ExtendedPoint8.MulBase(ref p, digits[..ScalarModL8.DigitCount]);
+                }
+
+                for (int e = 0; e < pair; e++)
+                {
+                    int b = b0 + e;
+                    ref ExtendedPoint8 point = ref e == 0 ? ref p : ref p2;
+                    coordinates[3 * b] = point.X;
+                    coordinates[(3 * b) + 1] = point.Y;
+                    coordinates[(3 * b) + 2] = point.Z;
+                    if (b == 0)
                     {
-                        int i = (b * Lanes) + lane;
-                        ReadOnlySpan<byte> message = messages[offsets[i]..offsets[i + 1]];
-                        _secret.AsSpan(32, 32).CopyTo(buffer);
-                        message.CopyTo(buffer[32..]);
-                        SHA512.HashData(buffer[..(32 + message.Length)], digests.Slice(64 * lane, 64));
+                        products[0] = point.Z;
                     }
-
-                    ScalarModL8.LoadWords(digests, words);
-                }
-
-                Vector512<ulong> used = Vector512.LessThan(Vector512.Create(0UL, 1, 2, 3, 4, 5, 6, 7), Vector512.Create((ulong)lanes));
-                for (int w = 0; w < 8; w++)
-                {
-                    words[w] &= used; // unused lanes: r = 0, R = the neutral element
-                }
-
-                Span<Vector512<long>> r = nonces.Slice(ScalarModL8.Limbs * b, ScalarModL8.Limbs);
-                ScalarModL8.Reduce(words, r);
-                ScalarModL8.Recode(r, digits);
-                ExtendedPoint8.MulBase(ref p, digits);
-                coordinates[3 * b] = p.X;
-                coordinates[(3 * b) + 1] = p.Y;
-                coordinates[(3 * b) + 2] = p.Z;
-                if (b == 0)
-                {
-                    products[0] = p.Z;
-                }
-                else
-                {
-                    FieldElement8.Mul(ref products[b], products[b - 1], p.Z);
+                    else
+                    {
+                        FieldElement8.Mul(ref products[b], products[b - 1], point.Z);
+                    }
                 }
             }
 
@@ -325,6 +345,7 @@ internal sealed class Ed25519BatchSigner : IDisposable
             coordinates.Clear();
             products.Clear();
             p = default;
+            p2 = default;
             inverse = default;
             zInv = default;
         }

@@ -53,10 +53,75 @@ internal struct ExtendedPoint8
         FieldElement8.Add(ref s.H, s.B, s.A);            // H, 2x
         FieldElement8.Sub(ref s.F, s.D, s.C);            // F, 4x
         FieldElement8.Add(ref s.G, s.D, s.C);            // G, 3x
-        FieldElement8.Mul(ref p.X, s.F, s.E);
+        FieldElement8.Mul(ref p.X, s.F, s.E);            // in the order the next addition needs them: X, Y, T, then Z
         FieldElement8.Mul(ref p.Y, s.H, s.G);
-        FieldElement8.Mul(ref p.Z, s.F, s.G);
         FieldElement8.Mul(ref p.T, s.H, s.E);
+        FieldElement8.Mul(ref p.Z, s.F, s.G);
+    }
+
+    /// <summary>
+    /// <see cref="AddNiels"/> on two independent points, p += t and q += u, interleaved step by step: each step of one chain
+    /// has the other chain's independent work next to it in the out-of-order window, instead of waiting at the formula's
+    /// two dependency barriers (all of A, B, C before E..H; all of E..H before the four products).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
+    public static void AddNiels2(ref ExtendedPoint8 p, in NielsPoint8 t, ref PointScratch8 s, ref ExtendedPoint8 q, in NielsPoint8 u, ref PointScratch8 r)
+    {
+        FieldElement8.Sub(ref s.E, p.Y, p.X);
+        FieldElement8.Sub(ref r.E, q.Y, q.X);
+        FieldElement8.Mul(ref s.A, s.E, t.YMinusX);
+        FieldElement8.Mul(ref r.A, r.E, u.YMinusX);
+        FieldElement8.Add(ref s.H, p.Y, p.X);
+        FieldElement8.Add(ref r.H, q.Y, q.X);
+        FieldElement8.Mul(ref s.B, s.H, t.YPlusX);
+        FieldElement8.Mul(ref r.B, r.H, u.YPlusX);
+        FieldElement8.Mul(ref s.C, p.T, t.XY2D);
+        FieldElement8.Mul(ref r.C, q.T, u.XY2D);
+        FieldElement8.Add(ref s.D, p.Z, p.Z);
+        FieldElement8.Add(ref r.D, q.Z, q.Z);
+        FieldElement8.Sub(ref s.E, s.B, s.A);
+        FieldElement8.Add(ref s.H, s.B, s.A);
+        FieldElement8.Sub(ref s.F, s.D, s.C);
+        FieldElement8.Add(ref s.G, s.D, s.C);
+        FieldElement8.Sub(ref r.E, r.B, r.A);
+        FieldElement8.Add(ref r.H, r.B, r.A);
+        FieldElement8.Sub(ref r.F, r.D, r.C);
+        FieldElement8.Add(ref r.G, r.D, r.C);
+        FieldElement8.Mul(ref p.X, s.F, s.E);
+        FieldElement8.Mul(ref q.X, r.F, r.E);
+        FieldElement8.Mul(ref p.Y, s.H, s.G);
+        FieldElement8.Mul(ref q.Y, r.H, r.G);
+        FieldElement8.Mul(ref p.T, s.H, s.E);
+        FieldElement8.Mul(ref q.T, r.H, r.E);
+        FieldElement8.Mul(ref p.Z, s.F, s.G);
+        FieldElement8.Mul(ref q.Z, r.F, r.G);
+    }
+
+    /// <summary>
+    /// <see cref="MulBase"/> for two independent sets of eight scalars (sixteen signatures), the additions interleaved by
+    /// <see cref="AddNiels2"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
+    public static void MulBase2(ref ExtendedPoint8 p, ReadOnlySpan<Vector512<long>> digitsP, ref ExtendedPoint8 q, ReadOnlySpan<Vector512<long>> digitsQ)
+    {
+        ReadOnlySpan<Vector512<uint>> table = Ed25519BaseTable.Vectors;
+        NielsPoint8 t = default, u = default;
+        PointScratch8 s = default, r = default;
+        Select(ref t, table, 0, digitsP[0]);
+        Select(ref u, table, 0, digitsQ[0]);
+        FromNiels(ref p, t, ref s);
+        FromNiels(ref q, u, ref r);
+        for (int i = 1; i < ScalarModL8.DigitCount; i++)
+        {
+            Select(ref t, table, i, digitsP[i]);
+            Select(ref u, table, i, digitsQ[i]);
+            AddNiels2(ref p, t, ref s, ref q, u, ref r);
+        }
+
+        t = default;
+        u = default;
+        s = default;
+        r = default;
     }
 
     /// <summary>
