@@ -11,6 +11,10 @@ public class RocksDbDnaStoreConformanceTests : DnaStoreConformanceTests
     /// <summary>Gets the format new stores are created with (an existing store keeps its own on reopen).</summary>
     protected virtual int FormatVersion => RocksDbDnaStore.CurrentFormatVersion;
 
+    /// <summary>Gets how many transaction index entries a format-3 store keeps in memory before writing them (the default, or fewer so
+    /// that the suite crosses many such writes).</summary>
+    protected virtual int TxIndexDeferEntries => new RocksDbDnaStoreOptions().TxIndexDeferEntries;
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
@@ -20,7 +24,7 @@ public class RocksDbDnaStoreConformanceTests : DnaStoreConformanceTests
     protected override async Task<IDnaStore> CreateStoreAsync()
     {
         string path = Path.Combine(_root, _paths.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        RocksDbDnaStore store = await RocksDbDnaStore.OpenAsync(new RocksDbDnaStoreOptions { Path = path, CreateFormatVersion = FormatVersion });
+        RocksDbDnaStore store = await RocksDbDnaStore.OpenAsync(new RocksDbDnaStoreOptions { Path = path, CreateFormatVersion = FormatVersion, TxIndexDeferEntries = TxIndexDeferEntries });
         Assert.Equal(FormatVersion, store.FormatVersion);
         _paths[store] = path;
         return store;
@@ -30,7 +34,7 @@ public class RocksDbDnaStoreConformanceTests : DnaStoreConformanceTests
     {
         string path = _paths[store];
         await store.DisposeAsync();
-        RocksDbDnaStore again = await RocksDbDnaStore.OpenAsync(path);
+        RocksDbDnaStore again = await RocksDbDnaStore.OpenAsync(new RocksDbDnaStoreOptions { Path = path, TxIndexDeferEntries = TxIndexDeferEntries });
         Assert.Equal(FormatVersion, again.FormatVersion);
         _paths[again] = path;
         return again;

@@ -48,6 +48,7 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
     private const string PagesCf = "pages";
     private static readonly byte[] HeadKey = "head"u8.ToArray();
     private static readonly byte[] FormatKey = "format"u8.ToArray();
+    private static readonly byte[] TxIndexedKey = "txindexed"u8.ToArray(); // format 3: records below it have their txs entries
 
     private readonly RocksDb _db;
     private readonly ColumnFamilyHandle _records;
@@ -77,6 +78,8 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
     private long _syncedBatches;
     private int _disposed;
     private int _format; // set by LoadState
+    private volatile SortedBatchEntries.TxIndexEntry[][] _txPending = []; // format 3: txs entries not yet in the family, per batch
+    private int _txPendingCount; // writer loop only
 
     /// <summary>The format version of stores created by this build.</summary>
     internal const int CurrentFormatVersion = 3;
@@ -144,6 +147,7 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Path, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchRecords, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.QueueCapacity, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.TxIndexDeferEntries, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.CreateFormatVersion, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.CreateFormatVersion, CurrentFormatVersion, nameof(options));
         cancellationToken.ThrowIfCancellationRequested();
@@ -596,6 +600,7 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
         }
 
         _sorted.GroupSlots = _format >= 3;
+        _sorted.DeferTxs = _format >= 3;
 
         byte[]? head = _db.Get(HeadKey, _meta);
         DnaStoreHead h = head is null ? DnaStoreHead.Empty : DnaStoreCodec.DecodeHead(head);
@@ -610,6 +615,11 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
         }
 
         _head = new HeadState(h);
+        if (_format >= 3)
+        {
+            LoadPendingTxEntries(h.Count);
+        }
+
         _frontier = (MerkleFrontier.Load(Rfc6962Hasher.Sha256, h.Count, TryReadMerkleNodeCore) is { } loaded && TryStartPage(h.Count))
             ? loaded
             : RebuildNodes(h.Count);
@@ -629,6 +639,84 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
         {
             _hasCheckpoint = true;
             _latestCheckpointSize = DnaStoreCodec.ReadSequenceKey(cp.GetKeySpan());
+        }
+    }
+
+    /// <summary>Format 3: the transaction index entries of the records at or above the <c>txindexed</c> marker are not in the txs
+    /// family yet (the writer puts them there in large sorted runs); they are read back from those records. A record that does not
+    /// parse is skipped here (it is tampered with or torn; <c>verify</c> names it).</summary>
+    private void LoadPendingTxEntries(ulong count)
+    {
+        byte[]? marker = _db.Get(TxIndexedKey, _meta);
+        if (marker is null)
+        {
+            return; // every record's entries are in the family
+        }
+
+        ulong from = DnaStoreCodec.ReadSequenceKey(marker);
+        if (from > count)
+        {
+            throw new InvalidDataException($"The Decision DNA store at '{_options.Path}' is inconsistent: its transaction index marker is {from} but it holds {count} records.");
+        }
+
+        var entries = new List<SortedBatchEntries.TxIndexEntry>();
+        using (Iterator it = _db.NewIterator(_records))
+        {
+            for (it.Seek(DnaStoreCodec.SequenceKey(from)); it.Valid(); it.Next())
+            {
+                ulong sequence = DnaStoreCodec.ReadSequenceKey(it.GetKeySpan());
+                if (sequence >= count)
+                {
+                    break;
+                }
+
+                DecisionRecord record;
+                try
+                {
+                    record = DecisionRecord.Parse(it.GetValueSpan());
+                }
+                catch (FormatException)
+                {
+                    continue;
+                }
+
+                foreach (Signature tx in record.Transactions)
+                {
+                    entries.Add(new SortedBatchEntries.TxIndexEntry(BinaryPrimitives.ReadUInt64BigEndian(tx.AsSpan()), sequence));
+                }
+            }
+        }
+
+        entries.Sort();
+        _txPending = entries.Count == 0 ? [] : [entries.ToArray()];
+        _txPendingCount = entries.Count;
+    }
+
+    /// <summary>Format 3: puts the pending transaction index entries (and <paramref name="more"/>) into a batch in key order.</summary>
+    private void PutTxEntries(WriteBatch batch, SortedBatchEntries.TxIndexEntry[][] pending, SortedBatchEntries.TxIndexEntry[] more)
+    {
+        int n = more.Length;
+        foreach (SortedBatchEntries.TxIndexEntry[] chunk in pending)
+        {
+            n += chunk.Length;
+        }
+
+        var all = new SortedBatchEntries.TxIndexEntry[n];
+        int at = 0;
+        foreach (SortedBatchEntries.TxIndexEntry[] chunk in pending)
+        {
+            chunk.CopyTo(all, at);
+            at += chunk.Length;
+        }
+
+        more.CopyTo(all, at);
+        Array.Sort(all);
+        Span<byte> key = stackalloc byte[16];
+        foreach (SortedBatchEntries.TxIndexEntry e in all)
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(key, e.Prefix);
+            BinaryPrimitives.WriteUInt64BigEndian(key[8..], e.Sequence);
+            batch.Put(key, ReadOnlySpan<byte>.Empty, _txs);
         }
     }
 
@@ -797,6 +885,22 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
         {
             op.Completion.TrySetException(new ObjectDisposedException(nameof(RocksDbDnaStore)));
         }
+
+        // Format 3: the waiting transaction index entries go into the family, so the next open need not read them back.
+        if (_txPendingCount > 0 && _fault is null && _options.FlushTxIndexOnDispose)
+        {
+            try
+            {
+                using var batch = new WriteBatch();
+                PutTxEntries(batch, _txPending, []);
+                batch.Put(TxIndexedKey, DnaStoreCodec.SequenceKey(_head.Value.Count), _meta);
+                _db.Write(batch, _writeOptions);
+            }
+            catch (RocksDbException ex)
+            {
+                DnaStoreLog.StoreWriteFailed(_logger, _name, 0, ex); // the next open reads them back from the records
+            }
+        }
     }
 
     private void CommitBatch(List<WriteOp> ops)
@@ -880,9 +984,29 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
         // The index and node entries go in key order per column family: RocksDB's memtable skip list remembers the position of
         // its last insert, so ascending keys skip most of the search that dominated the write (about 8 inserts per record).
         _sorted.WriteTo(batch, _ids, _slots, _txs, _nodes, _pages);
+        SortedBatchEntries.TxIndexEntry[]? txChunk = null;
+        bool txFlush = false;
         if (next != head.Count)
         {
             batch.Put(HeadKey, DnaStoreCodec.EncodeHead(next, last), _meta);
+            if (_sorted.DeferTxs)
+            {
+                // Format 3: the transaction index entries are random keys; inserted a batch at a time they were the largest cost of an
+                // append (each one a search of the whole memtable). They wait in memory and go in as one sorted run of at least
+                // TxIndexDeferEntries, in the same atomic batch that moves the marker; a reopen reads the waiting ones back from the
+                // records above the marker.
+                txChunk = _sorted.TakeTxEntries();
+                if (_txPendingCount + txChunk.Length >= _options.TxIndexDeferEntries)
+                {
+                    PutTxEntries(batch, _txPending, txChunk);
+                    batch.Put(TxIndexedKey, DnaStoreCodec.SequenceKey(next), _meta);
+                    txFlush = true;
+                }
+                else if (_txPendingCount == 0)
+                {
+                    batch.Put(TxIndexedKey, DnaStoreCodec.SequenceKey(head.Count), _meta);
+                }
+            }
         }
 
         try
@@ -904,6 +1028,17 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
             }
 
             return;
+        }
+
+        if (txFlush)
+        {
+            _txPending = [];
+            _txPendingCount = 0;
+        }
+        else if (txChunk is { Length: > 0 })
+        {
+            _txPending = [.. _txPending, txChunk];
+            _txPendingCount += txChunk.Length;
         }
 
         _head = new HeadState(new DnaStoreHead(next, last));
@@ -977,6 +1112,7 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
     private async IAsyncEnumerable<DecisionRecord> FromIndexAsync(ColumnFamilyHandle index, byte[] prefix, Func<DecisionRecord, bool>? match, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.CompletedTask.ConfigureAwait(false);
+        SortedBatchEntries.TxIndexEntry[][] pending = index == _txs ? _txPending : []; // before the family: an entry moves from here to there
         var sequences = new List<byte[]>();
         using (Iterator it = _db.NewIterator(index))
         {
@@ -1000,6 +1136,11 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
             }
         }
 
+        if (pending.Length > 0 && prefix.Length == SortedBatchEntries.ShortTxPrefix)
+        {
+            AddPendingTxSequences(pending, BinaryPrimitives.ReadUInt64BigEndian(prefix), sequences);
+        }
+
         foreach (byte[] seq in sequences)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -1007,6 +1148,51 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
             {
                 yield return record;
             }
+        }
+    }
+
+    /// <summary>Format 3: adds the waiting entries of a signature prefix; the result stays in sequence order without duplicates (an
+    /// entry written to the family after <paramref name="pending"/> was taken is found in both).</summary>
+    private static void AddPendingTxSequences(SortedBatchEntries.TxIndexEntry[][] pending, ulong prefix, List<byte[]> sequences)
+    {
+        var found = new SortedSet<ulong>();
+        foreach (SortedBatchEntries.TxIndexEntry[] chunk in pending)
+        {
+            int lo = 0;
+            int hi = chunk.Length;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                if (chunk[mid].Prefix < prefix)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            for (int i = lo; i < chunk.Length && chunk[i].Prefix == prefix; i++)
+            {
+                found.Add(chunk[i].Sequence);
+            }
+        }
+
+        if (found.Count == 0)
+        {
+            return;
+        }
+
+        foreach (byte[] key in sequences)
+        {
+            found.Add(DnaStoreCodec.ReadSequenceKey(key));
+        }
+
+        sequences.Clear();
+        foreach (ulong sequence in found)
+        {
+            sequences.Add(DnaStoreCodec.SequenceKey(sequence));
         }
     }
 

@@ -29,4 +29,12 @@ public sealed class RocksDbDnaStoreOptions
     /// one slot index entry per slot and batch; 2 keeps the Merkle nodes of levels 0..3 in 16-leaf pages; 1 is the format of the
     /// first builds (one entry per node). An existing store keeps the format it was created with.</summary>
     internal int CreateFormatVersion { get; set; } = RocksDbDnaStore.CurrentFormatVersion;
+
+    /// <summary>Gets or sets how many transaction index entries a format-3 store keeps in memory before it writes them to RocksDB as
+    /// one sorted run (tests lower it; a reopen reads at most this many back from the records, about a third as many records).</summary>
+    internal int TxIndexDeferEntries { get; set; } = 49152;
+
+    /// <summary>Gets or sets a value indicating whether disposing writes the waiting transaction index entries (tests turn it off to
+    /// open a store as a crash leaves it).</summary>
+    internal bool FlushTxIndexOnDispose { get; set; } = true;
 }

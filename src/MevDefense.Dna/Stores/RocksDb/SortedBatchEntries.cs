@@ -50,6 +50,22 @@ internal sealed class SortedBatchEntries
     /// (store format 3): key slot ‖ first sequence, the further sequences in the value. Formats 1 and 2 write one entry per record.</summary>
     public bool GroupSlots { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether <see cref="WriteTo"/> leaves the transaction index entries out (store format 3,
+    /// which writes them in large sorted runs later: <see cref="TakeTxEntries"/>). Requires <see cref="ShortTxKeys"/>.</summary>
+    public bool DeferTxs { get; set; }
+
+    /// <summary>The batch's transaction index entries (signature prefix, sequence), in key order; call after <see cref="WriteTo"/>.</summary>
+    public TxIndexEntry[] TakeTxEntries()
+    {
+        var entries = new TxIndexEntry[_txCount];
+        for (int i = 0; i < _txCount; i++)
+        {
+            entries[i] = new TxIndexEntry(_txs[i].Prefix, _txs[i].Sequence);
+        }
+
+        return entries;
+    }
+
     /// <summary>Sets the current (partial) page of a paged store at open: the page of leaf <paramref name="leafCount"/>, holding
     /// <paramref name="leafCount"/> mod 16 leaves taken from <paramref name="fullLayout"/>.</summary>
     public void StartPage(ulong leafCount, ReadOnlySpan<byte> fullLayout)
@@ -163,7 +179,7 @@ internal sealed class SortedBatchEntries
 
         Array.Sort(_txs, 0, _txCount);
         int txPrefix = ShortTxKeys ? ShortTxPrefix : Signature.Size;
-        for (int i = 0; i < _txCount; i++)
+        for (int i = 0; i < _txCount && !DeferTxs; i++)
         {
             batch.Put(key[..DnaStoreCodec.WriteIndexKey(_txSignatures[_txs[i].Index].AsSpan()[..txPrefix], _txs[i].Sequence, key)], ReadOnlySpan<byte>.Empty, txs);
         }
@@ -260,6 +276,16 @@ internal sealed class SortedBatchEntries
 
     /// <summary>Sorted by the signature's first 8 bytes (then sequence): exact key order unless two signatures of one batch share
     /// those 8 bytes, which only costs that pair the splice shortcut; the entries written are the same in any order.</summary>
+    /// <summary>A format-2/3 transaction index entry: the signature's first 8 bytes (big-endian) and the record's sequence.</summary>
+    internal readonly record struct TxIndexEntry(ulong Prefix, ulong Sequence) : IComparable<TxIndexEntry>
+    {
+        public int CompareTo(TxIndexEntry other)
+        {
+            int c = Prefix.CompareTo(other.Prefix);
+            return c != 0 ? c : Sequence.CompareTo(other.Sequence);
+        }
+    }
+
     private readonly record struct TxKey(ulong Prefix, ulong Sequence, int Index) : IComparable<TxKey>
     {
         public int CompareTo(TxKey other)
