@@ -243,30 +243,6 @@ internal static class ScalarModL8
         t.Clear();
     }
 
-    /// <summary>Writes lane <paramref name="lane"/> of canonical limbs as 32 little-endian bytes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
-    public static void Store(ReadOnlySpan<Vector512<long>> limbs, int lane, Span<byte> output)
-    {
-        UInt128 lo = 0, hi = 0; // bits 0..127 and 128..255
-        for (int i = 0; i < Limbs; i++)
-        {
-            UInt128 v = (ulong)limbs[i].GetElement(lane);
-            int shift = 21 * i;
-            if (shift < 128)
-            {
-                lo |= v << shift;
-                hi |= shift + 22 > 128 ? v >> (128 - shift) : 0;
-            }
-            else
-            {
-                hi |= v << (shift - 128);
-            }
-        }
-
-        BinaryPrimitives.WriteUInt128LittleEndian(output, lo);
-        BinaryPrimitives.WriteUInt128LittleEndian(output[16..], hi);
-    }
-
     /// <summary>
     /// Signed radix-64 digits e_i ∈ [-32, 32] with scalar = Σ e_i·64^i, 43 digits, of the eight canonical scalars (below
     /// 2^253): lane l of <c>digits[i]</c> is digit i of lane l. 6-bit windows, then from the bottom a digit ≥ 32 becomes

@@ -100,13 +100,13 @@ public sealed class Ed25519Scalar8Properties
         ScalarModL8.Reduce(cInput, c);
         ScalarModL8.Broadcast(a, aLimbs);
         ScalarModL8.MulAdd(k, aLimbs, c, s);
-        byte[] output = new byte[32];
+        byte[] output = new byte[64 * 8]; // as the signer writes S: 32 bytes at a stride of 64
+        ScalarModL8.StoreLanes(s, 8, output, 64);
         for (int lane = 0; lane < 8; lane++)
         {
             BigInteger kv = new BigInteger(kInput.AsSpan(64 * lane, 64), isUnsigned: true) % L;
             BigInteger cv = new BigInteger(cInput.AsSpan(64 * lane, 64), isUnsigned: true) % L;
-            ScalarModL8.Store(s, lane, output);
-            if (new BigInteger(output, isUnsigned: true) != ((kv * new BigInteger(a, isUnsigned: true)) + cv) % L)
+            if (new BigInteger(output.AsSpan(64 * lane, 32), isUnsigned: true) != ((kv * new BigInteger(a, isUnsigned: true)) + cv) % L)
             {
                 return false;
             }
@@ -169,7 +169,8 @@ public sealed class Ed25519Scalar8Properties
     {
         var r = new Vector512<long>[ScalarModL8.Limbs];
         ScalarModL8.Reduce(input, r);
-        byte[] output = new byte[32];
+        byte[] output = new byte[32 * 8];
+        ScalarModL8.StoreLanes(r, 8, output, 32);
         for (int lane = 0; lane < 8; lane++)
         {
             for (int i = 0; i < ScalarModL8.Limbs - 1; i++)
@@ -180,8 +181,7 @@ public sealed class Ed25519Scalar8Properties
                 }
             }
 
-            ScalarModL8.Store(r, lane, output);
-            if (new BigInteger(output, isUnsigned: true) != new BigInteger(input.AsSpan(64 * lane, 64), isUnsigned: true) % L)
+            if (new BigInteger(output.AsSpan(32 * lane, 32), isUnsigned: true) != new BigInteger(input.AsSpan(64 * lane, 64), isUnsigned: true) % L)
             {
                 return false;
             }
