@@ -12,11 +12,12 @@ namespace MevDefense.Dna.Internal.Ed25519;
 /// </summary>
 /// <remarks>
 /// Secrets (the clamped scalar a, the nonce prefix, the nonces r) are handled in constant time: no branch, loop bound or memory
-/// address depends on them (table selection by masks, Barrett reduction with masked subtraction, fixed inversion chain). The
+/// address depends on them (table selection by lane permutes and masks, reduction mod L by a fixed sequence of vector
+/// multiplies, adds and shifts, fixed inversion chain). The
 /// expanded key lives in a pinned array (never moved or copied by the GC) and is zeroed by <see cref="Dispose"/>; scratch copies
 /// are zeroed after each batch. Thread-safe: all scratch is on the stack.
 /// </remarks>
-[SkipLocalsInit] // ~60 KB of stack scratch per group, every buffer written before it is read (hash inputs cleared below)
+[SkipLocalsInit] // ~80 KB of stack scratch per group, every buffer written before it is read (hash inputs cleared below)
 internal sealed class Ed25519BatchSigner : IDisposable
 {
     /// <summary>The <see cref="AppContext"/> switch that turns the batch signer off (NSec is used instead).</summary>
@@ -26,7 +27,7 @@ internal sealed class Ed25519BatchSigner : IDisposable
     public const int Lanes = 8;
 
     /// <summary>Batches of eight whose R encodings share one field inversion (Montgomery's simultaneous inversion).</summary>
-    private const int GroupBatches = 16; // ~60 KB of stack scratch per group (coordinates, prefix products, nonces, encodings)
+    private const int GroupBatches = 16; // ~80 KB of stack scratch per group (coordinates, prefix products, nonces, encodings, points)
 
     /// <summary>Signatures per group.</summary>
     private const int GroupSize = Lanes * GroupBatches;

@@ -20,8 +20,7 @@ namespace MevDefense.Dna.Internal.Ed25519;
 /// 3 × carried (even &lt; 3·2^26, odd &lt; 3·2^25): then 19·g_j &lt; 2^32, 2·f_i &lt; 2^32, and each output column before the carry is
 /// at most 12·498·2^50 &lt; 2^63. <see cref="Square"/> takes limbs up to 3 × carried (38·f_j for odd j and 19·f_j for even j
 /// stay below 2^32; columns &lt; 9·498·2^50). <see cref="Add"/> of two carried values is 2 × carried; <see cref="Sub"/> (adds
-/// 2p limb-wise before subtracting a carried value) is 3 × carried; <see cref="Sub4P"/> (adds 4p, subtrahend up to 3 × carried)
-/// is 5 × carried and must be carried before it feeds a product.</para>
+/// 2p limb-wise before subtracting a carried value) is 3 × carried.</para>
 /// </remarks>
 internal struct FieldElement8
 {
@@ -48,22 +47,6 @@ internal struct FieldElement8
     {
         h = default;
         h.L0 = Vector512.Create(value);
-    }
-
-    /// <summary>Sets every lane to the same element, given as ten limbs of a canonical value.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch: do not run at tier 0
-    public static void Broadcast(ref FieldElement8 h, ReadOnlySpan<ulong> limbs)
-    {
-        h.L0 = Vector512.Create(limbs[0]);
-        h.L1 = Vector512.Create(limbs[1]);
-        h.L2 = Vector512.Create(limbs[2]);
-        h.L3 = Vector512.Create(limbs[3]);
-        h.L4 = Vector512.Create(limbs[4]);
-        h.L5 = Vector512.Create(limbs[5]);
-        h.L6 = Vector512.Create(limbs[6]);
-        h.L7 = Vector512.Create(limbs[7]);
-        h.L8 = Vector512.Create(limbs[8]);
-        h.L9 = Vector512.Create(limbs[9]);
     }
 
     /// <summary>h = f + g, limb-wise, no carry.</summary>
@@ -98,73 +81,6 @@ internal struct FieldElement8
         h.L7 = f.L7 + o - g.L7;
         h.L8 = f.L8 + e - g.L8;
         h.L9 = f.L9 + o - g.L9;
-    }
-
-    /// <summary>h = f + 4p - g limb-wise (g up to 3 × carried), no carry.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Sub4P(ref FieldElement8 h, in FieldElement8 f, in FieldElement8 g)
-    {
-        Vector512<ulong> e0 = Vector512.Create(0xFFFFFB4UL), e = Vector512.Create(0xFFFFFFCUL), o = Vector512.Create(0x7FFFFFCUL);
-        h.L0 = f.L0 + e0 - g.L0;
-        h.L1 = f.L1 + o - g.L1;
-        h.L2 = f.L2 + e - g.L2;
-        h.L3 = f.L3 + o - g.L3;
-        h.L4 = f.L4 + e - g.L4;
-        h.L5 = f.L5 + o - g.L5;
-        h.L6 = f.L6 + e - g.L6;
-        h.L7 = f.L7 + o - g.L7;
-        h.L8 = f.L8 + e - g.L8;
-        h.L9 = f.L9 + o - g.L9;
-    }
-
-    /// <summary>Per lane: h = mask ? f : h (mask lanes all-ones or zero). Constant time: a bitwise blend.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Select(ref FieldElement8 h, Vector512<ulong> mask, in FieldElement8 f)
-    {
-        h.L0 = Vector512.ConditionalSelect(mask, f.L0, h.L0);
-        h.L1 = Vector512.ConditionalSelect(mask, f.L1, h.L1);
-        h.L2 = Vector512.ConditionalSelect(mask, f.L2, h.L2);
-        h.L3 = Vector512.ConditionalSelect(mask, f.L3, h.L3);
-        h.L4 = Vector512.ConditionalSelect(mask, f.L4, h.L4);
-        h.L5 = Vector512.ConditionalSelect(mask, f.L5, h.L5);
-        h.L6 = Vector512.ConditionalSelect(mask, f.L6, h.L6);
-        h.L7 = Vector512.ConditionalSelect(mask, f.L7, h.L7);
-        h.L8 = Vector512.ConditionalSelect(mask, f.L8, h.L8);
-        h.L9 = Vector512.ConditionalSelect(mask, f.L9, h.L9);
-    }
-
-    /// <summary>h = 2p - f limb-wise (f carried): the negation, no carry.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Negate(ref FieldElement8 h, in FieldElement8 f)
-    {
-        Vector512<ulong> e0 = Vector512.Create(0x7FFFFDAUL), e = Vector512.Create(0x7FFFFFEUL), o = Vector512.Create(0x3FFFFFEUL);
-        h.L0 = e0 - f.L0;
-        h.L1 = o - f.L1;
-        h.L2 = e - f.L2;
-        h.L3 = o - f.L3;
-        h.L4 = e - f.L4;
-        h.L5 = o - f.L5;
-        h.L6 = e - f.L6;
-        h.L7 = o - f.L7;
-        h.L8 = e - f.L8;
-        h.L9 = o - f.L9;
-    }
-
-    /// <summary>Per lane: swaps a and b where the mask is set (x = (a ^ b) &amp; mask; a ^= x; b ^= x). Constant time.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void ConditionalSwap(ref FieldElement8 a, ref FieldElement8 b, Vector512<ulong> mask)
-    {
-        Vector512<ulong> x;
-        x = (a.L0 ^ b.L0) & mask; a.L0 ^= x; b.L0 ^= x;
-        x = (a.L1 ^ b.L1) & mask; a.L1 ^= x; b.L1 ^= x;
-        x = (a.L2 ^ b.L2) & mask; a.L2 ^= x; b.L2 ^= x;
-        x = (a.L3 ^ b.L3) & mask; a.L3 ^= x; b.L3 ^= x;
-        x = (a.L4 ^ b.L4) & mask; a.L4 ^= x; b.L4 ^= x;
-        x = (a.L5 ^ b.L5) & mask; a.L5 ^= x; b.L5 ^= x;
-        x = (a.L6 ^ b.L6) & mask; a.L6 ^= x; b.L6 ^= x;
-        x = (a.L7 ^ b.L7) & mask; a.L7 ^= x; b.L7 ^= x;
-        x = (a.L8 ^ b.L8) & mask; a.L8 ^= x; b.L8 ^= x;
-        x = (a.L9 ^ b.L9) & mask; a.L9 ^= x; b.L9 ^= x;
     }
 
     /// <summary>Carries h (limbs below 2^63) to carried form, keeping its value mod p.</summary>
