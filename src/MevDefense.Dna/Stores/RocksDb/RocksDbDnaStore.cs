@@ -25,8 +25,11 @@ namespace MevDefense.Dna.Stores;
 /// aligned 16-leaf subtree in a <c>pages</c> column family (a partial last page is rewritten once per batch) and levels ≥ 4 one
 /// entry per node, and keys the transaction index by the signature's first 8 bytes ‖ sequence (16 instead of 72 bytes; a lookup
 /// compares the full signature in each record it finds); the meta family holds <c>format</c> = 2. Version 3 (stores created by this
-/// build) is version 2 with one slot index entry per slot and batch instead of one per record: key slot ‖ first sequence, the
-/// further sequences of that slot in the batch as varint differences in the value. Version 1 (stores created by
+/// build) is version 2 with one slot index entry per slot and batch instead of one per record (key slot ‖ first sequence, the
+/// further sequences of that slot in the batch as varint differences in the value), and with the transaction index written in
+/// large sorted runs: the entries of recent records wait in memory (lookups include them) and go into the family together with
+/// the meta key <c>txindexed</c> (records below it have their entries there); an open reads the waiting ones back from the
+/// records above it. Version 1 (stores created by
 /// earlier builds, no <c>format</c> key, no <c>pages</c> family) keeps one entry per node on every level and is opened, verified
 /// and appended to in that format; so is a version-2 store. A build that predates version 2 cannot open a version-2 or -3 store:
 /// RocksDB refuses to open a database with a column family it was not given; a version-2 build refuses a version-3 marker. (A creation interrupted before the pages family exists leaves an empty
@@ -118,7 +121,7 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
     public bool IsFaulted => _fault is not null;
 
     /// <summary>Gets the on-disk format version of this store (1: one entry per Merkle node; 2: 16-leaf Merkle pages; 3: format 2
-    /// with one slot index entry per slot and batch).</summary>
+    /// with one slot index entry per slot and batch and the transaction index written in sorted runs).</summary>
     internal int FormatVersion => _format;
 
     /// <summary>Opens (or creates) a store at a directory and starts its writer loop.</summary>
