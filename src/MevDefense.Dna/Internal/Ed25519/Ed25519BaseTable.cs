@@ -7,7 +7,7 @@ namespace MevDefense.Dna.Internal.Ed25519;
 /// <summary>
 /// The fixed-base table: for j = 0..42 and k = 1..32, the affine point k·64^j·B in Niels form (y + x, y - x, 2d·x·y), each
 /// coordinate reduced mod p and split into ten limbs. Layout, transposed so that the same limb of the 32 multiples is
-/// contiguous: <c>Limbs[j·RowLength + (c·10 + limb)·32 + (k - 1)]</c>, c = 0 (y + x), 1 (y - x), 2 (2d·x·y). The signer reads
+/// contiguous: <c>limbs[j·RowLength + (c·10 + limb)·32 + (k - 1)]</c>, c = 0 (y + x), 1 (y - x), 2 (2d·x·y). The signer reads
 /// <see cref="Vectors"/>, the same values as 32-bit lanes (every limb is below 2^26): two vectors of sixteen per limb, so one
 /// two-source lane permutation (<c>vpermt2d</c>) picks each lane's multiple among all 32.
 /// </summary>
@@ -45,11 +45,11 @@ internal static class Ed25519BaseTable
     /// <summary>The affine y coordinate of the base point B (4/5 mod p).</summary>
     public static readonly BigInteger BaseY = Mod(4 * Inverse(5));
 
-    /// <summary>The table (see the type summary), as ulongs.</summary>
-    public static readonly ulong[] Limbs = Build();
-
-    /// <summary>The same table as vectors of sixteen 32-bit limbs (what the signer loads; half the bytes of <see cref="Limbs"/>).</summary>
-    public static readonly Vector512<uint>[] Vectors = ToVectors(Limbs);
+    /// <summary>
+    /// The table as vectors of sixteen 32-bit limbs (what the signer loads, 165 KB); the ulong form of the type summary is
+    /// built only transiently (<see cref="BuildLimbs"/>).
+    /// </summary>
+    public static readonly Vector512<uint>[] Vectors = ToVectors(BuildLimbs());
 
     /// <summary>Returns true when (x, y) satisfies -x² + y² = 1 + d·x²·y² mod p.</summary>
     public static bool IsOnCurve(BigInteger x, BigInteger y)
@@ -100,7 +100,8 @@ internal static class Ed25519BaseTable
         return vectors;
     }
 
-    private static ulong[] Build()
+    /// <summary>Builds the table in the ulong layout of the type summary (a new array; the tests compare it with <see cref="Vectors"/>).</summary>
+    public static ulong[] BuildLimbs()
     {
         if (!IsOnCurve(BaseX, BaseY))
         {
