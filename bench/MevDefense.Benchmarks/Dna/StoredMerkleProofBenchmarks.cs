@@ -58,6 +58,10 @@ public class StoredMerkleProofBenchmarks
         /// <summary>RocksDB format 2: levels 0..3 from 16-leaf Merkle pages (one Get per proof, the last page cached as the store
         /// does), levels ≥ 4 resident with range reads.</summary>
         Pages16Resident64MiBRangeReads,
+
+        /// <summary>As <see cref="Pages16Resident64MiBRangeReads"/> with <c>DnaLedgerOptions.MerkleCacheBytes</c> = 64 bytes × leaves
+        /// (640 MB at 10^7): every level is kept once read, so after warm-up a proof reads nothing from the store.</summary>
+        Pages16WholeTreeResident,
     }
 
     /// <summary>Gets or sets the number of leaves.</summary>
@@ -107,6 +111,7 @@ public class StoredMerkleProofBenchmarks
         ReadMode.PointReadsUpperCache => new(Rfc6962Hasher.Sha256, (ulong)Leaves, ReadNode, null, 16_384 * 64),
         ReadMode.Resident64MiBPointReads => new(Rfc6962Hasher.Sha256, (ulong)Leaves, ReadNode, null, MerkleTree.DefaultResidentBytes),
         ReadMode.Pages16Resident64MiBRangeReads => new(Rfc6962Hasher.Sha256, (ulong)Leaves, ReadPagedNode, _range, MerkleTree.DefaultResidentBytes),
+        ReadMode.Pages16WholeTreeResident => new(Rfc6962Hasher.Sha256, (ulong)Leaves, ReadPagedNode, _range, 64L * Leaves),
         _ => new(Rfc6962Hasher.Sha256, (ulong)Leaves, ReadNode, _range, MerkleTree.DefaultResidentBytes),
     };
 
