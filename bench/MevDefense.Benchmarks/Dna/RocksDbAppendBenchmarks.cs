@@ -34,9 +34,10 @@ public class RocksDbAppendBenchmarks
     [Params(true, false)]
     public bool Sync { get; set; }
 
-    /// <summary>Gets or sets the on-disk format of the store: 2 (Merkle pages, short transaction keys; new stores) or 1 (the format
-    /// of stores created before the fourth session, which this build still appends to).</summary>
-    [Params(2, 1)]
+    /// <summary>Gets or sets the on-disk format of the store: 3 (new stores: Merkle pages, short transaction keys, one slot index
+    /// entry per slot and batch), 2 (stores created in the fourth session: one slot entry per record) or 1 (stores created before
+    /// the fourth session: one entry per Merkle node), all of which this build appends to.</summary>
+    [Params(3, 2, 1)]
     public int Format { get; set; }
 
     [GlobalSetup]

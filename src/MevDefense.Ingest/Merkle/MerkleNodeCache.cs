@@ -11,14 +11,24 @@ internal sealed class MerkleNodeCache
 {
     public const int MaxProofSize = 8;
     private const int Entry = ShredMerkle.EntrySize;
-    private readonly byte[] _nodes = new byte[((2 << MaxProofSize) - 1) * Entry];
-    private readonly bool[] _known = new bool[(2 << MaxProofSize) - 1];
+    private const int InitialProofSize = 6; // today's 32:32 sets (64 leaves): 127 nodes, 2.5 KB
+    private byte[] _nodes = new byte[((2 << InitialProofSize) - 1) * Entry];
+    private bool[] _known = new bool[(2 << InitialProofSize) - 1];
     private int _proofSize;
 
     public void Reset(int proofSize)
     {
         _proofSize = proofSize;
-        Array.Clear(_known);
+        int needed = (2 << Math.Clamp(proofSize, 0, MaxProofSize)) - 1;
+        if (_known.Length < needed)
+        {
+            // Larger trees (historical variable-size sets) grow the cache once; the pooled set keeps it.
+            _nodes = new byte[needed * Entry];
+            _known = new bool[needed];
+            return;
+        }
+
+        Array.Clear(_known, 0, needed);
     }
 
     /// <summary>How many proof levels a fold from leaf <paramref name="index"/> can need at most: the level of the first node on its

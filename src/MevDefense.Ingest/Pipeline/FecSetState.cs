@@ -19,7 +19,10 @@ internal sealed class FecSetState
     /// <summary>Coding shreds received but not Merkle-verified (lazy coding verification): held in <see cref="Code"/> until the set
     /// completes (then released), or without a buffer when they arrived after completion.</summary>
     public readonly bool[] CodeUnverified = new bool[MaxShardsPerKind];
-    public readonly byte[] Leaves = new byte[2 * MaxShardsPerKind * 32];
+    // Merkle leaves of the received/recovered shreds, by position: sized for today's 32:32 sets and grown (once per pooled set) for larger
+    // historical sets, so that the ~300 sets a slot window holds stay small (2 KB instead of 8 KB of leaves each).
+    private byte[] _dataLeaves = new byte[32 * 32];
+    private byte[] _codeLeaves = new byte[32 * 32];
     public readonly Merkle.MerkleNodeCache Nodes = new();
 
     public ulong Slot;
@@ -77,6 +80,38 @@ internal sealed class FecSetState
     }
 
     public int PresentCount => DataKnown + CodeReceived;
+
+    /// <summary>The Merkle leaf of the data shred at <paramref name="position"/> (below <see cref="MaxShardsPerKind"/>).</summary>
+    public Span<byte> DataLeaf(int position) => Leaf(ref _dataLeaves, position);
+
+    /// <summary>The Merkle leaf of the coding shred at <paramref name="position"/> (below <see cref="MaxShardsPerKind"/>).</summary>
+    public Span<byte> CodeLeaf(int position) => Leaf(ref _codeLeaves, position);
+
+    /// <summary>The leaves of data positions 0..<paramref name="count"/>-1.</summary>
+    public ReadOnlySpan<byte> DataLeaves(int count) => Leaves(ref _dataLeaves, count);
+
+    /// <summary>The leaves of coding positions 0..<paramref name="count"/>-1.</summary>
+    public ReadOnlySpan<byte> CodeLeaves(int count) => Leaves(ref _codeLeaves, count);
+
+    private static Span<byte> Leaf(ref byte[] leaves, int position)
+    {
+        Grow(ref leaves, position + 1);
+        return leaves.AsSpan(position * 32, 32);
+    }
+
+    private static ReadOnlySpan<byte> Leaves(ref byte[] leaves, int count)
+    {
+        Grow(ref leaves, count);
+        return leaves.AsSpan(0, count * 32);
+    }
+
+    private static void Grow(ref byte[] leaves, int count)
+    {
+        if (leaves.Length < count * 32)
+        {
+            Array.Resize(ref leaves, MaxShardsPerKind * 32);
+        }
+    }
 
     /// <summary>Stores a received data shred's buffer at its position and updates the data bookkeeping (Merkle and legacy sets).</summary>
     public void AddReceivedData(int position, byte[] buffer, in ShredHeader h)

@@ -30,6 +30,7 @@ public sealed partial class ShredPipeline : IDisposable
     private const int MaxProofLevels = 15; // the proof size is the variant's low nibble
     private const int HashStride = (1 + MaxProofLevels) * 32;
     private const int JoinTableBits = 9;
+    private const int HeaderPrefetchDistance = 4;
 
     private readonly ShredPipelineOptions _options;
     private readonly bool _lazyCoding;
@@ -64,6 +65,7 @@ public sealed partial class ShredPipeline : IDisposable
     private readonly int[] _leafIndexOf = new int[ChunkSize];
     private readonly int[] _proofSizeOf = new int[ChunkSize];
     private readonly int[] _firstOwner = new int[ChunkSize];
+    private readonly int[] _candidateOf = new int[LeaderSignatureVerifier.MaxCandidates];
     private readonly int[] _joinTable = new int[1 << JoinTableBits];
     private readonly byte[] _leafDigests = new byte[ChunkSize * 32];
     private readonly byte[] _nodeInputs = new byte[ChunkSize * 2 * ShredMerkle.EntrySize];
@@ -187,6 +189,7 @@ public sealed partial class ShredPipeline : IDisposable
         //    evicted meanwhile) is hashed on demand exactly as in Process.
         int n = batch.Count;
         int leaves = 0;
+        int candidates = 0;
         bool hashAll = _options.VerifyMerkleProofs;
         ulong lastSlot = 0;
         uint lastSet = 0;
@@ -196,6 +199,13 @@ public sealed partial class ShredPipeline : IDisposable
         bool haveCode = false;
         for (int i = 0; i < n; i++)
         {
+            if (i + HeaderPrefetchDistance < n)
+            {
+                // Datagrams fresh from the network (or a large ring) are usually not cached: start loading a later datagram's
+                // signature and headers (the first 89 bytes) now, so that parsing does not wait for each one in turn.
+                CacheHints.Prefetch(batch.Buffer, (i + HeaderPrefetchDistance) * batch.Stride, ShredConstants.CodeHeadersSize);
+            }
+
             var datagram = batch[i];
             ref var h = ref _chunkHeaders[i];
             bool parsed = ShredParser.TryRead(datagram, _rules, out h, out _chunkReasons[i]);
@@ -249,6 +259,12 @@ public sealed partial class ShredPipeline : IDisposable
                 wanted = !(_slots.TryGetValue(h.Slot, out var heldSlot) && heldSlot.Sets.ContainsKey(h.FecSetIndex));
             }
 
+            if (wanted && hashAll && held is null && _options.VerifySignatures && candidates < _candidateOf.Length
+                && !(candidates > 0 && _chunkHeaders[_candidateOf[candidates - 1]].Slot == h.Slot && _chunkHeaders[_candidateOf[candidates - 1]].FecSetIndex == h.FecSetIndex))
+            {
+                _candidateOf[candidates++] = i; // a set's first shred in this chunk, set not held: its root will be signature-checked
+            }
+
             if (wanted)
             {
                 int leafIndex = h.IsData ? (int)(h.Index - h.FecSetIndex) : h.NumDataShreds + h.Position;
@@ -274,6 +290,10 @@ public sealed partial class ShredPipeline : IDisposable
             }
 
             HashProofLevels(batch.Buffer, leaves, _siblingsAt, _leafIndexOf, _proofSizeOf, _leafOwner, _chunkHashes);
+            if (candidates > 1)
+            {
+                PrepareSignatures(batch, candidates);
+            }
         }
 
         // 3. The per-shred logic, in order, with the precomputed leaves.
@@ -289,6 +309,35 @@ public sealed partial class ShredPipeline : IDisposable
                 results[i] = result;
             }
         }
+    }
+
+    /// <summary>
+    /// 2b. The leader signatures of the sets this chunk starts, verified together (one field inversion for all; see
+    /// <see cref="LeaderSignatureVerifier.PrepareCandidates"/>). Each candidate is the first shred of its set in the chunk, its set not
+    /// held when the chunk was parsed; its root is the fold the batch just computed (the same bytes ProcessMerkle's fold gives). The
+    /// per-shred logic then asks <see cref="TryVerifyRoot"/> exactly as before and gets the same verdict, prepared instead of computed
+    /// then; a candidate whose set turns out otherwise (evicted, rejected for another reason) only cost its share of the batch.
+    /// Only sets already present in this chunk are batched: nothing waits for later shreds.
+    /// </summary>
+    private void PrepareSignatures(in DatagramBatch batch, int candidates)
+    {
+        for (int c = 0; c < candidates; c++)
+        {
+            int i = _candidateOf[c];
+            ref readonly var h = ref _chunkHeaders[i];
+            int proofSize = h.ProofSize;
+            int leafIndex = h.IsData ? (int)(h.Index - h.FecSetIndex) : h.NumDataShreds + h.Position;
+            if (_chunkLeaf[i] < 0 || _chunkLevels[i] != proofSize || proofSize == 0 || (leafIndex >> proofSize) != 0
+                || _options.LeaderSchedule is null || !_options.LeaderSchedule.TryGetLeader(h.Slot, out var leader))
+            {
+                continue; // not folded to a root here, or no leader: left to the per-shred path
+            }
+
+            var root = _chunkHashes.AsSpan((i * HashStride) + (proofSize * ShredMerkle.HashSize), ShredMerkle.HashSize);
+            _verifier.AddCandidate(leader, h.Slot, h.FecSetIndex, batch[i][..Signature.Size], root);
+        }
+
+        _verifier.PrepareCandidates();
     }
 
     /// <summary>Level by level, the parent of every collected shred's node and its proof sibling (same bytes as <see cref="ShredMerkle.Join"/>).
@@ -460,6 +509,9 @@ public sealed partial class ShredPipeline : IDisposable
     /// <summary>Gets whether coding shreds may be deferred (<see cref="ShredPipelineOptions.LazyCodingShredVerification"/> with Merkle checks on).</summary>
     internal bool DefersCodingShreds => _lazyCoding;
 
+    /// <summary>Gets how many leader-signature checks took their verdict from a batch of the sets a chunk started (tests, benchmarks).</summary>
+    internal long PreparedSignatureVerdicts => _verifier.PreparedVerdictsUsed;
+
     /// <summary>Forgets the cached leader-signature results, so that sets seen before are verified again (benchmarks of fresh data).</summary>
     internal void ClearSignatureCache() => _verifier.ClearResults();
 
@@ -610,7 +662,7 @@ public sealed partial class ShredPipeline : IDisposable
         {
             var buf = RentBuffer();
             shred.CopyTo(buf);
-            leaf.CopyTo(set.Leaves.AsSpan(pos * 32, 32));
+            leaf.CopyTo(set.DataLeaf(pos));
             set.AddReceivedData(pos, buf, h);
 
             AddData(slot, h.Index, buf, h.Flags, ts, set);
@@ -621,7 +673,7 @@ public sealed partial class ShredPipeline : IDisposable
             {
                 var buf = RentBuffer();
                 shred.CopyTo(buf);
-                leaf.CopyTo(set.Leaves.AsSpan((FecSetState.MaxShardsPerKind + pos) * 32, 32));
+                leaf.CopyTo(set.CodeLeaf(pos));
                 set.Code[pos] = buf;
             }
 
@@ -953,7 +1005,7 @@ public sealed partial class ShredPipeline : IDisposable
                 return false;
             }
 
-            ShredMerkle.HashLeaf(buf.AsSpan(Signature.Size, shardLen + chainedLen), _leafScratch, set.Leaves.AsSpan(i * 32, 32));
+            ShredMerkle.HashLeaf(buf.AsSpan(Signature.Size, shardLen + chainedLen), _leafScratch, set.DataLeaf(i));
         }
 
         for (int j = 0; j < m; j++)
@@ -985,7 +1037,7 @@ public sealed partial class ShredPipeline : IDisposable
             }
 
             ShredMerkle.HashLeaf(buf.AsSpan(Signature.Size, ShredConstants.CodeHeadersSize - Signature.Size + shardLen + chainedLen), _leafScratch,
-                set.Leaves.AsSpan((FecSetState.MaxShardsPerKind + j) * 32, 32));
+                set.CodeLeaf(j));
         }
 
         int n = k + m;
@@ -999,8 +1051,8 @@ public sealed partial class ShredPipeline : IDisposable
             return false;
         }
 
-        set.Leaves.AsSpan(0, k * 32).CopyTo(_treeLeaves);
-        set.Leaves.AsSpan(FecSetState.MaxShardsPerKind * 32, m * 32).CopyTo(_treeLeaves.AsSpan(k * 32));
+        set.DataLeaves(k).CopyTo(_treeLeaves);
+        set.CodeLeaves(m).CopyTo(_treeLeaves.AsSpan(k * 32));
         var root = ShredMerkle.BuildTree(_treeLeaves, n, _treeNodes);
         if (!root.SequenceEqual(set.Root))
         {
@@ -1313,7 +1365,7 @@ public sealed partial class ShredPipeline : IDisposable
             set.CodePresent[pos] = true;
             set.CodeReceived++;
             Stats._accepted++;
-            leaf.CopyTo(set.Leaves.AsSpan((FecSetState.MaxShardsPerKind + pos) * 32, 32));
+            leaf.CopyTo(set.CodeLeaf(pos));
         }
     }
 

@@ -35,6 +35,10 @@ public sealed partial class CrashRecoveryTests : IDisposable
     [Fact]
     public Task Sigkill_Format1Store_EveryAcknowledgedRecordSurvives_ChainVerifies() => SigkillRoundsAsync(8, format: 1);
 
+    /// <summary>The same on a format-2 store (the fourth session's builds: one slot index entry per record).</summary>
+    [Fact]
+    public Task Sigkill_Format2Store_EveryAcknowledgedRecordSurvives_ChainVerifies() => SigkillRoundsAsync(6, format: 2);
+
     [StraceFact]
     public Task FailedFdatasync_Format1Store_IsSurfacedAndNeverAcknowledged_StoreConsistentAfterRestart() => RunFaultAsync("fdatasync", "EIO", 3, format: 1);
 
@@ -73,7 +77,7 @@ public sealed partial class CrashRecoveryTests : IDisposable
                 await child.KillAsync();
                 List<(ulong Sequence, Hash ChainHash)> acks = child.ReadAcks();
                 totalAcked += acks.Count;
-                await AssertRecoveredAsync(store, acks, $"round {round}", format ?? 2);
+                await AssertRecoveredAsync(store, acks, $"round {round}", format ?? RocksDbDnaStore.CurrentFormatVersion);
             }
         }
 
@@ -142,7 +146,7 @@ public sealed partial class CrashRecoveryTests : IDisposable
             Assert.True(child.ReadSyncedBatches() <= successfulSyncs, $"{child.ReadSyncedBatches()} batches acknowledged but only {successfulSyncs} WAL syncs succeeded; " + context);
             List<(ulong Sequence, Hash ChainHash)> acks = child.ReadAcks();
             Assert.True(acks.Count < 20_000, "the store kept acknowledging after the injected failure; " + context);
-            await AssertRecoveredAsync(store, acks, context, format ?? 2);
+            await AssertRecoveredAsync(store, acks, context, format ?? RocksDbDnaStore.CurrentFormatVersion);
         }
     }
 

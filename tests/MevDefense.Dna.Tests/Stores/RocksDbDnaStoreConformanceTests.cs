@@ -2,14 +2,14 @@ using MevDefense.Dna.Stores;
 
 namespace MevDefense.Dna.Tests.Stores;
 
-/// <summary>The conformance suite on a store in the current format (version 2, Merkle pages).</summary>
+/// <summary>The conformance suite on a store in the current format (version 3: Merkle pages, one slot index entry per slot and batch).</summary>
 public class RocksDbDnaStoreConformanceTests : DnaStoreConformanceTests
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "mevdefense-rocks-" + Guid.NewGuid().ToString("N"));
     private readonly Dictionary<IDnaStore, string> _paths = [];
 
     /// <summary>Gets the format new stores are created with (an existing store keeps its own on reopen).</summary>
-    protected virtual int FormatVersion => 2;
+    protected virtual int FormatVersion => RocksDbDnaStore.CurrentFormatVersion;
 
     public override async Task DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MevDefense.Dna.Internal;
 using MevDefense.Dna.Merkle;
 using MevDefense.Dna.Stores;
@@ -21,17 +22,19 @@ public sealed class RocksDbDnaStoreFormatTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task Format2_TamperedPages_VerifyNamesFirstCoveredSequence_BorderPageFailsOpen_MissingPageRebuilt()
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task PagedFormats_TamperedPages_VerifyNamesFirstCoveredSequence_BorderPageFailsOpen_MissingPageRebuilt(int format)
     {
         using DnaSigner signer = DnaSigner.FromSeed(LedgerHarness.Seed(43));
         var options = new DnaLedgerOptions { CheckpointEveryRecords = 0 };
         var verifier = new DnaVerifier([signer.PublicKey], options.Origin);
         Hash root;
         byte[] page1;
-        await using (RocksDbDnaStore store = await RocksDbDnaStore.OpenAsync(_dir))
+        await using (RocksDbDnaStore store = await RocksDbDnaStore.OpenAsync(new RocksDbDnaStoreOptions { Path = _dir, CreateFormatVersion = format }))
         {
-            Assert.Equal(2, store.FormatVersion);
+            Assert.Equal(format, store.FormatVersion);
             await using var ledger = new DnaLedger(store, signer, options, new FakeTimeProvider());
             await ledger.OpenAsync();
             for (int i = 0; i < 40; i++)
@@ -111,6 +114,7 @@ public sealed class RocksDbDnaStoreFormatTests : IDisposable
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
+    [InlineData(3)]
     public async Task ReopenedTree_PointAndRangeReads_MatchTheInMemoryTree(int format)
     {
         using DnaSigner signer = DnaSigner.FromSeed(LedgerHarness.Seed(44));
@@ -159,6 +163,7 @@ public sealed class RocksDbDnaStoreFormatTests : IDisposable
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
+    [InlineData(3)]
     public async Task TransactionLookup_SignaturesSharingTheFirst8Bytes_ReturnOnlyTheirOwnRecords(int format)
     {
         using DnaSigner signer = DnaSigner.FromSeed(LedgerHarness.Seed(46));
@@ -222,18 +227,26 @@ public sealed class RocksDbDnaStoreFormatTests : IDisposable
         Assert.True(RocksDb.TryListColumnFamilies(new DbOptions(), v1, out string[]? v1Families));
         Assert.DoesNotContain("pages", v1Families!);
 
-        await using (RocksDbDnaStore store = await RocksDbDnaStore.OpenAsync(v2))
+        await using (RocksDbDnaStore store = await RocksDbDnaStore.OpenAsync(new RocksDbDnaStoreOptions { Path = v2, CreateFormatVersion = 2 }))
         {
             Assert.Equal(2, store.FormatVersion);
         }
 
+        // New stores are format 3 (marker 3, which a format-2 build refuses: it accepts only its own marker).
+        string v3 = Path.Combine(_dir, "v3");
+        await using (RocksDbDnaStore store = await RocksDbDnaStore.OpenAsync(v3))
+        {
+            Assert.Equal(3, store.FormatVersion);
+        }
+
+        using (RocksDb raw = RocksDb.Open(new DbOptions(), v3, WithPages(Families())))
+        {
+            Assert.Equal([(byte)3], raw.Get("format"u8.ToArray(), raw.GetColumnFamily("meta")));
+        }
+
         // What a build before format 2 does: open with its fixed column families. RocksDB refuses (the pages family was not given),
         // so such a build can never write one-entry-per-node leaves next to pages.
-        var oldFamilies = new ColumnFamilies();
-        foreach (string name in new[] { "records", "ids", "slots", "txs", "checkpoints", "anchors", "meta", "nodes" })
-        {
-            oldFamilies.Add(name, new ColumnFamilyOptions());
-        }
+        ColumnFamilies oldFamilies = Families();
 
         Assert.ThrowsAny<RocksDbException>(() => RocksDb.Open(new DbOptions().SetCreateIfMissing(true).SetCreateMissingColumnFamilies(true), v2, oldFamilies).Dispose());
         using (RocksDb raw = RocksDb.Open(new DbOptions(), v2, WithPages(oldFamilies)))
@@ -244,6 +257,102 @@ public sealed class RocksDbDnaStoreFormatTests : IDisposable
 
         InvalidDataException newer = await Assert.ThrowsAsync<InvalidDataException>(() => RocksDbDnaStore.OpenAsync(v2));
         Assert.Contains("format version 9", newer.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SlotIndex_Format2OneEntryPerRecord_Format3OneEntryPerSlotAndBatch_LookupsExactAcrossReopensAndFormats()
+    {
+        using DnaSigner signer = DnaSigner.FromSeed(LedgerHarness.Seed(47));
+        var options = new DnaLedgerOptions { CheckpointEveryRecords = 0 };
+        foreach (int format in new[] { 2, 3 })
+        {
+            string path = Path.Combine(_dir, "slots" + format);
+            var expected = new Dictionary<ulong, List<ulong>>();
+            for (int round = 0; round < 3; round++)
+            {
+                // Later rounds reopen with the default options (which would create format 3): the store keeps its format.
+                await using RocksDbDnaStore store = await RocksDbDnaStore.OpenAsync(round == 0 ? new RocksDbDnaStoreOptions { Path = path, CreateFormatVersion = format } : new RocksDbDnaStoreOptions { Path = path });
+                Assert.Equal(format, store.FormatVersion);
+                await using var ledger = new DnaLedger(store, signer, options, new FakeTimeProvider());
+                await ledger.OpenAsync();
+
+                // Concurrent appends share batches; slots repeat within a batch, across batches and across rounds.
+                DecisionRecord[] appended = await Task.WhenAll(Enumerable.Range(0, 60).Select(i =>
+                    ledger.AppendAsync(LedgerHarness.SampleDraft((round * 60) + i) with { Slot = 500UL + (ulong)((i * 7) % 9) }).AsTask()));
+                foreach (DecisionRecord r in appended)
+                {
+                    CollectionsMarshal.GetValueRefOrAddDefault(expected, r.Slot, out _) ??= [];
+                    expected[r.Slot].Add(r.Sequence);
+                }
+
+                foreach ((ulong slot, List<ulong> sequences) in expected)
+                {
+                    Assert.Equal(sequences.Order(), await store.GetBySlotAsync(slot).Select(r => r.Sequence).ToListAsync());
+                }
+
+                Assert.Empty(await store.GetBySlotAsync(499).ToListAsync());
+                Assert.Empty(await store.GetBySlotAsync(509).ToListAsync());
+                DnaVerificationResult result = await new DnaVerifier([signer.PublicKey], options.Origin).VerifyAsync(store);
+                Assert.True(result.IsValid, result.Failure);
+            }
+
+            // On disk: format 2 keeps one entry per record with an empty value; format 3 one per slot and batch.
+            int entries = 0;
+            int grouped = 0;
+            using (RocksDb raw = RocksDb.Open(new DbOptions(), path, WithPages(Families())))
+            using (Iterator it = raw.NewIterator(raw.GetColumnFamily("slots")))
+            {
+                for (it.SeekToFirst(); it.Valid(); it.Next())
+                {
+                    entries++;
+                    grouped += it.GetValueSpan().IsEmpty ? 0 : 1;
+                }
+            }
+
+            if (format == 2)
+            {
+                Assert.Equal(180, entries);
+                Assert.Equal(0, grouped);
+            }
+            else
+            {
+                Assert.InRange(entries, 27, 179); // at least one entry per slot and round (9 x 3)
+                Assert.True(grouped > 0);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Format3_MalformedSlotGroup_LookupThrowsFormatException()
+    {
+        using DnaSigner signer = DnaSigner.FromSeed(LedgerHarness.Seed(48));
+        await using (RocksDbDnaStore store = await RocksDbDnaStore.OpenAsync(_dir))
+        {
+            await using var ledger = new DnaLedger(store, signer, new DnaLedgerOptions { CheckpointEveryRecords = 0 }, new FakeTimeProvider());
+            await ledger.OpenAsync();
+            await ledger.AppendAsync(LedgerHarness.SampleDraft(0) with { Slot = 7 });
+        }
+
+        using (RocksDb raw = RocksDb.Open(new DbOptions(), _dir, WithPages(Families())))
+        {
+            byte[] key = new byte[16];
+            key[7] = 7; // slot 7, first sequence 0
+            raw.Put(key, new byte[] { 0x80 }, raw.GetColumnFamily("slots")); // a truncated difference
+        }
+
+        await using RocksDbDnaStore reopened = await RocksDbDnaStore.OpenAsync(_dir);
+        await Assert.ThrowsAsync<FormatException>(async () => await reopened.GetBySlotAsync(7).ToListAsync());
+    }
+
+    private static ColumnFamilies Families()
+    {
+        var families = new ColumnFamilies();
+        foreach (string name in new[] { "records", "ids", "slots", "txs", "checkpoints", "anchors", "meta", "nodes" })
+        {
+            families.Add(name, new ColumnFamilyOptions());
+        }
+
+        return families;
     }
 
     private static ColumnFamilies WithPages(ColumnFamilies families)

@@ -1,11 +1,13 @@
-using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
 namespace MevDefense.Dna.Internal.Ed25519;
 
 /// <summary>
-/// Ed25519 (RFC 8032, pure) signing of up to eight messages at once: the two SHA-512s and the scalar arithmetic per message are
-/// scalar code, the fixed-base multiplication R = r·B and its encoding run in the eight lanes of <see cref="ExtendedPoint8"/>.
+/// Ed25519 (RFC 8032, pure) signing of many messages, eight at a time: the two SHA-512s (<see cref="Sha512x8"/>), the scalar
+/// arithmetic mod L (<see cref="ScalarModL8"/>) and the fixed-base multiplication R = r·B and its encoding
+/// (<see cref="ExtendedPoint8"/>) run in the eight 64-bit lanes of AVX-512 vectors.
 /// Output is byte-identical to any RFC 8032 signer (Ed25519 is deterministic), NSec/libsodium included.
 /// </summary>
 /// <remarks>
@@ -14,6 +16,7 @@ namespace MevDefense.Dna.Internal.Ed25519;
 /// expanded key lives in a pinned array (never moved or copied by the GC) and is zeroed by <see cref="Dispose"/>; scratch copies
 /// are zeroed after each batch. Thread-safe: all scratch is on the stack.
 /// </remarks>
+[SkipLocalsInit] // ~60 KB of stack scratch per group, every buffer written before it is read (hash inputs cleared below)
 internal sealed class Ed25519BatchSigner : IDisposable
 {
     /// <summary>The <see cref="AppContext"/> switch that turns the batch signer off (NSec is used instead).</summary>
@@ -23,7 +26,7 @@ internal sealed class Ed25519BatchSigner : IDisposable
     public const int Lanes = 8;
 
     /// <summary>Batches of eight whose R encodings share one field inversion (Montgomery's simultaneous inversion).</summary>
-    private const int GroupBatches = 8;
+    private const int GroupBatches = 16; // ~60 KB of stack scratch per group (coordinates, prefix products, nonces, encodings)
 
     /// <summary>Signatures per group.</summary>
     private const int GroupSize = Lanes * GroupBatches;
@@ -134,39 +137,32 @@ internal sealed class Ed25519BatchSigner : IDisposable
     /// <summary>A = a·B = (a mod L)·B (B has order L), encoded (lane 0; the other lanes compute the neutral element).</summary>
     private static void DerivePublicKey(ReadOnlySpan<byte> scalar, Span<byte> publicKey)
     {
-        Span<sbyte> laneDigits = stackalloc sbyte[ScalarModL.DigitCount];
-        Span<sbyte> digits = stackalloc sbyte[ScalarModL.DigitCount * Lanes];
-        Span<byte> wide = stackalloc byte[64];
-        Span<byte> reduced = stackalloc byte[32];
+        Span<byte> wide = stackalloc byte[64 * Lanes]; // lane 0: the scalar; the other lanes 0
+        Span<Vector512<long>> reduced = stackalloc Vector512<long>[ScalarModL8.Limbs];
+        Span<Vector512<long>> digits = stackalloc Vector512<long>[ScalarModL8.DigitCount];
         wide.Clear();
         scalar.CopyTo(wide);
-        ScalarModL.Reduce(wide, reduced);
-        digits.Clear();
-        ScalarModL.Recode(reduced, laneDigits);
+        ScalarModL8.Reduce(wide, reduced);
+        ScalarModL8.Recode(reduced, digits);
         CryptographicOperations.ZeroMemory(wide);
-        CryptographicOperations.ZeroMemory(reduced);
-        for (int i = 0; i < ScalarModL.DigitCount; i++)
-        {
-            digits[Lanes * i] = laneDigits[i];
-        }
-
+        reduced.Clear();
         ExtendedPoint8 p = default;
         ExtendedPoint8.MulBase(ref p, digits);
         Span<byte> encoded = stackalloc byte[32 * Lanes];
         ExtendedPoint8.Encode(p, encoded);
         encoded[..32].CopyTo(publicKey);
         p = default;
-        laneDigits.Clear();
         digits.Clear();
     }
 
     /// <summary>
-    /// Up to 64 messages (RFC 8032 5.1.6) as batches of eight lanes: r = SHA-512(prefix || M) mod L (eight at a time with
+    /// Up to 128 messages (RFC 8032 5.1.6) as batches of eight lanes: r = SHA-512(prefix || M) mod L (eight at a time with
     /// <see cref="Sha512x8"/> when every message is at most 47 bytes, so that both hashes are single blocks; otherwise one
-    /// at a time through <see cref="SHA512"/>) and R = r·B (vector; unused
-    /// lanes of the last batch compute the neutral element), then the Z coordinates of all batches are inverted together
-    /// (prefix products, one inversion, walk back: 3 multiplications per batch instead of an inversion each), R is encoded,
-    /// k = SHA-512(R || A || M) mod L, S = (r + k·a) mod L, signature = R || S.
+    /// at a time through <see cref="SHA512"/>; the reduction, its radix-64 recoding and the final scalar arithmetic run eight
+    /// lanes at a time in <see cref="ScalarModL8"/>) and R = r·B (vector; unused lanes of the last batch compute the neutral
+    /// element), then the Z coordinates of all batches are inverted together (prefix products, one inversion, walk back:
+    /// 3 multiplications per batch instead of an inversion each), R is encoded, k = SHA-512(R || A || M) mod L,
+    /// S = (r + k·a) mod L, signature = R || S.
     /// </summary>
     private void SignGroup(ReadOnlySpan<byte> messages, ReadOnlySpan<int> offsets, Span<byte> signatures)
     {
@@ -182,76 +178,96 @@ internal sealed class Ed25519BatchSigner : IDisposable
         Span<byte> buffer = 64 + longest <= StackMessageLimit
             ? stackalloc byte[StackMessageLimit]
             : GC.AllocateUninitializedArray<byte>(64 + longest, pinned: true);
-        Span<byte> nonces = stackalloc byte[32 * GroupSize];
-        Span<sbyte> digits = stackalloc sbyte[ScalarModL.DigitCount * Lanes];
-        Span<sbyte> laneDigits = stackalloc sbyte[ScalarModL.DigitCount];
-        Span<byte> hash = stackalloc byte[64];
+        Span<Vector512<long>> nonces = stackalloc Vector512<long>[ScalarModL8.Limbs * GroupBatches]; // r of each batch
+        Span<Vector512<long>> secret = stackalloc Vector512<long>[ScalarModL8.Limbs];                  // a, in every lane
+        Span<Vector512<long>> k = stackalloc Vector512<long>[ScalarModL8.Limbs];
+        Span<Vector512<long>> s = stackalloc Vector512<long>[ScalarModL8.Limbs];
+        Span<Vector512<long>> digits = stackalloc Vector512<long>[2 * ScalarModL8.DigitCount]; // two batches
         Span<byte> encoded = stackalloc byte[32 * GroupSize];
-        Span<byte> k = stackalloc byte[32];
         bool vectorHash = 64 + longest <= Sha512x8.MaxMessageLength; // both hashes fit one SHA-512 block per lane
         Span<byte> blocks = stackalloc byte[128 * Lanes];
         Span<byte> digests = stackalloc byte[64 * Lanes];
+        Span<Vector512<ulong>> words = stackalloc Vector512<ulong>[8]; // the digests as little-endian words, lane by lane
         Span<FieldElement8> coordinates = stackalloc FieldElement8[3 * GroupBatches]; // X, Y, Z of each batch
         Span<FieldElement8> products = stackalloc FieldElement8[GroupBatches];        // Z_0·…·Z_b
-        ReadOnlySpan<byte> a = _secret.AsSpan(0, 32);
-        ExtendedPoint8 p = default;
+        ExtendedPoint8 p = default, p2 = default;
         FieldElement8 inverse = default, zInv = default;
         try
         {
-            for (int b = 0; b < batches; b++)
+            blocks.Clear(); // lanes beyond the last message of a batch are hashed too (their results are discarded)
+            digests.Clear();
+            ScalarModL8.Broadcast(_secret.AsSpan(0, 32), secret);
+            for (int b0 = 0; b0 < batches; b0 += 2)
             {
-                digits.Clear();
-                int lanes = Math.Min(Lanes, m - (b * Lanes));
-                if (vectorHash)
+                // Two batches at a time: their scalar multiplications are interleaved (MulBase2).
+                int pair = Math.Min(2, batches - b0);
+                for (int e = 0; e < pair; e++)
                 {
-                    // r = SHA-512(prefix || M) of every lane at once (one block each).
-                    for (int lane = 0; lane < lanes; lane++)
-                    {
-                        int i = (b * Lanes) + lane;
-                        Span<byte> block = blocks.Slice(128 * lane, 128);
-                        _secret.AsSpan(32, 32).CopyTo(block);
-                        messages[offsets[i]..offsets[i + 1]].CopyTo(block[32..]);
-                        Sha512x8.Pad(32 + offsets[i + 1] - offsets[i], block);
-                    }
-
-                    Sha512x8.HashBlocks(blocks, digests);
-                }
-
-                for (int lane = 0; lane < lanes; lane++)
-                {
-                    int i = (b * Lanes) + lane;
+                    int b = b0 + e;
+                    int lanes = Math.Min(Lanes, m - (b * Lanes));
                     if (vectorHash)
                     {
-                        digests.Slice(64 * lane, 64).CopyTo(hash);
+                        // r = SHA-512(prefix || M) of every lane at once (one block each).
+                        for (int lane = 0; lane < lanes; lane++)
+                        {
+                            int i = (b * Lanes) + lane;
+                            Span<byte> block = blocks.Slice(128 * lane, 128);
+                            _secret.AsSpan(32, 32).CopyTo(block);
+                            messages[offsets[i]..offsets[i + 1]].CopyTo(block[32..]);
+                            Sha512x8.Pad(32 + offsets[i + 1] - offsets[i], block);
+                        }
+
+                        Sha512x8.HashBlocks(blocks, words);
                     }
                     else
                     {
-                        ReadOnlySpan<byte> message = messages[offsets[i]..offsets[i + 1]];
-                        _secret.AsSpan(32, 32).CopyTo(buffer);
-                        message.CopyTo(buffer[32..]);
-                        SHA512.HashData(buffer[..(32 + message.Length)], hash);
+                        for (int lane = 0; lane < lanes; lane++)
+                        {
+                            int i = (b * Lanes) + lane;
+                            ReadOnlySpan<byte> message = messages[offsets[i]..offsets[i + 1]];
+                            _secret.AsSpan(32, 32).CopyTo(buffer);
+                            message.CopyTo(buffer[32..]);
+                            SHA512.HashData(buffer[..(32 + message.Length)], digests.Slice(64 * lane, 64));
+                        }
+
+                        ScalarModL8.LoadWords(digests, words);
                     }
 
-                    Span<byte> r = nonces.Slice(32 * i, 32);
-                    ScalarModL.Reduce(hash, r);
-                    ScalarModL.Recode(r, laneDigits);
-                    for (int d = 0; d < ScalarModL.DigitCount; d++)
+                    Vector512<ulong> used = Vector512.LessThan(Vector512.Create(0UL, 1, 2, 3, 4, 5, 6, 7), Vector512.Create((ulong)lanes));
+                    for (int w = 0; w < 8; w++)
                     {
-                        digits[(Lanes * d) + lane] = laneDigits[d];
+                        words[w] &= used; // unused lanes: r = 0, R = the neutral element
                     }
+
+                    Span<Vector512<long>> r = nonces.Slice(ScalarModL8.Limbs * b, ScalarModL8.Limbs);
+                    ScalarModL8.Reduce(words, r);
+                    ScalarModL8.Recode(r, digits.Slice(e * ScalarModL8.DigitCount, ScalarModL8.DigitCount));
                 }
 
-                ExtendedPoint8.MulBase(ref p, digits);
-                coordinates[3 * b] = p.X;
-                coordinates[(3 * b) + 1] = p.Y;
-                coordinates[(3 * b) + 2] = p.Z;
-                if (b == 0)
+                if (pair == 2)
                 {
-                    products[0] = p.Z;
+                    ExtendedPoint8.MulBase2(ref p, digits[..ScalarModL8.DigitCount], ref p2, digits[ScalarModL8.DigitCount..]);
                 }
                 else
                 {
-                    FieldElement8.Mul(ref products[b], products[b - 1], p.Z);
+                    ExtendedPoint8.MulBase(ref p, digits[..ScalarModL8.DigitCount]);
+                }
+
+                for (int e = 0; e < pair; e++)
+                {
+                    int b = b0 + e;
+                    ref ExtendedPoint8 point = ref e == 0 ? ref p : ref p2;
+                    coordinates[3 * b] = point.X;
+                    coordinates[(3 * b) + 1] = point.Y;
+                    coordinates[(3 * b) + 2] = point.Z;
+                    if (b == 0)
+                    {
+                        products[0] = point.Z;
+                    }
+                    else
+                    {
+                        FieldElement8.Mul(ref products[b], products[b - 1], point.Z);
+                    }
                 }
             }
 
@@ -287,58 +303,54 @@ internal sealed class Ed25519BatchSigner : IDisposable
                         Sha512x8.Pad(64 + offsets[i + 1] - offsets[i], block);
                     }
 
-                    Sha512x8.HashBlocks(blocks, digests);
+                    Sha512x8.HashBlocks(blocks, words);
+                }
+                else
+                {
+                    for (int lane = 0; lane < lanes; lane++)
+                    {
+                        int i = (b * Lanes) + lane;
+                        ReadOnlySpan<byte> message = messages[offsets[i]..offsets[i + 1]];
+                        encoded.Slice(32 * i, 32).CopyTo(buffer);
+                        _publicKey.CopyTo(buffer[32..]);
+                        message.CopyTo(buffer[64..]);
+                        SHA512.HashData(buffer[..(64 + message.Length)], digests.Slice(64 * lane, 64));
+                    }
+
+                    ScalarModL8.LoadWords(digests, words);
                 }
 
+                ScalarModL8.Reduce(words, k);
+                ScalarModL8.MulAdd(k, secret, nonces.Slice(ScalarModL8.Limbs * b, ScalarModL8.Limbs), s);
                 for (int lane = 0; lane < lanes; lane++)
                 {
                     int i = (b * Lanes) + lane;
-                    ReadOnlySpan<byte> rEncoded = encoded.Slice(32 * i, 32);
-                    if (vectorHash)
-                    {
-                        digests.Slice(64 * lane, 64).CopyTo(hash);
-                    }
-                    else
-                    {
-                        ReadOnlySpan<byte> message = messages[offsets[i]..offsets[i + 1]];
-                        rEncoded.CopyTo(buffer);
-                        _publicKey.CopyTo(buffer[32..]);
-                        message.CopyTo(buffer[64..]);
-                        SHA512.HashData(buffer[..(64 + message.Length)], hash);
-                    }
-
-                    ScalarModL.Reduce(hash, k);
-                    Span<byte> signature = signatures.Slice(64 * i, 64);
-                    rEncoded.CopyTo(signature);
-                    ScalarModL.MulAdd(k, a, nonces.Slice(32 * i, 32), signature[32..]);
+                    encoded.Slice(32 * i, 32).CopyTo(signatures.Slice(64 * i, 32));
                 }
+
+                ScalarModL8.StoreLanes(s, lanes, signatures.Slice((64 * b * Lanes) + 32), 64);
             }
         }
         finally
         {
             CryptographicOperations.ZeroMemory(buffer);
-            CryptographicOperations.ZeroMemory(nonces);
-            CryptographicOperations.ZeroMemory(MemoryMarshalBytes(digits));
-            CryptographicOperations.ZeroMemory(MemoryMarshalBytes(laneDigits));
-            CryptographicOperations.ZeroMemory(hash);
-            CryptographicOperations.ZeroMemory(k);
+            nonces.Clear();
+            secret.Clear();
+            k.Clear();
+            s.Clear();
+            digits.Clear();
             CryptographicOperations.ZeroMemory(blocks);
             CryptographicOperations.ZeroMemory(digests);
+            words.Clear();
             coordinates.Clear();
             products.Clear();
             p = default;
+            p2 = default;
             inverse = default;
             zInv = default;
         }
 
         // A concurrent Dispose may have zeroed the key mid-batch: never hand out signatures made with a cleared key.
         ObjectDisposedException.ThrowIf(_disposed, this);
-    }
-
-    private static Span<byte> MemoryMarshalBytes(Span<sbyte> s)
-    {
-#pragma warning disable RS0030 // reinterpreting sbyte scratch as bytes only to zero it; no pointer arithmetic
-        return MemoryMarshal.AsBytes(s);
-#pragma warning restore RS0030
     }
 }

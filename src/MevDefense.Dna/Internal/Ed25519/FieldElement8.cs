@@ -325,20 +325,28 @@ internal struct FieldElement8
         Vector512<ulong> h7 = h.L7 + c; c = Vector512.ShiftRightLogical(h7, 25); h7 &= m25;
         Vector512<ulong> h8 = h.L8 + c; c = Vector512.ShiftRightLogical(h8, 26); h8 &= m26;
         Vector512<ulong> h9 = (h.L9 + c) & m25; // the carry out of limb 9 is q·2^255, dropped
+
+        // Transpose through one limb-major copy (ten vector stores) rather than 80 single-element extractions.
+        Span<ulong> t = stackalloc ulong[80];
+        h0.CopyTo(t);
+        h1.CopyTo(t[8..]);
+        h2.CopyTo(t[16..]);
+        h3.CopyTo(t[24..]);
+        h4.CopyTo(t[32..]);
+        h5.CopyTo(t[40..]);
+        h6.CopyTo(t[48..]);
+        h7.CopyTo(t[56..]);
+        h8.CopyTo(t[64..]);
+        h9.CopyTo(t[72..]);
         for (int lane = 0; lane < 8; lane++)
         {
-            Span<ulong> o = limbs.Slice(lane * 10, 10);
-            o[0] = h0.GetElement(lane);
-            o[1] = h1.GetElement(lane);
-            o[2] = h2.GetElement(lane);
-            o[3] = h3.GetElement(lane);
-            o[4] = h4.GetElement(lane);
-            o[5] = h5.GetElement(lane);
-            o[6] = h6.GetElement(lane);
-            o[7] = h7.GetElement(lane);
-            o[8] = h8.GetElement(lane);
-            o[9] = h9.GetElement(lane);
+            for (int i = 0; i < 10; i++)
+            {
+                limbs[(10 * lane) + i] = t[(8 * i) + lane];
+            }
         }
+
+        t.Clear();
     }
 
     /// <summary>Packs ten canonical limbs (from <see cref="Freeze"/>) into 32 little-endian bytes (bit 255 zero).</summary>
@@ -373,11 +381,19 @@ internal struct FieldElement8
     /// <summary>Splits a value below 2^255 into ten limbs (26/25 bits alternating).</summary>
     public static void ToLimbs(BigInteger value, Span<ulong> limbs)
     {
+        Span<byte> bytes = stackalloc byte[40];
+        bytes.Clear();
+        if (value.Sign < 0 || !value.TryWriteBytes(bytes[..32], out _, isUnsigned: true))
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), "Limbs hold a value in [0, 2^256).");
+        }
+
+        int shift = 0;
         for (int i = 0; i < 10; i++)
         {
             int bits = (i & 1) == 0 ? 26 : 25;
-            limbs[i] = (ulong)(value & ((BigInteger.One << bits) - 1));
-            value >>= bits;
+            limbs[i] = (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes[(shift >> 3)..]) >> (shift & 7)) & ((1UL << bits) - 1);
+            shift += bits;
         }
     }
 

@@ -42,6 +42,66 @@ internal static class DnaStoreCodec
         return prefix.Length + 8;
     }
 
+    /// <summary>The most bytes one <see cref="WriteIndexGroupDelta"/> takes (an unsigned LEB128 varint of a 64-bit value).</summary>
+    public const int MaxIndexGroupDeltaBytes = 10;
+
+    /// <summary>Format 3 groups the index entries of one group-commit batch that share a prefix (a slot) into one entry: the key is
+    /// prefix ‖ first sequence (<see cref="IndexKey"/>) and the value holds each further sequence of the group as the difference to
+    /// the previous one (≥ 1, unsigned LEB128). An empty value is a group of one, which is every index entry of formats 1 and 2.
+    /// Writes one difference; returns its length.</summary>
+    public static int WriteIndexGroupDelta(ulong delta, Span<byte> destination)
+    {
+        if (delta == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(delta), "The sequences of an index group must increase.");
+        }
+
+        int n = 0;
+        while (delta >= 0x80)
+        {
+            destination[n++] = (byte)(delta | 0x80);
+            delta >>= 7;
+        }
+
+        destination[n++] = (byte)delta;
+        return n;
+    }
+
+    /// <summary>Reads the next sequence of an index group (see <see cref="WriteIndexGroupDelta"/>) after <paramref name="previous"/>
+    /// and advances <paramref name="value"/> past it.</summary>
+    /// <exception cref="FormatException">The difference is truncated, longer than 10 bytes, zero, or runs past the largest sequence.</exception>
+    public static ulong ReadIndexGroupNext(ulong previous, ref ReadOnlySpan<byte> value)
+    {
+        ulong delta = 0;
+        for (int i = 0; ; i++)
+        {
+            if (i == value.Length || i == MaxIndexGroupDeltaBytes)
+            {
+                throw new FormatException("A stored index group is truncated or has an over-long difference.");
+            }
+
+            byte b = value[i];
+            if (i == MaxIndexGroupDeltaBytes - 1 && b > 1)
+            {
+                throw new FormatException("A stored index group difference does not fit 64 bits.");
+            }
+
+            delta |= (ulong)(b & 0x7F) << (7 * i);
+            if (b < 0x80)
+            {
+                value = value[(i + 1)..];
+                break;
+            }
+        }
+
+        if (delta == 0 || delta > ulong.MaxValue - previous)
+        {
+            throw new FormatException($"A stored index group has a difference of {delta} after sequence {previous}.");
+        }
+
+        return previous + delta;
+    }
+
     /// <summary>Merkle node key: level ‖ index (big-endian), so one level's nodes are contiguous and in index order.</summary>
     public static byte[] NodeKey(int level, ulong index)
     {

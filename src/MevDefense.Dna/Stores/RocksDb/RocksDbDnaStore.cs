@@ -21,13 +21,15 @@ namespace MevDefense.Dna.Stores;
 /// <para>If a write or sync fails, every waiter of that batch gets an <see cref="IOException"/>, nothing of it is acknowledged, and the
 /// store becomes faulted: later writes fail too (as PostgreSQL does after a failed fsync, a failed sync is never retried). Dispose it
 /// and open it again; RocksDB recovers the WAL to a consistent prefix of batches.</para>
-/// <para>On-disk formats: version 2 (stores created by this build) keeps the Merkle nodes of levels 0..3 as one 960-byte page per
+/// <para>On-disk formats: version 2 keeps the Merkle nodes of levels 0..3 as one 960-byte page per
 /// aligned 16-leaf subtree in a <c>pages</c> column family (a partial last page is rewritten once per batch) and levels ≥ 4 one
 /// entry per node, and keys the transaction index by the signature's first 8 bytes ‖ sequence (16 instead of 72 bytes; a lookup
-/// compares the full signature in each record it finds); the meta family holds <c>format</c> = 2. Version 1 (stores created by
+/// compares the full signature in each record it finds); the meta family holds <c>format</c> = 2. Version 3 (stores created by this
+/// build) is version 2 with one slot index entry per slot and batch instead of one per record: key slot ‖ first sequence, the
+/// further sequences of that slot in the batch as varint differences in the value. Version 1 (stores created by
 /// earlier builds, no <c>format</c> key, no <c>pages</c> family) keeps one entry per node on every level and is opened, verified
-/// and appended to in that format. A build that predates version 2 cannot open a version-2 store: RocksDB refuses to open a
-/// database with a column family it was not given. (A creation interrupted before the pages family exists leaves an empty
+/// and appended to in that format; so is a version-2 store. A build that predates version 2 cannot open a version-2 or -3 store:
+/// RocksDB refuses to open a database with a column family it was not given; a version-2 build refuses a version-3 marker. (A creation interrupted before the pages family exists leaves an empty
 /// version-1 store, which is valid.)</para>
 /// </remarks>
 public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNodeRangeReader
@@ -75,9 +77,10 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
     private volatile Exception? _fault;
     private long _syncedBatches;
     private int _disposed;
+    private int _format; // set by LoadState
 
     /// <summary>The format version of stores created by this build.</summary>
-    internal const int CurrentFormatVersion = 2;
+    internal const int CurrentFormatVersion = 3;
 
     private RocksDbDnaStore(RocksDb db, RocksDbDnaStoreOptions options, ILogger logger, bool paged)
     {
@@ -112,8 +115,9 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
     /// <summary>Gets a value indicating whether a write or sync failed; a faulted store refuses writes until reopened.</summary>
     public bool IsFaulted => _fault is not null;
 
-    /// <summary>Gets the on-disk format version of this store (1: one entry per Merkle node; 2: 16-leaf Merkle pages).</summary>
-    internal int FormatVersion => _pages is null ? 1 : 2;
+    /// <summary>Gets the on-disk format version of this store (1: one entry per Merkle node; 2: 16-leaf Merkle pages; 3: format 2
+    /// with one slot index entry per slot and batch).</summary>
+    internal int FormatVersion => _format;
 
     /// <summary>Opens (or creates) a store at a directory and starts its writer loop.</summary>
     /// <param name="path">The database directory.</param>
@@ -570,18 +574,29 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
 
     private void LoadState()
     {
+        // Format 1 has no marker and no pages family; formats 2 and 3 have both (the marker is written right after the families are
+        // created, before anything is appended, so a paged store without one is a new store: it gets the version asked for).
         byte[]? format = _db.Get(FormatKey, _meta);
-        if (format is not null && (format.Length != 1 || format[0] != FormatVersion))
+        if (format is null)
+        {
+            _format = _pages is null ? 1 : Math.Max(2, _options.CreateFormatVersion);
+            if (_pages is not null)
+            {
+                _db.Put(FormatKey, new byte[] { (byte)_format }, _meta, _writeOptions);
+            }
+        }
+        else if (format.Length == 1 && _pages is not null && format[0] is >= 2 and <= CurrentFormatVersion)
+        {
+            _format = format[0];
+        }
+        else
         {
             throw new InvalidDataException(format.Length == 1 && format[0] > CurrentFormatVersion
-                ? $"The Decision DNA store at '{_options.Path}' has format version {format[0]}, written by a newer build; this build reads versions 1 and {CurrentFormatVersion}."
+                ? $"The Decision DNA store at '{_options.Path}' has format version {format[0]}, written by a newer build; this build reads versions 1 to {CurrentFormatVersion}."
                 : $"The Decision DNA store at '{_options.Path}' has a format marker that does not match its column families.");
         }
 
-        if (format is null && _pages is not null)
-        {
-            _db.Put(FormatKey, new byte[] { CurrentFormatVersion }, _meta, _writeOptions);
-        }
+        _sorted.GroupSlots = _format >= 3;
 
         byte[]? head = _db.Get(HeadKey, _meta);
         DnaStoreHead h = head is null ? DnaStoreHead.Empty : DnaStoreCodec.DecodeHead(head);
@@ -976,6 +991,14 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
                 }
 
                 sequences.Add(key[prefix.Length..].ToArray());
+
+                // Format 3 slot groups: the further sequences of the group (formats 1 and 2, and transaction entries, have none).
+                ReadOnlySpan<byte> group = it.GetValueSpan();
+                for (ulong sequence = DnaStoreCodec.ReadSequenceKey(key[prefix.Length..]); !group.IsEmpty;)
+                {
+                    sequence = DnaStoreCodec.ReadIndexGroupNext(sequence, ref group);
+                    sequences.Add(DnaStoreCodec.SequenceKey(sequence));
+                }
             }
         }
 

@@ -25,8 +25,8 @@ public sealed class RocksDbDnaStoreOptions
     /// <value>The default value is <see langword="true"/>.</value>
     public bool Sync { get; set; } = true;
 
-    /// <summary>Gets or sets the on-disk format a NEW store is created with (tests only): 2 (the default) keeps the Merkle nodes of
-    /// levels 0..3 in 16-leaf pages; 1 is the format of the first builds (one entry per node). An existing store keeps the format
-    /// it was created with.</summary>
+    /// <summary>Gets or sets the on-disk format a NEW store is created with (tests and benchmarks only): 3 (the default) is 2 with
+    /// one slot index entry per slot and batch; 2 keeps the Merkle nodes of levels 0..3 in 16-leaf pages; 1 is the format of the
+    /// first builds (one entry per node). An existing store keeps the format it was created with.</summary>
     internal int CreateFormatVersion { get; set; } = RocksDbDnaStore.CurrentFormatVersion;
 }

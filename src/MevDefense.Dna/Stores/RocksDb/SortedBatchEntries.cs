@@ -33,6 +33,7 @@ internal sealed class SortedBatchEntries
     private byte[] _donePages = new byte[4 * MerklePageCodec.FullBytes];
     private ulong[] _donePageIndexes = new ulong[4];
     private int _doneCount;
+    private byte[] _groupValue = new byte[64]; // format 3: the value of one slot group
 
     /// <summary>The signature bytes that prefix a format-2 transaction index key.</summary>
     public const int ShortTxPrefix = 8;
@@ -44,6 +45,10 @@ internal sealed class SortedBatchEntries
     /// ‖ sequence (16 bytes; format 2, lookups compare the full signature in the record) instead of the whole signature ‖ sequence
     /// (72 bytes).</summary>
     public bool ShortTxKeys { get; init; }
+
+    /// <summary>Gets or sets a value indicating whether the slot index entries of a batch that share a slot are written as one entry
+    /// (store format 3): key slot ‖ first sequence, the further sequences in the value. Formats 1 and 2 write one entry per record.</summary>
+    public bool GroupSlots { get; set; }
 
     /// <summary>Sets the current (partial) page of a paged store at open: the page of leaf <paramref name="leafCount"/>, holding
     /// <paramref name="leafCount"/> mod 16 leaves taken from <paramref name="fullLayout"/>.</summary>
@@ -139,10 +144,21 @@ internal sealed class SortedBatchEntries
         }
 
         Array.Sort(_slots, 0, _slotCount);
-        for (int i = 0; i < _slotCount; i++)
+        for (int i = 0; i < _slotCount;)
         {
+            // Format 3: one entry per slot and batch, its further sequences in the value (DnaStoreCodec.WriteIndexGroupDelta).
+            int end = i + 1;
+            int length = 0;
+            while (GroupSlots && end < _slotCount && _slots[end].Slot == _slots[i].Slot)
+            {
+                Grow(ref _groupValue, length + DnaStoreCodec.MaxIndexGroupDeltaBytes);
+                length += DnaStoreCodec.WriteIndexGroupDelta(_slots[end].Sequence - _slots[end - 1].Sequence, _groupValue.AsSpan(length));
+                end++;
+            }
+
             BinaryPrimitives.WriteUInt64BigEndian(slot, _slots[i].Slot);
-            batch.Put(key[..DnaStoreCodec.WriteIndexKey(slot, _slots[i].Sequence, key)], ReadOnlySpan<byte>.Empty, slots);
+            batch.Put(key[..DnaStoreCodec.WriteIndexKey(slot, _slots[i].Sequence, key)], _groupValue.AsSpan(0, length), slots);
+            i = end;
         }
 
         Array.Sort(_txs, 0, _txCount);

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using FsCheck.Xunit;
 using MevDefense.Dna.Internal.Ed25519;
 using NSec.Cryptography;
@@ -214,7 +215,11 @@ public sealed class Ed25519BatchSignerTests
     [InlineData(12)]
     [InlineData(64)]
     [InlineData(65)]
+    [InlineData(127)]
+    [InlineData(128)] // one full group sharing one inversion
     [InlineData(130)]
+    [InlineData(257)] // two full groups and a partial one
+    [InlineData(515)]
     public void SignHashes_MixesBatchesAndSingleSignaturesCorrectly(int n)
     {
         using DnaSigner signer = DnaSigner.FromSeed(LedgerHarness.Seed(13));
@@ -258,6 +263,20 @@ public sealed class Ed25519BatchSignerTests
         for (int i = 0; i < 10; i++)
         {
             Assert.Equal(limbs[i], Ed25519BaseTable.Limbs[i * Ed25519BaseTable.Entries]); // limb i of entry k = 1 (transposed layout)
+        }
+    }
+
+    [Fact]
+    public void BaseTable_VectorsHoldTheSameLimbsAs32BitLanes()
+    {
+        ulong[] limbs = Ed25519BaseTable.Limbs;
+        var vectors = Ed25519BaseTable.Vectors;
+        Assert.Equal(limbs.Length, 16 * vectors.Length);
+        Assert.Equal(Ed25519BaseTable.Rows * Ed25519BaseTable.VectorsPerRow, vectors.Length);
+        for (int i = 0; i < limbs.Length; i++)
+        {
+            Assert.True(limbs[i] < 1UL << 26);
+            Assert.Equal(limbs[i], vectors[i / 16].GetElement(i % 16));
         }
     }
 }

@@ -44,6 +44,9 @@ internal sealed class PrecomputedEd25519Verifier
     private readonly int _buildAfter;
     private readonly int _keyWindow;
     private readonly FixedBaseTable _baseTable;
+    private ExtendedPoint[] _batchPoints = [];
+    private FieldElement[] _batchPrefix = [];
+    private bool[] _batchComputed = [];
     private int _count;
     private long _clock;
 
@@ -120,12 +123,146 @@ internal sealed class PrecomputedEd25519Verifier
 
         Span<byte> encoded = stackalloc byte[32];
         ExtendedPoint.Encode(acc, encoded);
-        if (!encoded.SequenceEqual(r) || ExtendedPoint.IsSmallOrderY(FieldElement.Decode(r)))
+        return Decide(encoded, r);
+    }
+
+    /// <summary>
+    /// Verifies several signatures by one key at once, with exactly the verdict <see cref="Verify"/> gives each of them, but one field
+    /// inversion for the whole batch instead of one per signature (Montgomery's trick: the encodings of the n points [S]B - [k]A need
+    /// 1/Z of each; from the running products of the Z values, one inversion and 3(n - 1) multiplications give them all). A
+    /// verification costs ~22 µs with ~5 µs of it in the inversion, so a batch of 4 saves ~15 µs. Only keys whose table is already
+    /// built are batched (no use is counted towards a table build); otherwise every verdict is <see cref="FastVerdict.Undecided"/>
+    /// and the caller verifies one by one as usual.
+    /// </summary>
+    /// <param name="publicKey">The signer.</param>
+    /// <param name="signatures">n signatures of 64 bytes, back to back.</param>
+    /// <param name="messages">n messages of <paramref name="messageLength"/> bytes, back to back.</param>
+    /// <param name="messageLength">The length of every message.</param>
+    /// <param name="verdicts">Receives the n verdicts.</param>
+    public void VerifyBatch(in Pubkey publicKey, ReadOnlySpan<byte> signatures, ReadOnlySpan<byte> messages, int messageLength, Span<FastVerdict> verdicts)
+    {
+        int n = verdicts.Length;
+        if (signatures.Length < n * 64 || messageLength < 0 || messages.Length < n * messageLength)
         {
-            return FastVerdict.Undecided;
+            throw new ArgumentException("Fewer signatures or messages than verdicts.", nameof(verdicts));
         }
 
-        return FastVerdict.Valid;
+        verdicts.Fill(FastVerdict.Undecided);
+        FixedBaseTable? keyTable = FindBuiltTable(publicKey);
+        if (keyTable is null || n == 0)
+        {
+            return;
+        }
+
+        if (_batchPoints.Length < n)
+        {
+            _batchPoints = new ExtendedPoint[n];
+            _batchPrefix = new FieldElement[n];
+            _batchComputed = new bool[n];
+        }
+
+        Span<byte> hash = stackalloc byte[64];
+        Span<ulong> k = stackalloc ulong[4];
+        Span<ulong> sScalar = stackalloc ulong[4];
+        Span<short> digits = stackalloc short[64];
+        FieldElement product = FieldElement.One;
+        int computed = 0;
+        for (int i = 0; i < n; i++)
+        {
+            _batchComputed[i] = false;
+            ReadOnlySpan<byte> signature = signatures.Slice(i * 64, 64);
+            ReadOnlySpan<byte> r = signature[..32];
+            ReadOnlySpan<byte> s = signature[32..];
+            if (!Scalar25519.IsCanonical(s))
+            {
+                verdicts[i] = FastVerdict.Invalid;
+                continue;
+            }
+
+            Hash(r, publicKey.AsSpan(), messages.Slice(i * messageLength, messageLength), hash);
+            Scalar25519.ReduceWide(hash, k);
+            Scalar25519.Load(s, sScalar);
+            ref ExtendedPoint acc = ref _batchPoints[i];
+            acc = ExtendedPoint.Identity;
+            Span<short> sDigits = digits[.._baseTable.Digits];
+            Scalar25519.Recode(sScalar, _baseTable.Window, sDigits);
+            _baseTable.AddMultiple(ref acc, sDigits);
+            Span<short> kDigits = digits[..keyTable.Digits];
+            Scalar25519.Recode(k, keyTable.Window, kDigits);
+            keyTable.AddMultiple(ref acc, kDigits);
+
+            _batchPrefix[i] = product;                 // Z_0 ... Z_(i-1) over the computed points before i
+            FieldElement.Mul(out product, product, acc.Z);
+            _batchComputed[i] = true;
+            computed++;
+        }
+
+        if (computed == 0)
+        {
+            return;
+        }
+
+        Span<byte> encoded = stackalloc byte[32];
+        if (FieldElement.IsZero(product))
+        {
+            // Cannot happen for points of the curve (Z != 0); decide one by one rather than divide by zero.
+            for (int i = 0; i < n; i++)
+            {
+                if (_batchComputed[i])
+                {
+                    ExtendedPoint.Encode(_batchPoints[i], encoded);
+                    verdicts[i] = Decide(encoded, signatures.Slice(i * 64, 32));
+                }
+            }
+
+            return;
+        }
+
+        FieldElement.Invert(out FieldElement inverse, product);   // 1 / (Z_0 ... Z_last)
+        for (int i = n - 1; i >= 0; i--)
+        {
+            if (!_batchComputed[i])
+            {
+                continue;
+            }
+
+            ref ExtendedPoint p = ref _batchPoints[i];
+            FieldElement.Mul(out FieldElement zInv, inverse, _batchPrefix[i]); // 1 / Z_i
+            FieldElement.Mul(out inverse, inverse, p.Z);                       // 1 / (Z_0 ... Z_(i-1))
+            FieldElement.Mul(out FieldElement x, p.X, zInv);
+            FieldElement.Mul(out FieldElement y, p.Y, zInv);
+            FieldElement.Encode(y, encoded);
+            if (FieldElement.IsOdd(x))
+            {
+                encoded[31] |= 0x80;
+            }
+
+            verdicts[i] = Decide(encoded, signatures.Slice(i * 64, 32));
+        }
+    }
+
+    /// <summary><see cref="FastVerdict.Valid"/> when the encoding of [S]B - [k]A is R byte for byte and not of small order, else undecided.</summary>
+    private static FastVerdict Decide(ReadOnlySpan<byte> encoded, ReadOnlySpan<byte> r)
+        => !encoded.SequenceEqual(r) || ExtendedPoint.IsSmallOrderY(FieldElement.Decode(r)) ? FastVerdict.Undecided : FastVerdict.Valid;
+
+    /// <summary>The built table of a key already in the cache (marked as used now), without counting a use towards building one.</summary>
+    private FixedBaseTable? FindBuiltTable(in Pubkey publicKey)
+    {
+        for (int i = 0; i < _count; i++)
+        {
+            if (_keys[i] == publicKey)
+            {
+                if (_tables[i] is { } table)
+                {
+                    _lastUse[i] = ++_clock;
+                    return table;
+                }
+
+                return null;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
