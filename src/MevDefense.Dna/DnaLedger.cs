@@ -58,12 +58,13 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
     /// <param name="logger">The logger, or <see langword="null"/>.</param>
     /// <param name="meterFactory">The meter factory for <c>MevDefense.Dna</c> metrics, or <see langword="null"/> for none.</param>
     /// <exception cref="ArgumentNullException">A required argument is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The origin is not a valid note key name.</exception>
+    /// <exception cref="ArgumentException">The origin is not a valid note key name, or <see cref="DnaLedgerOptions.MerkleCacheBytes"/> is negative.</exception>
     public DnaLedger(IDnaStore store, DnaSigner signer, DnaLedgerOptions options, TimeProvider? timeProvider = null, ILogger<DnaLedger>? logger = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(signer);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MerkleCacheBytes, nameof(options));
         _store = store;
         _signer = signer;
         _options = options;
@@ -188,7 +189,7 @@ public sealed class DnaLedger : IDetectionEventSink, IAsyncDisposable
         MerkleTree tree;
         try
         {
-            tree = new MerkleTree(Rfc6962Hasher.Sha256, count, nodeStore.TryReadMerkleNode);
+            tree = new MerkleTree(Rfc6962Hasher.Sha256, count, nodeStore.TryReadMerkleNode, nodeStore as IMerkleNodeRangeReader, _options.MerkleCacheBytes);
         }
         catch (InvalidDataException ex)
         {

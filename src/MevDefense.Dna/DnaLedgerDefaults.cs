@@ -12,6 +12,9 @@ public static class DnaLedgerDefaults
     /// <summary>The default automatic checkpoint interval in records.</summary>
     public const int CheckpointEveryRecords = 1024;
 
+    /// <summary>The default memory budget, in bytes, for Merkle node hashes read back from a store (64 MiB).</summary>
+    public const long MerkleCacheBytes = 64L << 20;
+
     /// <summary>The default key file name inside the store directory.</summary>
     public const string KeyFileName = "signing.key";
 

@@ -79,6 +79,16 @@ public sealed class DnaLedgerOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan AnchorMaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Gets or sets the memory, in bytes, for the Merkle node hashes a reopened ledger reads back from a store that persists
+    /// the tree (RocksDB, PostgreSQL). The tree's levels are kept in memory once read from the lowest level whose stored nodes
+    /// (about 2 × records ÷ 2^level hashes of 32 bytes) fit the budget; proofs read the levels below it from the store (RocksDB:
+    /// one Merkle-page read per proof). About 64 bytes × records keeps the whole tree (640 MB at 10^7 records): proofs then never
+    /// read the store once the nodes they need were loaded, as for the records appended since the ledger opened, which are always
+    /// kept in memory.</summary>
+    /// <value>The default value is 64 MiB (<see cref="DnaLedgerDefaults.MerkleCacheBytes"/>): levels ≥ 4 at 10^7 records.</value>
+    [Range(typeof(long), "0", "9223372036854775807")]
+    public long MerkleCacheBytes { get; set; } = DnaLedgerDefaults.MerkleCacheBytes;
+
     /// <summary>Gets or sets a value indicating whether <c>OpenAsync</c> re-checks every record's parent link and chain hash (O(n))
     /// even when the store persists the Merkle tree (<see cref="IDnaMerkleNodeStore"/>: RocksDB, PostgreSQL). By default such a
     /// store opens in O(log n): the last record, the tree's right border and the latest checkpoint root are checked, and the full

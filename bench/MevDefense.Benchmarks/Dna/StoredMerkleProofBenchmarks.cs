@@ -15,11 +15,15 @@ namespace MevDefense.Benchmarks.Dna;
 /// as <see cref="ReopenFromStoredNodes"/>. Proof figures are steady state: the resident levels fill while BDN warms up.
 /// The same database also holds the store's format-2 Merkle pages (levels 0..3 of each 16-leaf subtree as one value, in their own
 /// column family with the store's options) for <see cref="ReadMode.Pages16Resident64MiBRangeReads"/>.
+/// The plain benchmarks cycle through 1,024 random leaves, so after warm-up their pages sit in the block cache; the
+/// <c>Uniform</c> ones draw from 2^20 random leaves (about 10^6 distinct pages, far more than the 64 MiB block cache holds), so
+/// nearly every page read goes to the SST files (through the OS page cache).
 /// </summary>
 [MemoryDiagnoser]
 public class StoredMerkleProofBenchmarks
 {
     private const int Probes = 1024;
+    private const int UniformProbes = 1 << 20;
     private static readonly Lock SharedLock = new();
     private static SharedDb? _shared;
     private readonly byte[] _proof = new byte[MerkleTree.MaxProofHashes * 32];
@@ -30,9 +34,14 @@ public class StoredMerkleProofBenchmarks
     private MerkleTree _tree = null!;
     private ulong[] _indices = [];
     private byte[][] _leafHashes = [];
+    private ulong[] _uniformIndices = [];
+    private byte[] _uniformLeafHashes = [];
+    private int _nextUniform;
     private int _next;
+    private readonly byte[] _page = new byte[MerklePageCodec.FullBytes];
+    private readonly ReadOptions _readOptions = new();
     private ulong _lastPageIndex = ulong.MaxValue;
-    private byte[]? _lastPage;
+    private int _pageLength;
 
     /// <summary>How the reopened tree reads stored nodes.</summary>
     public enum ReadMode
@@ -49,6 +58,11 @@ public class StoredMerkleProofBenchmarks
         /// <summary>RocksDB format 2: levels 0..3 from 16-leaf Merkle pages (one Get per proof, the last page cached as the store
         /// does), levels ≥ 4 resident with range reads.</summary>
         Pages16Resident64MiBRangeReads,
+
+        /// <summary>As <see cref="Pages16Resident64MiBRangeReads"/> with <c>DnaLedgerOptions.MerkleCacheBytes</c> = 64 bytes × leaves
+        /// (640 MB at 10^7): every level is kept once read; setup loads the whole tree (one proof per 256 leaves), so a proof reads
+        /// nothing from the store.</summary>
+        Pages16WholeTreeResident,
     }
 
     /// <summary>Gets or sets the number of leaves.</summary>
@@ -75,9 +89,27 @@ public class StoredMerkleProofBenchmarks
 
         _range = new RangeReader(_db.Db);
         _tree = ReopenFromStoredNodes();
+        if (Mode == ReadMode.Pages16WholeTreeResident)
+        {
+            // A long-running ledger's cache: one proof per 256 leaves loads every chunk of every level once (range reads).
+            for (ulong leaf = 0; leaf < (ulong)Leaves; leaf += 256)
+            {
+                _tree.GetInclusionProof(leaf, (ulong)Leaves, _proof);
+            }
+        }
         var random = new Random(42);
         _indices = [.. Enumerable.Range(0, Probes).Select(_ => (ulong)random.NextInt64(Leaves))];
         _leafHashes = [.. _indices.Select(_tree.GetLeafHash)];
+
+        // Leaf i of the stored tree is SHA-256 of i's 8 little-endian bytes (see SharedDb.Build).
+        _uniformIndices = [.. Enumerable.Range(0, UniformProbes).Select(_ => (ulong)random.NextInt64(Leaves))];
+        _uniformLeafHashes = new byte[UniformProbes * 32];
+        Span<byte> input = stackalloc byte[8];
+        for (int i = 0; i < UniformProbes; i++)
+        {
+            BitConverter.TryWriteBytes(input, (long)_uniformIndices[i]);
+            SHA256.HashData(input, _uniformLeafHashes.AsSpan(i * 32, 32));
+        }
     }
 
     /// <summary>Reopen: reads the right border (≤ 64 nodes) and nothing else.</summary>
@@ -88,6 +120,7 @@ public class StoredMerkleProofBenchmarks
         ReadMode.PointReadsUpperCache => new(Rfc6962Hasher.Sha256, (ulong)Leaves, ReadNode, null, 16_384 * 64),
         ReadMode.Resident64MiBPointReads => new(Rfc6962Hasher.Sha256, (ulong)Leaves, ReadNode, null, MerkleTree.DefaultResidentBytes),
         ReadMode.Pages16Resident64MiBRangeReads => new(Rfc6962Hasher.Sha256, (ulong)Leaves, ReadPagedNode, _range, MerkleTree.DefaultResidentBytes),
+        ReadMode.Pages16WholeTreeResident => new(Rfc6962Hasher.Sha256, (ulong)Leaves, ReadPagedNode, _range, 64L * Leaves),
         _ => new(Rfc6962Hasher.Sha256, (ulong)Leaves, ReadNode, _range, MerkleTree.DefaultResidentBytes),
     };
 
@@ -104,6 +137,25 @@ public class StoredMerkleProofBenchmarks
         int i = _next++ & (Probes - 1);
         int n = _tree.GetInclusionProof(_indices[i], (ulong)Leaves, _proof);
         return MerkleVerifier.VerifyInclusion(Rfc6962Hasher.Sha256, _indices[i], (ulong)Leaves, _leafHashes[i], _proof.AsSpan(0, n * 32), _db.Root);
+    }
+
+    /// <summary>As <see cref="GenerateInclusionProof"/>, over 2^20 random leaves (page reads mostly miss the block cache).</summary>
+    /// <returns>The number of proof hashes.</returns>
+    [Benchmark]
+    public int GenerateInclusionProofUniform()
+    {
+        int i = _nextUniform++ & (UniformProbes - 1);
+        return _tree.GetInclusionProof(_uniformIndices[i], (ulong)Leaves, _proof);
+    }
+
+    /// <summary>As <see cref="GenerateAndVerifyInclusionProof"/>, over 2^20 random leaves (page reads mostly miss the block cache).</summary>
+    /// <returns>Whether the proof verified.</returns>
+    [Benchmark]
+    public bool GenerateAndVerifyInclusionProofUniform()
+    {
+        int i = _nextUniform++ & (UniformProbes - 1);
+        int n = _tree.GetInclusionProof(_uniformIndices[i], (ulong)Leaves, _proof);
+        return MerkleVerifier.VerifyInclusion(Rfc6962Hasher.Sha256, _uniformIndices[i], (ulong)Leaves, _uniformLeafHashes.AsSpan(i * 32, 32), _proof.AsSpan(0, n * 32), _db.Root);
     }
 
     [Benchmark]
@@ -126,8 +178,8 @@ public class StoredMerkleProofBenchmarks
         return true;
     }
 
-    /// <summary>The read of <c>RocksDbDnaStore.TryReadMerkleNode</c> in format 2: levels 0..3 from the page (one Get, the last page
-    /// kept), higher levels per node.</summary>
+    /// <summary>The read of <c>RocksDbDnaStore.TryReadMerkleNode</c> in format 2: levels 0..3 from the page (one pinned Get, the
+    /// last page kept), higher levels per node.</summary>
     private bool ReadPagedNode(int level, ulong index, Span<byte> destination)
     {
         if (level >= MerklePageCodec.Levels)
@@ -137,20 +189,23 @@ public class StoredMerkleProofBenchmarks
 
         ulong page = MerklePageCodec.PageOf(level, index);
         int position = MerklePageCodec.PositionOf(level, index);
-        if (_lastPage is not null && _lastPageIndex == page && MerklePageCodec.TryGetNode(_lastPage, level, position, destination))
+        if (_lastPageIndex == page && MerklePageCodec.TryGetNode(_page.AsSpan(0, _pageLength), level, position, destination))
         {
             return true;
         }
 
-        byte[]? bytes = _db.Db.Get(MerklePageCodec.Key(page), _db.Pages); // as RocksDbDnaStore.ReadPage
-        if (bytes is null)
+        _lastPageIndex = ulong.MaxValue;
+        Span<byte> key = stackalloc byte[MerklePageCodec.KeySize];
+        MerklePageCodec.WriteKey(page, key);
+        int length = RocksDbPinnedRead.Read(_db.Db, _readOptions, _db.Pages, key, _page);
+        if (length < 0 || length > _page.Length)
         {
             return false;
         }
 
-        _lastPage = bytes;
         _lastPageIndex = page;
-        return MerklePageCodec.TryGetNode(bytes, level, position, destination);
+        _pageLength = length;
+        return MerklePageCodec.TryGetNode(_page.AsSpan(0, length), level, position, destination);
     }
 
     /// <summary>The same range read as <c>RocksDbDnaStore</c>: one iterator seek, consecutive keys.</summary>

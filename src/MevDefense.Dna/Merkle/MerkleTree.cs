@@ -23,7 +23,7 @@ public sealed class MerkleTree
 
     /// <summary>The default memory budget for the resident upper levels of a reopened tree: 64 MiB (at 10^7 leaves, levels ≥ 4,
     /// about 1.25 million nodes or 40 MB once all are read).</summary>
-    internal const long DefaultResidentBytes = 64L << 20;
+    internal const long DefaultResidentBytes = DnaLedgerDefaults.MerkleCacheBytes;
 
     private readonly Lock _lock = new();
     private readonly List<Level> _levels = [];

@@ -65,6 +65,7 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
     private readonly ColumnFamilyHandle? _pages; // format 2 only
     private volatile CachedPage? _lastPage; // the last Merkle page read: a proof's four low-level nodes share one page
     private readonly WriteOptions _writeOptions;
+    private readonly ReadOptions _readOptions = new();
     private readonly RocksDbDnaStoreOptions _options;
     private readonly ILogger _logger;
     private readonly Channel<WriteOp> _queue;
@@ -758,29 +759,30 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
             // behind (a partial page grows; nodes it holds never change), so a node it lacks is read again.
             ulong page = MerklePageCodec.PageOf(level, index);
             int position = MerklePageCodec.PositionOf(level, index);
-            if (_lastPage is { } cached && cached.Index == page && MerklePageCodec.TryGetNode(cached.Bytes, level, position, destination))
+            if (_lastPage is { } cached && cached.Index == page && MerklePageCodec.TryGetNode(cached.Span, level, position, destination))
             {
                 return true;
             }
 
-            byte[]? bytes = ReadPage(page);
-            if (bytes is null)
+            // A pinned read copies the page once, out of the block cache, instead of RocksDB copying it into a malloc'd string that
+            // is then copied into a new managed array.
+            Span<byte> pageKey = stackalloc byte[MerklePageCodec.KeySize];
+            MerklePageCodec.WriteKey(page, pageKey);
+            byte[] bytes = new byte[MerklePageCodec.FullBytes];
+            int length = RocksDbPinnedRead.Read(_db, _readOptions, _pages, pageKey, bytes);
+            if (length < 0 || length > bytes.Length)
             {
-                return false;
+                return false; // absent, or too long to be a page (TryGetNode rejects any other malformed length)
             }
 
-            _lastPage = new CachedPage(page, bytes);
-            return MerklePageCodec.TryGetNode(bytes, level, position, destination);
+            var read = new CachedPage(page, bytes, length);
+            _lastPage = read;
+            return MerklePageCodec.TryGetNode(read.Span, level, position, destination);
         }
 
-        byte[] buffer = new byte[Hash.Size];
-        if (_db.Get(NodeKey(level, index), buffer, 0, buffer.Length, _nodes) != Hash.Size)
-        {
-            return false;
-        }
-
-        buffer.CopyTo(destination);
-        return true;
+        Span<byte> key = stackalloc byte[DnaStoreCodec.NodeKeySize];
+        DnaStoreCodec.WriteNodeKey(level, index, key);
+        return RocksDbPinnedRead.Read(_db, _readOptions, _nodes, key, destination[..Hash.Size]) == Hash.Size;
     }
 
     /// <summary>Writes the Merkle nodes of a store created before nodes were persisted (once, O(n)); later opens read O(log n) nodes.</summary>
@@ -1202,11 +1204,11 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
     private static IOException Faulted(Exception fault) =>
         new("The Decision DNA store is faulted after a failed write or sync; dispose and reopen it.", fault);
 
-    private sealed class CachedPage(ulong index, byte[] bytes)
+    private sealed class CachedPage(ulong index, byte[] bytes, int length)
     {
         public ulong Index { get; } = index;
 
-        public byte[] Bytes { get; } = bytes;
+        public ReadOnlySpan<byte> Span => bytes.AsSpan(0, length);
     }
 
     private sealed class HeadState(DnaStoreHead value)
