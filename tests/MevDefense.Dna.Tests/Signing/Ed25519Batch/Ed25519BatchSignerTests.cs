@@ -208,10 +208,12 @@ public sealed class Ed25519BatchSignerTests
 
     [Theory]
     [InlineData(1)]
+    [InlineData(2)] // below DnaSigner.MinBatch: NSec
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(8)]
-    [InlineData(11)]
+    [InlineData(10)] // a full batch and two left over (NSec)
+    [InlineData(11)] // three left over: batched
     [InlineData(12)]
     [InlineData(64)]
     [InlineData(65)]
