@@ -15,10 +15,12 @@ namespace MevDefense.Dna;
 public sealed class DnaSigner : IDisposable
 {
     /// <summary>Below this many messages (or left over after full batches of eight) <see cref="SignHashes"/> signs one at a time
-    /// with NSec: a batch costs about as much as eight lanes whatever the number used (~31 µs), and measured per call it breaks
-    /// even with NSec (~17.5 µs per message) at two messages and wins from three (0.59 of NSec's time; bench/RESULTS.md, fifth
-    /// session).</summary>
-    internal const int MinBatch = 3;
+    /// with NSec: a batch costs about as much as eight lanes whatever the number used, and measured per call it breaks even with
+    /// NSec at three messages and wins clearly from four (bench/RESULTS.md, "Ed25519 batch signer").</summary>
+    /// <remarks>The fifth session's faster batch signer also beats NSec at three messages (0.59 of its time), but a threshold of
+    /// three made a ledger's first small batch create the batch signer (its self test) on the appending thread, inside the load
+    /// harness's latency run: p99 at 50k shreds/s went from 1.5 ms to 6.6–12.3 ms. Creating it off that path comes first.</remarks>
+    internal const int MinBatch = 4;
 
     private static readonly SignatureAlgorithm Ed25519 = SignatureAlgorithm.Ed25519;
     private readonly Key _key;

@@ -213,7 +213,7 @@ public sealed class Ed25519BatchSignerTests
     [InlineData(4)]
     [InlineData(8)]
     [InlineData(10)] // a full batch and two left over (NSec)
-    [InlineData(11)] // three left over: batched
+    [InlineData(11)] // three left over (NSec while DnaSigner.MinBatch is 4)
     [InlineData(12)]
     [InlineData(64)]
     [InlineData(65)]
