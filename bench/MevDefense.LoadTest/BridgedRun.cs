@@ -23,7 +23,8 @@ internal static class BridgedRun
             string dir = Path.Combine(Path.GetTempPath(), "mevdefense-loadtest-" + Guid.NewGuid().ToString("n"));
             try
             {
-                await using var ledger = await Program.OpenLedgerAsync(dir).ConfigureAwait(false);
+                await using var owned = await Program.OpenLedgerAsync(dir).ConfigureAwait(false);
+                var ledger = owned.Ledger;
                 using var bridge = new IngestDetectionBridge(
                     new DetectionPipeline(new DetectionOptions { Mode = DetectionMode.Rules, CacheCapacity = 0 }),
                     SwapDecoderRegistry.CreateDefault(),

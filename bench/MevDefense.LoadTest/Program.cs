@@ -74,7 +74,7 @@ internal static class Program
 
         // 3. Model inference per 64-transaction window.
         double inferenceUs = MeasureInference(workload);
-        rows.Add(new("model inference", "< 100 us", "85 us", "<= 20 us per 64-tx window", $"{inferenceUs:F1} us", inferenceUs <= 20));
+        rows.Add(new("model inference", "< 100 us", "85 us", "<= 20 us per 64-tx window", $"{inferenceUs:F1} us (median of 10 timed blocks)", inferenceUs <= 20));
 
         // 4. Accuracy on held-out generator seeds.
         var (f1, precision, combinedF1) = MeasureAccuracy();
@@ -149,7 +149,8 @@ internal static class Program
             string dir = Path.Combine(Path.GetTempPath(), "mevdefense-loadtest-" + Guid.NewGuid().ToString("n"));
             try
             {
-                await using var ledger = await OpenLedgerAsync(dir).ConfigureAwait(false);
+                await using var owned = await OpenLedgerAsync(dir).ConfigureAwait(false);
+                var ledger = owned.Ledger;
                 using var harness = new PipelineHarness(workload, ledger);
                 var shreds = workload.Shreds;
 
@@ -196,7 +197,8 @@ internal static class Program
         string dir = Path.Combine(Path.GetTempPath(), "mevdefense-loadtest-" + Guid.NewGuid().ToString("n"));
         try
         {
-            await using var ledger = await OpenLedgerAsync(dir).ConfigureAwait(false);
+            await using var owned = await OpenLedgerAsync(dir).ConfigureAwait(false);
+            var ledger = owned.Ledger;
             using var harness = new PipelineHarness(workload, ledger);
             await using var source = new UdpShredSource(new UdpShredSourceOptions { ListenAddress = IPAddress.Loopback, Port = 0, ReceiveLoops = 1, ReceiveBufferBytes = 32 << 20 }, harness);
             await source.StartAsync().ConfigureAwait(false);
@@ -235,18 +237,22 @@ internal static class Program
         }
     }
 
-    internal static async Task<DnaLedger> OpenLedgerAsync(string dir)
+    /// <summary>Opens a RocksDB store and a ledger over it with a fresh key; disposing the result disposes all three (the ledger
+    /// does not own its store: an undisposed store keeps RocksDB's background threads running on a deleted directory).</summary>
+    internal static async Task<OwnedLedger> OpenLedgerAsync(string dir)
     {
         var store = await RocksDbDnaStore.OpenAsync(dir).ConfigureAwait(false);
-        var ledger = new DnaLedger(store, DnaSigner.Generate(), new DnaLedgerOptions { StorePath = dir });
+        var signer = DnaSigner.Generate();
+        var ledger = new DnaLedger(store, signer, new DnaLedgerOptions { StorePath = dir });
         await ledger.OpenAsync().ConfigureAwait(false);
-        return ledger;
+        return new OwnedLedger(ledger, store, signer);
     }
 
     /// <summary>
     /// Seed-API-shape inference (<c>Score(float[] features, count, probabilities)</c>) on a real window: the first 64 transactions of
     /// the workload's busiest slot, decoded and turned into 128-float feature vectors (shared pools, signers and token accounts give
-    /// the graph its edges; random vectors would give an empty graph and understate the cost).
+    /// the graph its edges; random vectors would give an empty graph and understate the cost). Reports the median of ten timed
+    /// blocks of 2,000 calls.
     /// </summary>
     private static double MeasureInference(Workload workload)
     {
@@ -273,14 +279,25 @@ internal static class Program
             model.Score(features, n, probabilities);
         }
 
-        const int runs = 20_000;
-        long start = Stopwatch.GetTimestamp();
-        for (int i = 0; i < runs; i++)
+        // Ten timed blocks of 2,000 calls; the median block is reported, so one block disturbed by other work in the process
+        // (the ledgers of the earlier measurements, the GC, tiering) does not move the figure (one 20,000-call block read
+        // 19.3-21.8 us in three runs of the same build).
+        const int blocks = 10, runs = 2_000;
+        var perCall = new double[blocks];
+        for (int b = 0; b < blocks; b++)
         {
-            model.Score(features, n, probabilities);
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < runs; i++)
+            {
+                model.Score(features, n, probabilities);
+            }
+
+            perCall[b] = Stopwatch.GetElapsedTime(start).TotalMicroseconds / runs;
         }
 
-        return Stopwatch.GetElapsedTime(start).TotalMicroseconds / runs;
+        Array.Sort(perCall);
+        Console.WriteLine($"  inference blocks: {string.Join(", ", perCall.Select(v => v.ToString("F1", CultureInfo.InvariantCulture)))} us per call (sorted)");
+        return perCall[blocks / 2];
     }
 
     private static (double F1, double Precision, double CombinedF1) MeasureAccuracy()

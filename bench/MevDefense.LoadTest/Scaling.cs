@@ -148,7 +148,8 @@ internal static class Scaling
         string dir = Path.Combine(Path.GetTempPath(), "mevdefense-loadtest-" + Guid.NewGuid().ToString("n"));
         try
         {
-            await using var ledger = await Program.OpenLedgerAsync(dir).ConfigureAwait(false);
+            await using var owned = await Program.OpenLedgerAsync(dir).ConfigureAwait(false);
+            var ledger = owned.Ledger;
             using var harness = new PipelineHarness(workload, ledger);
             var sink = new SerializedSink(harness);
             var list = new List<UdpShredSource>();
@@ -365,7 +366,8 @@ internal static class Scaling
             string dir = Path.Combine(Path.GetTempPath(), "mevdefense-loadtest-" + Guid.NewGuid().ToString("n"));
             try
             {
-                await using var ledger = await Program.OpenLedgerAsync(dir).ConfigureAwait(false);
+                await using var owned = await Program.OpenLedgerAsync(dir).ConfigureAwait(false);
+                var ledger = owned.Ledger;
                 long alloc = GC.GetTotalAllocatedBytes(precise: true);
                 long start = Stopwatch.GetTimestamp();
                 foreach (var e in Events)
