@@ -267,7 +267,7 @@ public sealed partial class ShredPipeline : IDisposable
 
             if (wanted)
             {
-                int leafIndex = h.IsData ? (int)(h.Index - h.FecSetIndex) : h.NumDataShreds + h.Position;
+                int leafIndex = MerkleLeafIndex(h);
                 _leafOffsets[leaves] = (i * batch.Stride) + Signature.Size;
                 _leafLengths[leaves] = h.ProofOffset - Signature.Size;
                 _leafOwner[leaves] = i;
@@ -326,7 +326,7 @@ public sealed partial class ShredPipeline : IDisposable
             int i = _candidateOf[c];
             ref readonly var h = ref _chunkHeaders[i];
             int proofSize = h.ProofSize;
-            int leafIndex = h.IsData ? (int)(h.Index - h.FecSetIndex) : h.NumDataShreds + h.Position;
+            int leafIndex = MerkleLeafIndex(h);
             if (_chunkLeaf[i] < 0 || _chunkLevels[i] != proofSize || proofSize == 0 || (leafIndex >> proofSize) != 0
                 || _options.LeaderSchedule is null || !_options.LeaderSchedule.TryGetLeader(h.Slot, out var leader))
             {
@@ -757,9 +757,12 @@ public sealed partial class ShredPipeline : IDisposable
         return true;
     }
 
+    /// <summary>The shred's leaf in its FEC set's Merkle tree: data shreds first (by index within the set), then coding shreds.</summary>
+    private static int MerkleLeafIndex(in ShredHeader h) => h.IsData ? (int)(h.Index - h.FecSetIndex) : h.NumDataShreds + h.Position;
+
     private ShredProcessResult OnConflictingSignature(ReadOnlySpan<byte> shred, in ShredHeader h, FecSetState set, ReadOnlySpan<byte> precomputed, out ShredRejectReason reason)
     {
-        int leafIndex = h.IsData ? (int)(h.Index - h.FecSetIndex) : h.NumDataShreds + h.Position;
+        int leafIndex = MerkleLeafIndex(h);
         Span<byte> leaf = stackalloc byte[32];
         Span<byte> root = stackalloc byte[32];
         GetLeaf(shred, h, precomputed, leaf);

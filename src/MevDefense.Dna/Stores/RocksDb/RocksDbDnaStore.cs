@@ -686,7 +686,7 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
 
                 foreach (Signature tx in record.Transactions)
                 {
-                    entries.Add(new SortedBatchEntries.TxIndexEntry(BinaryPrimitives.ReadUInt64BigEndian(tx.AsSpan()), sequence));
+                    entries.Add(new SortedBatchEntries.TxIndexEntry(SortedBatchEntries.TxIndexEntry.PrefixOf(tx), sequence));
                 }
             }
         }
@@ -715,11 +715,10 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
 
         more.CopyTo(all, at);
         Array.Sort(all);
-        Span<byte> key = stackalloc byte[16];
+        Span<byte> key = stackalloc byte[SortedBatchEntries.TxIndexEntry.KeySize];
         foreach (SortedBatchEntries.TxIndexEntry e in all)
         {
-            BinaryPrimitives.WriteUInt64BigEndian(key, e.Prefix);
-            BinaryPrimitives.WriteUInt64BigEndian(key[8..], e.Sequence);
+            e.WriteKey(key);
             batch.Put(key, ReadOnlySpan<byte>.Empty, _txs);
         }
     }
@@ -1163,22 +1162,9 @@ public sealed class RocksDbDnaStore : IDnaStore, IDnaMerkleNodeStore, IMerkleNod
         var found = new SortedSet<ulong>();
         foreach (SortedBatchEntries.TxIndexEntry[] chunk in pending)
         {
-            int lo = 0;
-            int hi = chunk.Length;
-            while (lo < hi)
-            {
-                int mid = (lo + hi) >>> 1;
-                if (chunk[mid].Prefix < prefix)
-                {
-                    lo = mid + 1;
-                }
-                else
-                {
-                    hi = mid;
-                }
-            }
-
-            for (int i = lo; i < chunk.Length && chunk[i].Prefix == prefix; i++)
+            // The first entry of the prefix: chunks are sorted by (prefix, sequence) and no sequence is below 0.
+            int lo = Array.BinarySearch(chunk, new SortedBatchEntries.TxIndexEntry(prefix, 0));
+            for (int i = lo < 0 ? ~lo : lo; i < chunk.Length && chunk[i].Prefix == prefix; i++)
             {
                 found.Add(chunk[i].Sequence);
             }

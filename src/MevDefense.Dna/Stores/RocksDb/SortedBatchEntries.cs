@@ -112,7 +112,7 @@ internal sealed class SortedBatchEntries
         for (int i = 0; i < txs.Count; i++)
         {
             _txSignatures[_txCount] = txs[i];
-            _txs[_txCount] = new TxKey(BinaryPrimitives.ReadUInt64BigEndian(txs[i].AsSpan()), record.Sequence, _txCount);
+            _txs[_txCount] = new TxKey(TxIndexEntry.PrefixOf(txs[i]), record.Sequence, _txCount);
             _txCount++;
         }
     }
@@ -274,18 +274,33 @@ internal sealed class SortedBatchEntries
         }
     }
 
-    /// <summary>Sorted by the signature's first 8 bytes (then sequence): exact key order unless two signatures of one batch share
-    /// those 8 bytes, which only costs that pair the splice shortcut; the entries written are the same in any order.</summary>
-    /// <summary>A format-2/3 transaction index entry: the signature's first 8 bytes (big-endian) and the record's sequence.</summary>
+    /// <summary>A format-2/3 transaction index entry: the signature's first 8 bytes (big-endian) and the record's sequence, in key
+    /// order.</summary>
     internal readonly record struct TxIndexEntry(ulong Prefix, ulong Sequence) : IComparable<TxIndexEntry>
     {
+        /// <summary>The entry's key length: prefix ‖ sequence.</summary>
+        public const int KeySize = ShortTxPrefix + 8;
+
+        /// <summary>The key prefix of a transaction: its signature's first <see cref="ShortTxPrefix"/> bytes, big-endian.</summary>
+        public static ulong PrefixOf(in Signature tx) => BinaryPrimitives.ReadUInt64BigEndian(tx.AsSpan());
+
         public int CompareTo(TxIndexEntry other)
         {
             int c = Prefix.CompareTo(other.Prefix);
             return c != 0 ? c : Sequence.CompareTo(other.Sequence);
         }
+
+        /// <summary>Writes the entry's key (<see cref="DnaStoreCodec.IndexKey"/> layout) into <paramref name="destination"/>.</summary>
+        public void WriteKey(Span<byte> destination)
+        {
+            Span<byte> prefix = stackalloc byte[ShortTxPrefix];
+            BinaryPrimitives.WriteUInt64BigEndian(prefix, Prefix);
+            DnaStoreCodec.WriteIndexKey(prefix, Sequence, destination);
+        }
     }
 
+    /// <summary>Sorted by the signature's first 8 bytes (then sequence): exact key order unless two signatures of one batch share
+    /// those 8 bytes, which only costs that pair the splice shortcut; the entries written are the same in any order.</summary>
     private readonly record struct TxKey(ulong Prefix, ulong Sequence, int Index) : IComparable<TxKey>
     {
         public int CompareTo(TxKey other)

@@ -164,7 +164,15 @@ internal struct ExtendedPoint
     /// <summary>The RFC 8032 encoding: y little-endian, bit 255 = low bit of x.</summary>
     public static void Encode(in ExtendedPoint p, Span<byte> destination)
     {
-        ToAffine(p, out FieldElement x, out FieldElement y);
+        FieldElement.Invert(out FieldElement zInv, p.Z);
+        Encode(p, zInv, destination);
+    }
+
+    /// <summary>The RFC 8032 encoding of <paramref name="p"/> given 1/Z (batch inversion computes many at once).</summary>
+    public static void Encode(in ExtendedPoint p, in FieldElement zInv, Span<byte> destination)
+    {
+        FieldElement.Mul(out FieldElement x, p.X, zInv);
+        FieldElement.Mul(out FieldElement y, p.Y, zInv);
         FieldElement.Encode(y, destination);
         if (FieldElement.IsOdd(x))
         {

@@ -105,6 +105,16 @@ internal sealed class PrecomputedEd25519Verifier
             return FastVerdict.Undecided;
         }
 
+        ComputeCheckPoint(publicKey, keyTable, r, s, message, out ExtendedPoint acc);
+        Span<byte> encoded = stackalloc byte[32];
+        ExtendedPoint.Encode(acc, encoded);
+        return Decide(encoded, r);
+    }
+
+    /// <summary>acc = [S]B - [k]A with k = SHA-512(R ‖ A ‖ message) mod L (S already checked canonical); a valid signature makes it
+    /// R.</summary>
+    private void ComputeCheckPoint(in Pubkey publicKey, FixedBaseTable keyTable, ReadOnlySpan<byte> r, ReadOnlySpan<byte> s, ReadOnlySpan<byte> message, out ExtendedPoint acc)
+    {
         Span<byte> hash = stackalloc byte[64];
         Hash(r, publicKey.AsSpan(), message, hash);
         Span<ulong> k = stackalloc ulong[4];
@@ -113,17 +123,13 @@ internal sealed class PrecomputedEd25519Verifier
         Scalar25519.Load(s, sScalar);
 
         Span<short> digits = stackalloc short[64];
-        ExtendedPoint acc = ExtendedPoint.Identity;
+        acc = ExtendedPoint.Identity;
         Span<short> sDigits = digits[.._baseTable.Digits];
         Scalar25519.Recode(sScalar, _baseTable.Window, sDigits);
         _baseTable.AddMultiple(ref acc, sDigits);
         Span<short> kDigits = digits[..keyTable.Digits];
         Scalar25519.Recode(k, keyTable.Window, kDigits);
         keyTable.AddMultiple(ref acc, kDigits);   // the table holds multiples of -A
-
-        Span<byte> encoded = stackalloc byte[32];
-        ExtendedPoint.Encode(acc, encoded);
-        return Decide(encoded, r);
     }
 
     /// <summary>
@@ -161,10 +167,6 @@ internal sealed class PrecomputedEd25519Verifier
             _batchComputed = new bool[n];
         }
 
-        Span<byte> hash = stackalloc byte[64];
-        Span<ulong> k = stackalloc ulong[4];
-        Span<ulong> sScalar = stackalloc ulong[4];
-        Span<short> digits = stackalloc short[64];
         FieldElement product = FieldElement.One;
         int computed = 0;
         for (int i = 0; i < n; i++)
@@ -179,20 +181,10 @@ internal sealed class PrecomputedEd25519Verifier
                 continue;
             }
 
-            Hash(r, publicKey.AsSpan(), messages.Slice(i * messageLength, messageLength), hash);
-            Scalar25519.ReduceWide(hash, k);
-            Scalar25519.Load(s, sScalar);
-            ref ExtendedPoint acc = ref _batchPoints[i];
-            acc = ExtendedPoint.Identity;
-            Span<short> sDigits = digits[.._baseTable.Digits];
-            Scalar25519.Recode(sScalar, _baseTable.Window, sDigits);
-            _baseTable.AddMultiple(ref acc, sDigits);
-            Span<short> kDigits = digits[..keyTable.Digits];
-            Scalar25519.Recode(k, keyTable.Window, kDigits);
-            keyTable.AddMultiple(ref acc, kDigits);
+            ComputeCheckPoint(publicKey, keyTable, r, s, messages.Slice(i * messageLength, messageLength), out _batchPoints[i]);
 
             _batchPrefix[i] = product;                 // Z_0 ... Z_(i-1) over the computed points before i
-            FieldElement.Mul(out product, product, acc.Z);
+            FieldElement.Mul(out product, product, _batchPoints[i].Z);
             _batchComputed[i] = true;
             computed++;
         }
@@ -229,14 +221,7 @@ internal sealed class PrecomputedEd25519Verifier
             ref ExtendedPoint p = ref _batchPoints[i];
             FieldElement.Mul(out FieldElement zInv, inverse, _batchPrefix[i]); // 1 / Z_i
             FieldElement.Mul(out inverse, inverse, p.Z);                       // 1 / (Z_0 ... Z_(i-1))
-            FieldElement.Mul(out FieldElement x, p.X, zInv);
-            FieldElement.Mul(out FieldElement y, p.Y, zInv);
-            FieldElement.Encode(y, encoded);
-            if (FieldElement.IsOdd(x))
-            {
-                encoded[31] |= 0x80;
-            }
-
+            ExtendedPoint.Encode(p, zInv, encoded);
             verdicts[i] = Decide(encoded, signatures.Slice(i * 64, 32));
         }
     }
