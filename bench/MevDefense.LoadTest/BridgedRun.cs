@@ -33,7 +33,7 @@ internal static class BridgedRun
                 bridge.Detector.AccountState = workload.Data.AccountState;
                 using var pipeline = new ShredPipeline(PipelineHarness.CreatePipelineOptions(workload), bridge);
                 await bridge.StartAsync(CancellationToken.None).ConfigureAwait(false);
-                var feed = new RingFeed(workload.Shreds);
+                var feed = workload.Feed;
                 long start = Stopwatch.GetTimestamp();
                 feed.Feed((in Ingest.Ring.DatagramBatch b) => pipeline.ProcessBatch(b, default));
                 pipeline.Flush();

@@ -40,6 +40,10 @@ internal sealed class PipelineHarness : IShredPipelineObserver, IDatagramBatchSi
         };
     }
 
+    /// <summary>Gets the <see cref="Stopwatch"/> ticks spent in the streaming detector (decode, rules, hand-off to the ledger) on the
+    /// processing thread; the rest of a pass is the shred pipeline and the harness's payload copy.</summary>
+    public long DetectionTicks { get; private set; }
+
     public ShredPipeline Pipeline => _pipeline;
 
     /// <summary>The shred pipeline's options in every layout the harness measures: the workload's leader, and lazy coding-shred
@@ -88,7 +92,9 @@ internal sealed class PipelineHarness : IShredPipelineObserver, IDatagramBatchSi
         }
 
         batch.Payload.CopyTo(_payload);
+        long t0 = Stopwatch.GetTimestamp();
         var task = _detector.OnEntryBatchAsync(batch.Slot, _payload.AsMemory(0, batch.Payload.Length), batch.LastReceiveTimestamp);
+        DetectionTicks += Stopwatch.GetTimestamp() - t0;
         if (!task.IsCompletedSuccessfully)
         {
             // Sinks below complete synchronously; anything else is a harness bug worth seeing.

@@ -56,7 +56,7 @@ internal static class Program
 
         // 1. Full pipeline, one processing thread, shreds fed back to back (ledger writer on its own thread).
         var sample = new List<DetectionEvent>();
-        var (shredsPerSecond, allocPerShred, detections, ingestLatency) = await RunDirectAsync(workload, repeat, sample).ConfigureAwait(false);
+        var (shredsPerSecond, allocPerShred, detections, ingestLatency, detectionNs) = await RunDirectAsync(workload, repeat, sample).ConfigureAwait(false);
         rows.Add(new("ingestion rate", ">= 200k msgs/s", "235k", ">= 1M shreds/s on one core, full pipeline", $"{shredsPerSecond / 1e6:F2}M shreds/s", shredsPerSecond >= 1_000_000));
 
         // 1b. The same work in the layout a host runs: ingest thread -> IngestDetectionBridge queue -> detection consumer -> ledger.
@@ -106,7 +106,7 @@ internal static class Program
         }
 
         report.AppendLine();
-        report.AppendLine(CultureInfo.InvariantCulture, $"- Ingestion: {repeat} passes over the workload on one processing thread (parse, dedup, Merkle proof per data shred and per coding shred that is needed -- lazy coding verification, the AddShredIngest default without forwarders --, leader signature once per FEC set, RS where needed, deshred, decode, rule detection); {detections} detections per pass appended durably to RocksDB by the ledger's writer thread; {allocPerShred:F0} B allocated per shred on the processing thread (includes per-batch decode and detection objects); decision latency in this saturated mode p50 {ingestLatency.Percentile(50) / 1e6:F3} ms / p99 {ingestLatency.Percentile(99) / 1e6:F3} ms.");
+        report.AppendLine(CultureInfo.InvariantCulture, $"- Ingestion: {repeat} passes over the workload on one processing thread (parse, dedup, Merkle proof per data shred and per coding shred that is needed -- lazy coding verification, the AddShredIngest default without forwarders --, leader signature once per FEC set, RS where needed, deshred, decode, rule detection); best pass {1e9 / shredsPerSecond:F0} ns per shred, of which {detectionNs:F0} ns in the streaming detector (decode, rules, ledger hand-off) and the rest in the shred pipeline; {detections} detections per pass appended durably to RocksDB by the ledger's writer thread; {allocPerShred:F0} B allocated per shred on the processing thread (includes per-batch decode and detection objects); decision latency in this saturated mode p50 {ingestLatency.Percentile(50) / 1e6:F3} ms / p99 {ingestLatency.Percentile(99) / 1e6:F3} ms.");
         report.AppendLine(CultureInfo.InvariantCulture, $"- Ingestion in the layout a host runs (`AddShredIngest` + `AddIngestDetection`: shred pipeline on one thread, entry batches copied into the `IngestDetectionBridge` queue, decode + detection + ledger hand-off on its consumer, so two cores in use): {bridged.ShredsPerSecond / 1e6:F2}M shreds/s end to end, ingest thread alone {bridged.IngestThreadShredsPerSecond / 1e6:F2}M shreds/s; {bridged.Detections} detections, {bridged.Dropped} batches dropped. Not the table's row, which keeps everything on one core.");
         report.AppendLine(CultureInfo.InvariantCulture, $"- Latency: loopback UDP at {rate:N0} shreds/s (mainnet peak is ~164k/s), {udpDelivered:N0} of {udpSent:N0} datagrams processed, {udpDetections} detections, {udpLatency.Count} latencies from the receive timestamp of the last shred of the completing batch to the acknowledged durable (fsynced) append; max {udpLatency.Max / 1e6:F3} ms. Of which: last shred received -> detection emitted (ring, verify, FEC, deshred, detect) p50 {udpToDetection.Percentile(50) / 1e6:F3} / p99 {udpToDetection.Percentile(99) / 1e6:F3} ms; detection emitted -> durable append acknowledged (sign, chain, fsync) p50 {udpToDurable.Percentile(50) / 1e6:F3} / p99 {udpToDurable.Percentile(99) / 1e6:F3} ms. The sender paces in ~1 ms bursts and sleeps between them.");
         if (typicalLatency.Count > 0)
@@ -139,9 +139,9 @@ internal static class Program
         return 0;
     }
 
-    internal static async Task<(double ShredsPerSecond, double AllocPerShred, long Detections, LatencyHistogram Latency)> RunDirectAsync(Workload workload, int repeat, List<DetectionEvent>? sample = null)
+    internal static async Task<(double ShredsPerSecond, double AllocPerShred, long Detections, LatencyHistogram Latency, double DetectionNsPerShred)> RunDirectAsync(Workload workload, int repeat, List<DetectionEvent>? sample = null)
     {
-        double best = 0, alloc = 0;
+        double best = 0, alloc = 0, detectionNs = 0;
         long detections = 0;
         var latency = new LatencyHistogram();
         for (int pass = 0; pass <= repeat; pass++)
@@ -154,7 +154,7 @@ internal static class Program
                 using var harness = new PipelineHarness(workload, ledger);
                 var shreds = workload.Shreds;
 
-                var feed = new RingFeed(shreds);
+                var feed = workload.Feed;
                 long allocBefore = GC.GetAllocatedBytesForCurrentThread();
                 long start = Stopwatch.GetTimestamp();
                 feed.Feed(harness.ProcessBatch);
@@ -168,11 +168,12 @@ internal static class Program
                 }
 
                 double rate = shreds.Count / seconds;
-                Console.WriteLine($"  pass {pass}: {rate / 1e6:F2}M shreds/s, {harness.Batches} batches, {harness.Detector.Detections} detections, {allocated / (double)shreds.Count:F0} B/shred");
+                Console.WriteLine($"  pass {pass}: {rate / 1e6:F2}M shreds/s, {harness.Batches} batches, {harness.Detector.Detections} detections, {seconds * 1e9 / shreds.Count:F0} ns/shred of which detection {harness.DetectionTicks * 1e9 / Stopwatch.Frequency / shreds.Count:F0} ns, {allocated / (double)shreds.Count:F0} B/shred");
                 if (rate > best)
                 {
                     best = rate;
                     alloc = allocated / (double)shreds.Count;
+                    detectionNs = harness.DetectionTicks * 1e9 / Stopwatch.Frequency / shreds.Count;
                 }
 
                 detections = harness.Detector.Detections;
@@ -189,7 +190,7 @@ internal static class Program
             }
         }
 
-        return (best, alloc, detections, latency);
+        return (best, alloc, detections, latency, detectionNs);
     }
 
     internal static async Task<(LatencyHistogram Latency, long Delivered, long Sent, long Detections, LatencyHistogram ToDetection, LatencyHistogram ToDurable)> RunUdpAsync(Workload workload, int rate)

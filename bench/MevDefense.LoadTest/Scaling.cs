@@ -136,7 +136,7 @@ internal static class Scaling
         int rate = Program.Int(args, "--rate", 20_000);
         int seed = Program.Int(args, "--seed", 20261124);
         using var workload = Workload.Create(seed, slots, txPerSlot, transactionsPerEntry: 16, entriesPerBatch: 8);
-        var (shredsPerSecond, _, _, _) = await Program.RunDirectAsync(workload, 5).ConfigureAwait(false);
+        var (shredsPerSecond, _, _, _, _) = await Program.RunDirectAsync(workload, 5).ConfigureAwait(false);
         var (latency, delivered, sent, _, _, _) = await Program.RunUdpAsync(workload, rate).ConfigureAwait(false);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT cpus={Environment.ProcessorCount} shredsPerSecond={shredsPerSecond:F0} p50={latency.Percentile(50) / 1e6:F3} p99={latency.Percentile(99) / 1e6:F3} p999={latency.Percentile(99.9) / 1e6:F3} delivered={delivered} sent={sent}"));
@@ -289,7 +289,7 @@ internal static class Scaling
         {
             using var pipeline = new ShredPipeline(new ShredPipelineOptions { LeaderSchedule = new StaticLeaderScheduleProvider(workload.Leader.PublicKey), VerifySignatures = verify, VerifyMerkleProofs = verify, LazyCodingShredVerification = verify }, this);
             var shreds = workload.Shreds;
-            var feed = new RingFeed(shreds); // ring layout and ring-drain batches, as the UDP receive path delivers them
+            var feed = workload.Feed; // ring layout and ring-drain batches, as the UDP receive path delivers them
             long alloc = GC.GetTotalAllocatedBytes(precise: true);
             long start = Stopwatch.GetTimestamp();
             feed.Feed((in DatagramBatch batch) => pipeline.ProcessBatch(batch, default));

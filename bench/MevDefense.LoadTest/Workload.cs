@@ -8,6 +8,8 @@ namespace MevDefense.LoadTest;
 /// <summary>Generated slots (real signed transactions with labelled MEV), entry batches and the shreds a leader would send for them.</summary>
 internal sealed class Workload : IDisposable
 {
+    private RingFeed? _feed;
+
     private Workload(ScenarioDataset data, Ed25519Keypair leader, List<byte[]> shreds, int batches, long entryBytes)
     {
         Data = data;
@@ -29,6 +31,10 @@ internal sealed class Workload : IDisposable
     public long EntryBytes { get; }
 
     public int Transactions { get; private set; }
+
+    /// <summary>Gets the shreds laid out as the receive ring holds them. Built once, on first use, and shared by every pass: a
+    /// new 140 MB slab per pass made the passes pay for gen-2 collections of the harness's own making.</summary>
+    public RingFeed Feed => _feed ??= new RingFeed(Shreds);
 
     public static Workload Create(int seed, int slots, int transactionsPerSlot, int transactionsPerEntry, int entriesPerBatch)
     {
