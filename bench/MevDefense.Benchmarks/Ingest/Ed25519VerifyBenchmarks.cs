@@ -9,8 +9,12 @@ namespace MevDefense.Benchmarks.Ingest;
 /// One leader signature over a 32-byte FEC-set Merkle root, as on live data (every set is new; one leader key signs thousands of
 /// sets). 64 distinct signatures by one key per invocation, so Mean is per verify. Baseline = NSec (libsodium
 /// crypto_sign_verify_detached) with the imported key cached, i.e. what <see cref="LeaderSignatureVerifier"/> did before;
-/// the others are <see cref="PrecomputedEd25519Verifier"/> with per-key tables of window w (base-point table w = 8) once the
-/// key's table exists, the combined <see cref="LeaderSignatureVerifier.VerifyUncached"/>, and the one-off table build per key.
+/// the others are <see cref="PrecomputedEd25519Verifier"/> with per-key tables of window w once the key's table exists: the
+/// scalar radix-2^51 path (<c>PrecomputedW5..W8</c>, base-point table w = 8, one mixed addition at a time) and the AVX-512 lane
+/// path (<c>LanesW7</c>, both sums side by side in one 8-lane vector, base-point table w = 7), one by one and in batches of 4
+/// (<see cref="PrecomputedEd25519Verifier.VerifyBatch"/>, one shared inversion, as <see cref="LeaderSignatureVerifier.PrepareCandidates"/>
+/// uses it for the sets one pipeline chunk starts); the combined <see cref="LeaderSignatureVerifier.VerifyUncached"/> (lane path
+/// where supported), and the one-off table build per key.
 /// </summary>
 [MemoryDiagnoser]
 public class Ed25519VerifyBenchmarks
@@ -24,6 +28,12 @@ public class Ed25519VerifyBenchmarks
     private PrecomputedEd25519Verifier _w6 = null!;
     private PrecomputedEd25519Verifier _w7 = null!;
     private PrecomputedEd25519Verifier _w8 = null!;
+    private PrecomputedEd25519Verifier _lanes = null!;
+    private byte[] _flatSignatures = [];
+    private byte[] _flatMessages = [];
+    private FastVerdict[] _verdicts = new FastVerdict[4];
+    private FieldVector8 _vectorA;
+    private FieldVector8 _vectorB;
     private LeaderSignatureVerifier _combined = null!;
     private FieldElement _fieldA = new() { L0 = 12345, L1 = 1UL << 50, L2 = 777, L3 = (1UL << 51) - 3, L4 = 99 };
     private FieldElement _fieldB = new() { L0 = (1UL << 51) - 1, L1 = 5, L2 = 1UL << 40, L3 = 3, L4 = (1UL << 51) - 19 };
@@ -45,12 +55,21 @@ public class Ed25519VerifyBenchmarks
             _signatures[i] = SignatureAlgorithm.Ed25519.Sign(key, _messages[i]);
         }
 
-        _w5 = new PrecomputedEd25519Verifier(keyWindow: 5, buildAfter: 1);
-        _w6 = new PrecomputedEd25519Verifier(keyWindow: 6, buildAfter: 1);
-        _w7 = new PrecomputedEd25519Verifier(keyWindow: 7, buildAfter: 1);
-        _w8 = new PrecomputedEd25519Verifier(keyWindow: 8, buildAfter: 1);
+        _w5 = new PrecomputedEd25519Verifier(keyWindow: 5, buildAfter: 1, useLanes: false);
+        _w6 = new PrecomputedEd25519Verifier(keyWindow: 6, buildAfter: 1, useLanes: false);
+        _w7 = new PrecomputedEd25519Verifier(keyWindow: 7, buildAfter: 1, useLanes: false);
+        _w8 = new PrecomputedEd25519Verifier(keyWindow: 8, buildAfter: 1, useLanes: false);
+        _lanes = new PrecomputedEd25519Verifier(keyWindow: 7, buildAfter: 1, useLanes: true);
         _combined = new LeaderSignatureVerifier(16, usePrecomputed: true, buildTableAfter: 1);
-        foreach (var v in new[] { _w5, _w6, _w7, _w8 })
+        _flatSignatures = _signatures.SelectMany(x => x).ToArray();
+        _flatMessages = _messages.SelectMany(x => x).ToArray();
+        for (int i = 0; i < 8; i++)
+        {
+            _vectorA.SetLane(i, new FieldElement { L0 = 12345 + (ulong)i, L1 = 1UL << 50, L2 = 777, L3 = (1UL << 51) - 3, L4 = 99 });
+            _vectorB.SetLane(i, new FieldElement { L0 = (1UL << 51) - 1, L1 = 5 + (ulong)i, L2 = 1UL << 40, L3 = 3, L4 = (1UL << 51) - 19 });
+        }
+
+        foreach (var v in new[] { _w5, _w6, _w7, _w8, _lanes })
         {
             if (v.Verify(_leader, _signatures[0], _messages[0]) != FastVerdict.Valid)
             {
@@ -93,6 +112,18 @@ public class Ed25519VerifyBenchmarks
     [Benchmark(OperationsPerInvoke = Count)]
     public int PrecomputedW8() => Run(_w8);
 
+    /// <summary>AVX-512 lane path, key window 7 (284,160 B per key; base-point table w = 7, 284,160 B per process).</summary>
+    [Benchmark(OperationsPerInvoke = Count)]
+    public int LanesW7() => Run(_lanes);
+
+    /// <summary>Scalar path, key window 7, in batches of 4 (one shared inversion per batch).</summary>
+    [Benchmark(OperationsPerInvoke = Count)]
+    public int PrecomputedW7Batch4() => RunBatches(_w7);
+
+    /// <summary>Lane path, key window 7, in batches of 4 (one shared inversion per batch).</summary>
+    [Benchmark(OperationsPerInvoke = Count)]
+    public int LanesW7Batch4() => RunBatches(_lanes);
+
     /// <summary>What the pipeline calls per new FEC set: <see cref="LeaderSignatureVerifier.VerifyUncached"/> (default tables).</summary>
     [Benchmark(OperationsPerInvoke = Count)]
     public int LeaderVerifierUncached()
@@ -127,6 +158,19 @@ public class Ed25519VerifyBenchmarks
         return a.L0;
     }
 
+    /// <summary>One 8-lane field multiplication (a chain of 256 dependent ones; 8 products each).</summary>
+    [Benchmark(OperationsPerInvoke = 256)]
+    public ulong FieldMul8()
+    {
+        FieldVector8 a = _vectorA;
+        for (int i = 0; i < 256; i++)
+        {
+            FieldVector8.Mul(ref a, a, _vectorB);
+        }
+
+        return a.L0[0];
+    }
+
     /// <summary>One field squaring (a chain of 256 dependent ones).</summary>
     [Benchmark(OperationsPerInvoke = 256)]
     public ulong FieldSquare()
@@ -146,6 +190,21 @@ public class Ed25519VerifyBenchmarks
     {
         FieldElement.Invert(out FieldElement r, _fieldA);
         return r.L0;
+    }
+
+    private int RunBatches(PrecomputedEd25519Verifier verifier)
+    {
+        int valid = 0;
+        for (int i = 0; i < Count; i += 4)
+        {
+            verifier.VerifyBatch(_leader, _flatSignatures.AsSpan(i * 64, 4 * 64), _flatMessages.AsSpan(i * 32, 4 * 32), 32, _verdicts);
+            foreach (FastVerdict v in _verdicts)
+            {
+                valid += v == FastVerdict.Valid ? 1 : 0;
+            }
+        }
+
+        return valid;
     }
 
     private int Run(PrecomputedEd25519Verifier verifier)

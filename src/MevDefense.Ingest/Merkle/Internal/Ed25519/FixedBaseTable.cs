@@ -24,6 +24,10 @@ internal sealed class FixedBaseTable
     /// <summary>Number of windows (signed digits).</summary>
     public int Digits => Scalar25519.DigitCount(Window);
 
+    /// <summary>The entries, 15 fully reduced limbs each (y + x, y - x, 2dxy), window by window (<see cref="LaneTable"/> is built
+    /// from them).</summary>
+    internal ReadOnlySpan<ulong> Entries => _entries;
+
     /// <summary>Memory held by the entries, in bytes.</summary>
     public int SizeInBytes => _entries.Length * sizeof(ulong);
 

@@ -35,15 +35,28 @@ internal sealed class PrecomputedEd25519Verifier
 
     private const int MaxStackMessage = 2048;
 
+    /// <summary>Window of the shared base-point table of the lane path (284,160 B, 37 digits: as many as a w = 7 key table, so the
+    /// two sums advance in step).</summary>
+    public const int LaneBaseWindow = 7;
+
+    /// <summary>
+    /// Name of the AppContext switch that makes new verifiers use the scalar radix-2^51 path (one addition at a time) instead of
+    /// the AVX-512 lane path (<see cref="LanePointPair"/>); for A/B measurements. The lane path is used only where AVX-512 F/BW exist.
+    /// </summary>
+    public const string DisableLanePathSwitch = "MevDefense.Ingest.DisableLaneVerifier";
+
     private static readonly Lazy<FixedBaseTable>[] BaseTables = CreateBaseTables();
+    private static readonly Lazy<LaneTable> LaneBaseTable = new(() => LaneTable.From(FixedBaseTable.Build(BasePoint, LaneBaseWindow)));
 
     private readonly Pubkey[] _keys;
     private readonly FixedBaseTable?[] _tables;
+    private readonly LaneTable?[] _laneTables;
+    private readonly LaneTable? _laneBaseTable;
     private readonly long[] _lastUse;
     private readonly int[] _uses;
     private readonly int _buildAfter;
     private readonly int _keyWindow;
-    private readonly FixedBaseTable _baseTable;
+    private readonly FixedBaseTable _baseTable;   // scalar path only (null on the lane path)
     private ExtendedPoint[] _batchPoints = [];
     private FieldElement[] _batchPrefix = [];
     private bool[] _batchComputed = [];
@@ -58,7 +71,7 @@ internal sealed class PrecomputedEd25519Verifier
     /// </summary>
     public const int DefaultBuildAfter = 16;
 
-    public PrecomputedEd25519Verifier(int capacity = 8, int keyWindow = DefaultKeyWindow, int baseWindow = DefaultBaseWindow, int buildAfter = DefaultBuildAfter)
+    public PrecomputedEd25519Verifier(int capacity = 8, int keyWindow = DefaultKeyWindow, int baseWindow = DefaultBaseWindow, int buildAfter = DefaultBuildAfter, bool? useLanes = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(keyWindow, 2);
@@ -68,12 +81,25 @@ internal sealed class PrecomputedEd25519Verifier
         ArgumentOutOfRangeException.ThrowIfLessThan(buildAfter, 1);
         _keys = new Pubkey[capacity];
         _tables = new FixedBaseTable?[capacity];
+        _laneTables = new LaneTable?[capacity];
         _lastUse = new long[capacity];
         _uses = new int[capacity];
         _keyWindow = keyWindow;
         _buildAfter = buildAfter;
-        _baseTable = BaseTables[baseWindow].Value;
+        bool lanes = useLanes ?? !(AppContext.TryGetSwitch(DisableLanePathSwitch, out bool disabled) && disabled);
+        if (lanes && FieldVector8.IsSupported)
+        {
+            _laneBaseTable = LaneBaseTable.Value;
+            _baseTable = null!;
+        }
+        else
+        {
+            _baseTable = BaseTables[baseWindow].Value;
+        }
     }
+
+    /// <summary>True when this verifier computes [S]B - [k]A with the AVX-512 lane path (<see cref="LanePointPair"/>).</summary>
+    public bool UsesLanes => _laneBaseTable is not null;
 
     /// <summary>Number of keys whose table is kept.</summary>
     public int Capacity => _keys.Length;
@@ -99,21 +125,22 @@ internal sealed class PrecomputedEd25519Verifier
             return FastVerdict.Invalid;
         }
 
-        FixedBaseTable? keyTable = GetTable(publicKey);
-        if (keyTable is null)
+        int slot = GetTableSlot(publicKey);
+        if (slot < 0)
         {
             return FastVerdict.Undecided;
         }
 
-        ComputeCheckPoint(publicKey, keyTable, r, s, message, out ExtendedPoint acc);
+        ComputeCheckPoint(publicKey, slot, r, s, message, out ExtendedPoint acc);
         Span<byte> encoded = stackalloc byte[32];
-        ExtendedPoint.Encode(acc, encoded);
+        Invert(out FieldElement zInv, acc.Z);
+        ExtendedPoint.Encode(acc, zInv, encoded);
         return Decide(encoded, r);
     }
 
     /// <summary>acc = [S]B - [k]A with k = SHA-512(R ‖ A ‖ message) mod L (S already checked canonical); a valid signature makes it
     /// R.</summary>
-    private void ComputeCheckPoint(in Pubkey publicKey, FixedBaseTable keyTable, ReadOnlySpan<byte> r, ReadOnlySpan<byte> s, ReadOnlySpan<byte> message, out ExtendedPoint acc)
+    private void ComputeCheckPoint(in Pubkey publicKey, int slot, ReadOnlySpan<byte> r, ReadOnlySpan<byte> s, ReadOnlySpan<byte> message, out ExtendedPoint acc)
     {
         Span<byte> hash = stackalloc byte[64];
         Hash(r, publicKey.AsSpan(), message, hash);
@@ -122,7 +149,20 @@ internal sealed class PrecomputedEd25519Verifier
         Span<ulong> sScalar = stackalloc ulong[4];
         Scalar25519.Load(s, sScalar);
 
-        Span<short> digits = stackalloc short[64];
+        Span<short> digits = stackalloc short[256];     // two sets of at most ceil(254 / 2) digits
+        if (_laneBaseTable is not null)
+        {
+            // Both sums side by side in the lanes of one vector (two 8-lane multiplications per pair of additions).
+            LaneTable laneKey = _laneTables[slot]!;
+            Span<short> sLane = digits[.._laneBaseTable.Digits];
+            Scalar25519.Recode(sScalar, _laneBaseTable.Window, sLane);
+            Span<short> kLane = digits.Slice(128, laneKey.Digits);
+            Scalar25519.Recode(k, laneKey.Window, kLane);
+            LanePointPair.SumOfMultiples(_laneBaseTable, sLane, laneKey, kLane, out acc);
+            return;
+        }
+
+        FixedBaseTable keyTable = _tables[slot]!;
         acc = ExtendedPoint.Identity;
         Span<short> sDigits = digits[.._baseTable.Digits];
         Scalar25519.Recode(sScalar, _baseTable.Window, sDigits);
@@ -154,8 +194,8 @@ internal sealed class PrecomputedEd25519Verifier
         }
 
         verdicts.Fill(FastVerdict.Undecided);
-        FixedBaseTable? keyTable = FindBuiltTable(publicKey);
-        if (keyTable is null || n == 0)
+        int slot = FindBuiltSlot(publicKey);
+        if (slot < 0 || n == 0)
         {
             return;
         }
@@ -181,7 +221,7 @@ internal sealed class PrecomputedEd25519Verifier
                 continue;
             }
 
-            ComputeCheckPoint(publicKey, keyTable, r, s, messages.Slice(i * messageLength, messageLength), out _batchPoints[i]);
+            ComputeCheckPoint(publicKey, slot, r, s, messages.Slice(i * messageLength, messageLength), out _batchPoints[i]);
 
             _batchPrefix[i] = product;                 // Z_0 ... Z_(i-1) over the computed points before i
             FieldElement.Mul(out product, product, _batchPoints[i].Z);
@@ -210,7 +250,7 @@ internal sealed class PrecomputedEd25519Verifier
             return;
         }
 
-        FieldElement.Invert(out FieldElement inverse, product);   // 1 / (Z_0 ... Z_last)
+        Invert(out FieldElement inverse, product);   // 1 / (Z_0 ... Z_last)
         for (int i = n - 1; i >= 0; i--)
         {
             if (!_batchComputed[i])
@@ -226,36 +266,54 @@ internal sealed class PrecomputedEd25519Verifier
         }
     }
 
+    /// <summary>1/z: variable-time safegcd on the lane path (inputs are public), Fermat's z^(p-2) on the scalar path (kept as it
+    /// was for A/B measurements).</summary>
+    private void Invert(out FieldElement r, in FieldElement z)
+    {
+        if (_laneBaseTable is not null)
+        {
+            SafeGcdInverse.Invert(out r, z);
+        }
+        else
+        {
+            FieldElement.Invert(out r, z);
+        }
+    }
+
     /// <summary><see cref="FastVerdict.Valid"/> when the encoding of [S]B - [k]A is R byte for byte and not of small order, else undecided.</summary>
     private static FastVerdict Decide(ReadOnlySpan<byte> encoded, ReadOnlySpan<byte> r)
         => !encoded.SequenceEqual(r) || ExtendedPoint.IsSmallOrderY(FieldElement.Decode(r)) ? FastVerdict.Undecided : FastVerdict.Valid;
 
-    /// <summary>The built table of a key already in the cache (marked as used now), without counting a use towards building one.</summary>
-    private FixedBaseTable? FindBuiltTable(in Pubkey publicKey)
+    /// <summary>The slot of a key already in the cache whose table is built (marked as used now), or -1; counts no use towards
+    /// building one.</summary>
+    private int FindBuiltSlot(in Pubkey publicKey)
     {
         for (int i = 0; i < _count; i++)
         {
             if (_keys[i] == publicKey)
             {
-                if (_tables[i] is { } table)
+                if (IsBuilt(i))
                 {
                     _lastUse[i] = ++_clock;
-                    return table;
+                    return i;
                 }
 
-                return null;
+                return -1;
             }
         }
 
-        return null;
+        return -1;
     }
 
+    private bool IsBuilt(int slot) => _tables[slot] is not null || _laneTables[slot] is not null;
+
+
     /// <summary>
-    /// The table of -A for a key, building it at the key's <c>buildAfter</c>-th use (evicting the least recently used key when a
-    /// new key arrives); null before that, and always for a key that is non-canonical, does not decode or has small order (the
+    /// The cache slot of the table of -A for a key, building it at the key's <c>buildAfter</c>-th use (evicting the least recently
+    /// used key when a new key arrives); -1 before that, and always for a key that is non-canonical, does not decode or has small order (the
     /// caller then relies on libsodium for this key).
     /// </summary>
-    internal FixedBaseTable? GetTable(in Pubkey publicKey)
+    internal int GetTableSlot(in Pubkey publicKey)
     {
         long now = ++_clock;
         int slot = -1;
@@ -289,6 +347,7 @@ internal sealed class PrecomputedEd25519Verifier
 
             _keys[slot] = publicKey;
             _tables[slot] = null;
+            _laneTables[slot] = null;
             _uses[slot] = 0;
         }
 
@@ -300,12 +359,21 @@ internal sealed class PrecomputedEd25519Verifier
             _uses[slot] = ++uses;
             if (uses == _buildAfter)
             {
-                _tables[slot] = TryBuildKeyTable(publicKey.AsSpan(), _keyWindow);
+                FixedBaseTable? table = TryBuildKeyTable(publicKey.AsSpan(), _keyWindow);
+                if (_laneBaseTable is not null)
+                {
+                    _laneTables[slot] = table is null ? null : LaneTable.From(table);
+                }
+                else
+                {
+                    _tables[slot] = table;
+                }
+
                 TablesBuilt++;
             }
         }
 
-        return _tables[slot];
+        return IsBuilt(slot) ? slot : -1;
     }
 
     /// <summary>The table of -A, or null when A is non-canonical (y &gt;= p), does not decode, or has small order.</summary>
