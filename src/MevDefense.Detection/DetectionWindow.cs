@@ -150,7 +150,7 @@ public sealed class DetectionWindow
             return false;
         }
 
-        if (_leaders.TryGetValue(earlier, out var a) && _leaders.TryGetValue(later, out var b))
+        if (_leaders.Count != 0 && _leaders.TryGetValue(earlier, out var a) && _leaders.TryGetValue(later, out var b))
         {
             return a == b;
         }

@@ -100,10 +100,14 @@ public sealed class TransactionDecoder
     /// <summary>Decodes a transaction Core's reader has already validated (an entry batch's <see cref="EntryBatchReader.TryReadTransaction"/>
     /// view, whose bytes are exactly the transaction): the same result as <see cref="TryDecode(ReadOnlySpan{byte}, ulong, int, DecodedTransaction)"/>
     /// over <c>tx.Wire</c>, without reading the bytes a second time.</summary>
-    internal bool TryDecodeView(scoped in TransactionView tx, ulong slot, int index, DecodedTransaction target)
+    internal bool TryDecodeView(scoped in TransactionView tx, ulong slot, int index, DecodedTransaction target, bool targetCleared = false)
     {
         ArgumentNullException.ThrowIfNull(target);
-        target.Clear();
+        if (!targetCleared)
+        {
+            target.Clear();
+        }
+
         return Decode(tx, slot, index, target, default, default, useLoaded: false);
     }
 
@@ -133,7 +137,7 @@ public sealed class TransactionDecoder
 
         for (var i = 0; i < keyCount; i++)
         {
-            if (JitoTipAccounts.IsDontFrontMarker(_keys[i]))
+            if (JitoTipAccounts.MayBeDontFrontMarker(_keys[i]) && JitoTipAccounts.IsDontFrontMarker(_keys[i]))
             {
                 target.DontFront = true;
                 break;
@@ -234,7 +238,9 @@ public sealed class TransactionDecoder
 
     private void DecodeInstruction(in Pubkey program, ReadOnlySpan<Pubkey> accounts, ReadOnlySpan<byte> data, bool anyUnresolved, DecodedTransaction target)
     {
-        if (program == DexProgramIds.ComputeBudget)
+        // The built-in programs differ in their first eight bytes: one compare rules each out before the full key compare.
+        var prefix = BinaryPrimitives.ReadUInt64LittleEndian(program.AsSpan());
+        if (prefix == BuiltinPrefixes.ComputeBudget && program == DexProgramIds.ComputeBudget)
         {
             if (data.Length >= 5 && data[0] == 2)
             {
@@ -248,13 +254,13 @@ public sealed class TransactionDecoder
             return;
         }
 
-        if (program == DexProgramIds.VoteProgram)
+        if (prefix == BuiltinPrefixes.Vote && program == DexProgramIds.VoteProgram)
         {
             target.IsVote = true;
             return;
         }
 
-        if (program == DexProgramIds.SystemProgram)
+        if (prefix == BuiltinPrefixes.System && program == DexProgramIds.SystemProgram)
         {
             if (data.Length >= 12 && BinaryPrimitives.ReadUInt32LittleEndian(data) == 2 && accounts.Length >= 2)
             {
@@ -271,7 +277,7 @@ public sealed class TransactionDecoder
             return;
         }
 
-        if (program == DexProgramIds.TokenProgram || program == DexProgramIds.Token2022Program)
+        if ((prefix == BuiltinPrefixes.Token && program == DexProgramIds.TokenProgram) || (prefix == BuiltinPrefixes.Token2022 && program == DexProgramIds.Token2022Program))
         {
             if (data.Length >= 9 && data[0] == 3 && accounts.Length >= 3)
             {
@@ -285,7 +291,7 @@ public sealed class TransactionDecoder
             return;
         }
 
-        if (program == DexProgramIds.AssociatedTokenProgram)
+        if (prefix == BuiltinPrefixes.AssociatedToken && program == DexProgramIds.AssociatedTokenProgram)
         {
             if ((data.IsEmpty || data[0] <= 1) && accounts.Length >= 4)
             {
@@ -332,5 +338,18 @@ public sealed class TransactionDecoder
         {
             target.AddLiquidityChange(liquidity);
         }
+    }
+
+    /// <summary>The first eight bytes (little-endian) of the built-in programs' ids, pairwise different.</summary>
+    private static class BuiltinPrefixes
+    {
+        public static readonly ulong ComputeBudget = Prefix(DexProgramIds.ComputeBudget);
+        public static readonly ulong Vote = Prefix(DexProgramIds.VoteProgram);
+        public static readonly ulong System = Prefix(DexProgramIds.SystemProgram);
+        public static readonly ulong Token = Prefix(DexProgramIds.TokenProgram);
+        public static readonly ulong Token2022 = Prefix(DexProgramIds.Token2022Program);
+        public static readonly ulong AssociatedToken = Prefix(DexProgramIds.AssociatedTokenProgram);
+
+        private static ulong Prefix(in Pubkey key) => BinaryPrimitives.ReadUInt64LittleEndian(key.AsSpan());
     }
 }

@@ -55,9 +55,13 @@ public static class JitoTipAccounts
     /// <param name="account">The account.</param>
     /// <returns><see langword="true"/> for a marker.</returns>
     public static bool IsDontFrontMarker(in Pubkey account)
+        => MayBeDontFrontMarker(account) && account.CompareTo(DontFrontLow) >= 0 && account.CompareTo(DontFrontHigh) < 0;
+
+    /// <summary>The cheap first test of <see cref="IsDontFrontMarker"/> (the first eight bytes); <see langword="false"/> rules a marker out.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static bool MayBeDontFrontMarker(in Pubkey account)
     {
         var prefix = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(account.AsSpan());
-        return prefix >= DontFrontLowPrefix && prefix <= DontFrontHighPrefix
-            && account.CompareTo(DontFrontLow) >= 0 && account.CompareTo(DontFrontHigh) < 0;
+        return prefix - DontFrontLowPrefix <= DontFrontHighPrefix - DontFrontLowPrefix;
     }
 }

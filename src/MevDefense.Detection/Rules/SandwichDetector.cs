@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MevDefense.Detection.Decoding;
 using MevDefense.Detection.Dex;
 using MevDefense.Detection.Rules.Internal;
@@ -63,6 +64,10 @@ public sealed class SandwichDetector : IDetector
 
     internal SandwichDetectorOptions Options => _options;
 
+    /// <summary>Gets or sets whether candidate pairs are first screened by the index's key and signer filters (default). The
+    /// filters only skip pairs that provably have no link; tests compare against the unscreened rule.</summary>
+    internal bool UsePairFilters { get; set; } = true;
+
     /// <summary>
     /// Runs the rule on pool <paramref name="pool"/> from where <paramref name="state"/> left off: legs appended since are
     /// queued as fronts, then every front still searching examines the legs it has not seen, in block order. Over a window
@@ -109,9 +114,8 @@ public sealed class SandwichDetector : IDetector
     {
         var used = state.Used;
         state.End[i] = legs.Length - 1; // the last leg this front's verdict read so far
-        var f = legs[i];
-        DecodedTransaction? ftx = null; // the front's transaction, loaded only when a candidate passes the leg checks
-        int frontAuthorityList = -2, frontOutputList = -2; // the front's transfer lists, looked up on first need
+        ref readonly var f = ref legs[i];
+        var front = new FrontContext { AuthorityList = -2, OutputList = -2, FirstTransfer = -2 };
         for (var j = from; j < legs.Length; j++)
         {
             // Leg-only checks first (position, slot, directions): most candidate pairs end here without loading the
@@ -139,104 +143,178 @@ public sealed class SandwichDetector : IDetector
                 continue;
             }
 
-            var known = f.Direction != 0 && b.Direction != 0;
-            if (known && f.Direction != -b.Direction)
+            if (f.Direction != 0 && b.Direction != 0 && f.Direction != -b.Direction)
             {
                 continue;
             }
 
-            ftx ??= window[f.Tx];
-            ref readonly var fs = ref ftx.Swaps[f.Swap];
-            var btx = window[b.Tx];
-            ref readonly var bs = ref btx.Swaps[b.Swap];
-            var reversedAccounts = (!bs.SourceTokenAccount.IsZero && bs.SourceTokenAccount == fs.DestinationTokenAccount)
-                || (!bs.DestinationTokenAccount.IsZero && bs.DestinationTokenAccount == fs.SourceTokenAccount);
-            if (!known && !reversedAccounts && btx.IsSigner(ftx.FeePayer))
+            // Most pairs that get here share no account, no signer and no funding transfer. Filters kept in the legs and the
+            // index's per-transaction facts prove that without loading either transaction (UsePairFilters); whatever they
+            // cannot rule out is decided by Examine on the transactions, exactly as without them.
+            if (UsePairFilters)
             {
-                continue; // one wallet, direction-blind pool, no account evidence of a reversal
-            }
-
-            // A self-contained cycle (atomic arbitrage) is not a sandwich leg, even when its bot trades the pool twice.
-            if (index.Cycle(f.Tx) > 0)
-            {
-                state.End[i] = j;
-                return false;
-            }
-
-            if (index.Cycle(b.Tx) > 0)
-            {
-                continue;
-            }
-
-            var link = Linkage(index, ftx, btx, fs, bs, reversedAccounts, f.Tx, b.Tx, ref frontAuthorityList, ref frontOutputList);
-            if (link == Link.None || (!known && !reversedAccounts && link != Link.Transfer))
-            {
-                // Direction-blind legs count as opposite only when the back spends what the front bought, or when a
-                // funding transfer links two different wallets (the linked-wallet pattern).
-                continue;
-            }
-
-            // The attacker's position closes here: with no victim between, this is a round trip, not a sandwich.
-            var victimCount = 0;
-            var unverified = f.Direction == 0 || b.Direction == 0;
-            for (var m = i + 1; m < j; m++)
-            {
-                var v = legs[m];
-                if (v.Tx == f.Tx || v.Tx == b.Tx)
+                ref readonly var ff = ref index.Facts(f.Tx);
+                ref readonly var bf = ref index.Facts(b.Tx);
+                if (!((b.SourceKey != 0 && b.SourceKey == f.DestinationKey) || (b.DestinationKey != 0 && b.DestinationKey == f.SourceKey))
+                    && !WindowIndex.MaySign(bf.SignerBloom, ff.PayerBits) && !WindowIndex.MaySign(ff.SignerBloom, bf.PayerBits))
                 {
-                    continue;
-                }
+                    // Not a reversal and not one wallet (so not skipped as such), no signer link: Examine's checks in their order.
+                    if (index.Cycle(f.Tx) > 0)
+                    {
+                        state.End[i] = j;
+                        return false;
+                    }
 
-                var vtx = window[v.Tx];
-                if (vtx.IsSigner(ftx.FeePayer) || vtx.IsSigner(btx.FeePayer))
-                {
-                    continue;
-                }
-
-                if (f.Direction != 0 && v.Direction != 0)
-                {
-                    if (v.Direction != f.Direction)
+                    if (index.Cycle(b.Tx) > 0)
                     {
                         continue;
                     }
-                }
-                else
-                {
-                    unverified = true;
-                }
 
-                if (victimCount > 0 && _victims[victimCount - 1] == v.Tx)
-                {
-                    continue; // several hops of one victim transaction
-                }
+                    if (front.FirstTransfer == -2)
+                    {
+                        FindFrontTransfers(window, index, f, ref front);
+                    }
 
-                if (victimCount == _victims.Length)
-                {
-                    Array.Resize(ref _victims, _victims.Length * 2);
+                    if ((front.FirstTransfer > b.Tx && bf.PayerLastTransfer < f.Tx)
+                        || !index.MayLinkByTransfer(front.AuthorityList, front.OutputList, ff, bf, b.SourceKey, f.Tx, b.Tx))
+                    {
+                        continue; // no transfer in f.Tx..b.Tx of either wallet or from the front's output to the other side: no link
+                    }
                 }
-
-                _victims[victimCount++] = v.Tx;
             }
 
-            if (victimCount == 0)
+            if (Examine(window, index, legs, i, j, state, detections, ref front))
             {
-                state.End[i] = j;
                 return false;
             }
+        }
 
-            var confidence = Confidence(window, ftx, btx, fs, bs, f.Tx, b.Tx, victimCount, link, unverified, index, legs, i, out var loss);
-            if (confidence >= _options.MinConfidence)
-            {
-                used[i] = true;
-                used[j] = true;
-                state.AddDetection(i, j);
-                detections.Add(Event(window, ftx, btx, fs, victimCount, confidence, loss));
-            }
+        return true;
+    }
 
+    /// <summary>The front's transaction and transfer lists, looked up on first need during one <see cref="TryFront"/> call.</summary>
+    private struct FrontContext
+    {
+        public DecodedTransaction? Tx;
+        public int AuthorityList; // -2: not looked up yet
+        public int OutputList;
+        public int FirstTransfer; // the first transaction from the front on with a transfer in either list (int.MaxValue: none); -2: not computed
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FindFrontTransfers(DetectionWindow window, WindowIndex index, in Leg f, ref FrontContext front)
+    {
+        if (front.AuthorityList == -2)
+        {
+            front.Tx ??= window[f.Tx];
+            front.AuthorityList = index.AuthorityTransfers(front.Tx.FeePayer);
+            front.OutputList = index.FrontOutputTransfers(front.Tx.Swaps[f.Swap].DestinationTokenAccount);
+        }
+
+        front.FirstTransfer = Math.Min(index.FirstTransferFrom(front.AuthorityList, f.Tx), index.FirstTransferFrom(front.OutputList, f.Tx));
+    }
+
+    /// <summary>
+    /// Judges front leg <paramref name="i"/> against candidate back leg <paramref name="j"/> (which passed the leg-only checks) on
+    /// their transactions; returns whether the front's search ended here (with or without a sandwich; End is then set).
+    /// Kept out of <see cref="TryFront"/>'s loop so the common path stays small.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool Examine(DetectionWindow window, WindowIndex index, ReadOnlySpan<Leg> legs, int i, int j, SandwichPoolState state, ICollection<DetectionEvent> detections,
+        ref FrontContext front)
+    {
+        ref readonly var f = ref legs[i];
+        ref readonly var b = ref legs[j];
+        var known = f.Direction != 0 && b.Direction != 0;
+        var ftx = front.Tx ??= window[f.Tx];
+        ref readonly var fs = ref ftx.Swaps[f.Swap];
+        var btx = window[b.Tx];
+        ref readonly var bs = ref btx.Swaps[b.Swap];
+        var reversedAccounts = (!bs.SourceTokenAccount.IsZero && bs.SourceTokenAccount == fs.DestinationTokenAccount)
+            || (!bs.DestinationTokenAccount.IsZero && bs.DestinationTokenAccount == fs.SourceTokenAccount);
+        if (!known && !reversedAccounts && btx.IsSigner(ftx.FeePayer))
+        {
+            return false; // one wallet, direction-blind pool, no account evidence of a reversal
+        }
+
+        // A self-contained cycle (atomic arbitrage) is not a sandwich leg, even when its bot trades the pool twice.
+        if (index.Cycle(f.Tx) > 0)
+        {
             state.End[i] = j;
+            return true;
+        }
+
+        if (index.Cycle(b.Tx) > 0)
+        {
             return false;
         }
 
+        var link = Linkage(index, ftx, btx, fs, bs, reversedAccounts, f.Tx, b.Tx, ref front.AuthorityList, ref front.OutputList);
+        if (link == Link.None || (!known && !reversedAccounts && link != Link.Transfer))
+        {
+            // Direction-blind legs count as opposite only when the back spends what the front bought, or when a
+            // funding transfer links two different wallets (the linked-wallet pattern).
+            return false;
+        }
+
+        // The attacker's position closes here: with no victim between, this is a round trip, not a sandwich.
+        var victimCount = 0;
+        var unverified = f.Direction == 0 || b.Direction == 0;
+        for (var m = i + 1; m < j; m++)
+        {
+            var v = legs[m];
+            if (v.Tx == f.Tx || v.Tx == b.Tx)
+            {
+                continue;
+            }
+
+            var vtx = window[v.Tx];
+            if (vtx.IsSigner(ftx.FeePayer) || vtx.IsSigner(btx.FeePayer))
+            {
+                continue;
+            }
+
+            if (f.Direction != 0 && v.Direction != 0)
+            {
+                if (v.Direction != f.Direction)
+                {
+                    continue;
+                }
+            }
+            else
+            {
+                unverified = true;
+            }
+
+            if (victimCount > 0 && _victims[victimCount - 1] == v.Tx)
+            {
+                continue; // several hops of one victim transaction
+            }
+
+            if (victimCount == _victims.Length)
+            {
+                Array.Resize(ref _victims, _victims.Length * 2);
+            }
+
+            _victims[victimCount++] = v.Tx;
+        }
+
+        if (victimCount == 0)
+        {
+            state.End[i] = j;
+            return true;
+        }
+
+        var confidence = Confidence(window, ftx, btx, fs, bs, f.Tx, b.Tx, victimCount, link, unverified, index, legs, i, out var loss);
+        if (confidence >= _options.MinConfidence)
+        {
+            state.Used[i] = true;
+            state.Used[j] = true;
+            state.AddDetection(i, j);
+            detections.Add(Event(window, ftx, btx, fs, victimCount, confidence, loss));
+        }
+
+        state.End[i] = j;
         return true;
     }
 

@@ -200,7 +200,7 @@ public sealed class StreamingDetector
     {
         if (TryReserve(out int index) is { } target)
         {
-            Decoded(_decoder.TryDecodeView(tx, slot, index, target));
+            Decoded(_decoder.TryDecodeView(tx, slot, index, target, targetCleared: true)); // AddNew hands out a cleared entry
         }
     }
 

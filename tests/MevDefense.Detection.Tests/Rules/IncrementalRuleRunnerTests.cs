@@ -27,6 +27,8 @@ public sealed class IncrementalRuleRunnerTests
     {
         options ??= new DetectionOptions { Mode = DetectionMode.Rules, CacheCapacity = 0 };
         var runner = Runner(options);
+        var unscreened = Runner(options); // the sandwich rule without its pair filters: must report exactly the same
+        unscreened.Sandwich!.UsePairFilters = false;
         var reference = new DetectionPipeline(options);
         var window = new DetectionWindow { AccountState = state };
         var forwarded = new List<DetectionEvent>();
@@ -41,6 +43,9 @@ public sealed class IncrementalRuleRunnerTests
 
             var produced = new List<DetectionEvent>();
             runner.Run(window, produced);
+            var producedUnscreened = new List<DetectionEvent>();
+            unscreened.Run(window, producedUnscreened);
+            Assert.Equal(producedUnscreened.Select(Project), produced.Select(Project));
             foreach (var d in produced)
             {
                 if (seen.Add(Project(d)))
@@ -184,7 +189,35 @@ public sealed class IncrementalRuleRunnerTests
                     });
                     break;
                 case 4:
+                    if (rng.Next(2) == 0)
+                    {
+                        // A transfer between swap accounts: from a wallet's output account, or into one's input account (the
+                        // funding-transfer link's account forms), sometimes with a second signer.
+                        var other = wallets[rng.Next(wallets.Length)];
+                        var (m1, m2) = rng.Next(2) == 0 ? (MintX, MintY) : (MintY, MintX);
+                        t.AddTransfer(new TransferRecord { From = Account(who, m1), To = Account(other, m2), Authority = rng.Next(2) == 0 ? who : other, Amount = 1_000 });
+                        if (rng.Next(2) == 0)
+                        {
+                            t.AddSigner(other);
+                        }
+                    }
+
                     break; // no swap
+                case 5 when rng.Next(2) == 0:
+                    // A swap signed by two wallets, or one whose accounts the decoder left zero.
+                    var fwd = rng.Next(2) == 0;
+                    var swap = Swap(pools[rng.Next(pools.Length)], who, fwd ? MintX : MintY, fwd ? MintY : MintX, 500_000, knownMints: rng.Next(2) == 0);
+                    if (rng.Next(2) == 0)
+                    {
+                        t.AddSigner(wallets[rng.Next(wallets.Length)]);
+                    }
+                    else
+                    {
+                        swap = swap with { SourceTokenAccount = rng.Next(2) == 0 ? default : swap.SourceTokenAccount, DestinationTokenAccount = rng.Next(2) == 0 ? default : swap.DestinationTokenAccount };
+                    }
+
+                    t.AddSwap(swap);
+                    break;
                 default:
                     var forward = rng.Next(2) == 0;
                     t.AddSwap(Swap(pools[rng.Next(pools.Length)], who, forward ? MintX : MintY, forward ? MintY : MintX, (ulong)rng.Next(1, 3) * 500_000,

@@ -198,6 +198,76 @@ public sealed class IncrementalStreamingEquivalenceTests
     }
 
     [Fact]
+    public void OnEntryBatchAsync_LoadHarnessFeed_ForwardsExactlyTheBatchAndUnscreenedDetections()
+    {
+        // The load harness's feed (StreamingWorkloadBenchmarks): dense background traffic, entries of 16 transactions, 8
+        // entries per batch, lookup tables and account state, no leader, one reusable payload buffer. The forwarded
+        // detections equal one batch run per leader-run window, and (order and completing timestamps included) those of the
+        // sandwich rule without its pair filters and those of the previous full re-detection per batch.
+        using var generator = new ScenarioGenerator(new ScenarioOptions { Seed = 20261124, Slots = 8, BackgroundTransactionsPerSlot = 400 });
+        var data = generator.Generate();
+        var batches = new List<(ulong Slot, byte[] Payload)>();
+        foreach (var slot in data.Slots)
+        {
+            var entries = slot.Transactions.Select(t => MevDefense.Wire.Transaction.Parse(t.Wire)).Chunk(16).Select(c => new MevDefense.Wire.Entry(1, default, c)).ToList();
+            foreach (var group in entries.Chunk(8))
+            {
+                batches.Add((slot.Slot, MevDefense.Wire.EntryWriter.Write(group)));
+            }
+        }
+
+        List<string> Feed(bool filters, bool full)
+        {
+            var options = Options(0);
+            var detector = new StreamingDetector(new DetectionPipeline(options), new TransactionDecoder(SwapDecoderRegistry.CreateDefault(), data.LookupTables))
+            {
+                AccountState = data.AccountState,
+                FullRedetect = full,
+            };
+            detector.IncrementalRunner!.Sandwich!.UsePairFilters = filters;
+            var buffer = new byte[batches.Max(b => b.Payload.Length)];
+            var forwarded = new List<string>();
+            long ts = 0;
+            foreach (var (slot, payload) in batches)
+            {
+                Array.Clear(buffer);
+                payload.CopyTo(buffer, 0);
+                var result = detector.OnEntryBatchAsync(slot, buffer.AsMemory(0, payload.Length), ++ts).AsTask().GetAwaiter().GetResult();
+                forwarded.AddRange(result.Select(d => Project(d) + "@" + d.InputReceivedTimestamp));
+            }
+
+            Assert.Equal(data.TransactionCount, detector.Transactions);
+            Assert.Equal(0, detector.DecodeErrors + detector.MalformedBatches + detector.Revisions);
+            return forwarded;
+        }
+
+        var screened = Feed(filters: true, full: false);
+        Assert.Equal(Feed(filters: false, full: false), screened);
+        Assert.Equal(Feed(filters: true, full: true).Order(StringComparer.Ordinal), screened.Order(StringComparer.Ordinal));
+        Assert.Contains(screened, d => d.StartsWith(nameof(DetectionKind.Sandwich), StringComparison.Ordinal));
+
+        // One batch run per leader run (aligned groups of four slots, no leaders, as fed).
+        var pipeline = new DetectionPipeline(Options(0));
+        var decoder = new TransactionDecoder(SwapDecoderRegistry.CreateDefault(), data.LookupTables);
+        var batch = new List<DetectionEvent>();
+        foreach (var run in data.Slots.GroupBy(s => s.Slot / 4))
+        {
+            var window = new DetectionWindow { AccountState = data.AccountState };
+            foreach (var slot in run)
+            {
+                for (var i = 0; i < slot.Transactions.Count; i++)
+                {
+                    Assert.True(decoder.TryDecode(slot.Transactions[i].Wire, slot.Slot, i, window.AddNew()));
+                }
+            }
+
+            batch.AddRange(pipeline.Detect(window));
+        }
+
+        Assert.Equal(batch.Select(Project).Order(StringComparer.Ordinal), screened.Select(d => d[..d.LastIndexOf('@')]).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task OnTransactionsAsync_WithModelScorer_FallsBackToFullRedetection()
     {
         var data = Datasets.Value[0];

@@ -41,6 +41,9 @@ internal sealed class IncrementalRuleRunner
         _backrun = backrun;
     }
 
+    /// <summary>Gets the sandwich rule the runner drives, or <see langword="null"/> when it is disabled.</summary>
+    public SandwichDetector? Sandwich => _sandwich;
+
     /// <summary>Gets the number of runs in which a new transaction revised earlier evidence (pools re-examined from scratch).</summary>
     public long Revisions { get; private set; }
 

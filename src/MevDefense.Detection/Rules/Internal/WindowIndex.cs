@@ -14,10 +14,30 @@ internal struct Leg
     public ulong Slot; // the transaction's slot (read per candidate pair by the sandwich rule without loading the transaction)
     public sbyte Direction; // +1 A->B, -1 B->A, 0 unknown
     public bool RepeatedInTx; // the transaction swaps on this pool more than once
+    public ulong SourceKey; // WindowIndex.KeyFilter of the swap's source token account (0 exactly when it is zero)
+    public ulong DestinationKey; // WindowIndex.KeyFilter of the swap's destination token account (0 exactly when it is zero)
+}
+
+/// <summary>
+/// What the sandwich rule's pair checks need from a swap transaction without loading it: a Bloom filter of its signers, the
+/// filter bits of its fee payer, and the transfer list its fee payer authorised (see <see cref="WindowIndex.Facts"/>). Each
+/// filter can only rule a match out; a possible match is confirmed on the transaction itself.
+/// </summary>
+internal struct TxFacts
+{
+    public ulong SignerBloom; // OR of WindowIndex.SignerBits over the signers
+    public ulong PayerBits; // WindowIndex.SignerBits of the fee payer
+    public ulong PayerKey; // WindowIndex.KeyFilter of the fee payer
+    public int PayerTransfers; // the fee payer's authority transfer list when the transaction was indexed, or -1
+    public int PayerLastTransfer; // the last transaction up to this one with a transfer the fee payer authorised, or -1
 }
 
 /// <summary>One transfer of the window as the sandwich rule's link check reads it: its transaction and destination.</summary>
-internal readonly record struct TransferRef(int Tx, Pubkey To);
+internal readonly record struct TransferRef(int Tx, Pubkey To)
+{
+    /// <summary>Gets <see cref="WindowIndex.KeyFilter"/> of <see cref="To"/>.</summary>
+    public ulong ToKey { get; } = WindowIndex.KeyFilter(To);
+}
 
 /// <summary>
 /// Per-window index shared by the rule detectors: every swap hop grouped by pool (in block order), with directions
@@ -65,6 +85,7 @@ internal sealed class WindowIndex
     private int _touchedCount;
     private int _generation;
     private Leg[] _legs = new Leg[256];
+    private TxFacts[] _facts = new TxFacts[64];
     private int[] _firstLegOfTx = new int[65];
     private bool _tracking;
 
@@ -94,6 +115,33 @@ internal sealed class WindowIndex
 
     /// <summary>The cycle (atomic-arbitrage) confidence of transaction <paramref name="tx"/>, or 0 (see <see cref="ArbitrageDetector.CycleConfidence"/>).</summary>
     public double Cycle(int tx) => _cycle[tx];
+
+    /// <summary>
+    /// The pair-check facts of transaction <paramref name="tx"/> (valid for transactions with at least one leg). Transfers are
+    /// indexed in block order and a transaction's are all indexed before its facts, so the fee payer's last transfer up to
+    /// <paramref name="tx"/> never changes afterwards, and a list the payer gets later holds only later transactions' transfers:
+    /// for any range ending at or before <paramref name="tx"/> the recorded list reads exactly what a look-up now would.
+    /// </summary>
+    public ref readonly TxFacts Facts(int tx) => ref _facts[tx];
+
+    /// <summary>A 64-bit filter of a key's first eight bytes: equal keys have equal filters, and the filter is 0 exactly for the
+    /// zero key.</summary>
+    public static ulong KeyFilter(in Pubkey key)
+    {
+        var prefix = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(key.AsSpan());
+        return prefix != 0 ? prefix : key.IsZero ? 0UL : 1UL;
+    }
+
+    /// <summary>Two bits of a 64-bit Bloom filter for <paramref name="key"/> (<see cref="TxFacts.SignerBloom"/>).</summary>
+    public static ulong SignerBits(in Pubkey key)
+    {
+        var h = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(key.AsSpan()) * 0x9E3779B97F4A7C15UL;
+        return (1UL << (int)(h >> 58)) | (1UL << (int)((h >> 52) & 63));
+    }
+
+    /// <summary>Whether <paramref name="signer"/>'s bits (<see cref="SignerBits"/>) are all in <paramref name="bloom"/>: <see langword="false"/>
+    /// proves the key is not among the signers the filter was built from.</summary>
+    public static bool MaySign(ulong bloom, ulong signer) => (bloom & signer) == signer;
 
     /// <summary>Legs of a pool in block order.</summary>
     public ReadOnlySpan<Leg> PoolLegs(int pool) => _poolLegs[pool].AsSpan(0, _poolCounts[pool]);
@@ -153,6 +201,7 @@ internal sealed class WindowIndex
 
         Grow(ref _cycle, n);
         Grow(ref _txMark, n);
+        Grow(ref _facts, n);
 
         // Token-account mints revealed in the window (ATA creates, swaps naming their mints). The last revelation of an account
         // wins for every leg; incrementally, a new or different mint for an account an earlier leg looked up is remembered
@@ -194,6 +243,25 @@ internal sealed class WindowIndex
             _firstLegOfTx[t] = LegCount;
             var tx = window[t];
             var swaps = tx.Swaps;
+            if (swaps.Length > 0)
+            {
+                // Every transfer of this append is indexed above, so the payer's list (if any) already holds every transfer
+                // it authorised up to this transaction.
+                ulong bloom = 0;
+                foreach (ref readonly var signer in tx.Signers)
+                {
+                    bloom |= SignerBits(signer);
+                }
+
+                var payer = tx.FeePayer;
+                var payerList = AuthorityTransfers(payer);
+                _facts[t] = new TxFacts
+                {
+                    SignerBloom = bloom, PayerBits = SignerBits(payer), PayerKey = KeyFilter(payer), PayerTransfers = payerList,
+                    PayerLastTransfer = LastTransferUpTo(payerList, t),
+                };
+            }
+
             for (var i = 0; i < swaps.Length; i++)
             {
                 ref readonly var s = ref swaps[i];
@@ -235,7 +303,11 @@ internal sealed class WindowIndex
 
                 Grow(ref _legs, LegCount + 1);
                 Grow(ref _legPoolPos, LegCount + 1);
-                _legs[LegCount] = new Leg { Tx = t, Index = LegCount, Swap = i, Pool = pid, Slot = tx.Slot };
+                _legs[LegCount] = new Leg
+                {
+                    Tx = t, Index = LegCount, Swap = i, Pool = pid, Slot = tx.Slot,
+                    SourceKey = KeyFilter(s.SourceTokenAccount), DestinationKey = KeyFilter(s.DestinationTokenAccount),
+                };
                 LegCount++;
             }
         }
@@ -512,6 +584,98 @@ internal sealed class WindowIndex
         }
 
         return false;
+    }
+
+    /// <summary>The transaction of the first entry of transfer list <paramref name="list"/> (or -1) at or after transaction
+    /// <paramref name="from"/>, or <see cref="int.MaxValue"/>: the list has an entry in <paramref name="from"/>..<c>to</c> exactly
+    /// when this is at most <c>to</c>.</summary>
+    public int FirstTransferFrom(int list, int from)
+    {
+        if (list < 0)
+        {
+            return int.MaxValue;
+        }
+
+        var all = _transferLists[list].AsSpan(0, _transferListCounts[list]);
+        int lo = 0, hi = all.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (all[mid].Tx < from)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo < all.Length ? all[lo].Tx : int.MaxValue;
+    }
+
+    /// <summary>
+    /// A filter of <see cref="HasTransferLink(int, in Pubkey, in Pubkey, int, in Pubkey, int, int)"/> over key filters only:
+    /// <see langword="false"/> proves there is no funding-transfer link between front <paramref name="front"/> (authority list
+    /// <paramref name="aList"/>, output-account list <paramref name="frontOutputList"/>, both looked up now) and back
+    /// <paramref name="back"/> whose swap spends from the account with filter <paramref name="backSourceKey"/>.
+    /// </summary>
+    public bool MayLinkByTransfer(int aList, int frontOutputList, in TxFacts front, in TxFacts back, ulong backSourceKey, int from, int to)
+    {
+        if (aList >= 0)
+        {
+            foreach (ref readonly var x in TransfersIn(aList, from, to))
+            {
+                if (x.ToKey == back.PayerKey || x.ToKey == backSourceKey)
+                {
+                    return true;
+                }
+            }
+        }
+
+        if (back.PayerTransfers >= 0)
+        {
+            foreach (ref readonly var x in TransfersIn(back.PayerTransfers, from, to))
+            {
+                if (x.ToKey == front.PayerKey)
+                {
+                    return true;
+                }
+            }
+        }
+
+        if (frontOutputList >= 0)
+        {
+            foreach (ref readonly var x in TransfersIn(frontOutputList, from, to))
+            {
+                if (x.ToKey == backSourceKey)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The transaction of the last entry of transfer list <paramref name="list"/> (or -1) at or before <paramref name="to"/>, or -1.</summary>
+    private int LastTransferUpTo(int list, int to)
+    {
+        if (list < 0)
+        {
+            return -1;
+        }
+
+        var all = _transferLists[list].AsSpan(0, _transferListCounts[list]);
+        for (var k = all.Length - 1; k >= 0; k--)
+        {
+            if (all[k].Tx <= to)
+            {
+                return all[k].Tx;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>The entries of transfer list <paramref name="list"/> whose transaction lies in <paramref name="from"/>..<paramref name="to"/>.</summary>
