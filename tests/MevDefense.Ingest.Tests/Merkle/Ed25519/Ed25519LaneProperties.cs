@@ -397,6 +397,29 @@ public class Ed25519LaneProperties
         }
     }
 
+    [Property(MaxTest = 10)]
+    public void TorsionFreeCheck_HonestKeysYes_KeysWithATorsionComponentNo(int seed)
+    {
+        if (!FieldVector8.IsSupported)
+        {
+            return;
+        }
+
+        var rng = new Random(seed);
+        var verifier = new PrecomputedEd25519Verifier(buildAfter: 1, keyWindow: 4 + rng.Next(5), useLanes: true);
+        BigInteger a = Ed25519VerifierProperties.Generators.Scalar(rng);
+        var honest = Multiply(a, B);
+        var torsion = SmallOrderPoints[1 + rng.Next(SmallOrderPoints.Count - 1)];   // index 0 is the neutral element
+        Assert.NotEqual(Identity, torsion);
+        var mixed = Add(honest, torsion);
+        foreach (var (point, expected) in new[] { (honest, true), (mixed, false) })
+        {
+            var table = PrecomputedEd25519Verifier.TryBuildKeyTable(Encode(point), 4 + (seed & 3));
+            Assert.NotNull(table);
+            Assert.Equal(expected, verifier.IsTorsionFree(LaneTable.From(table)));
+        }
+    }
+
     [Fact]
     public void LaneSwitch_SelectsThePath()
     {

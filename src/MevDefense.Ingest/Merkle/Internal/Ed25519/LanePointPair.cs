@@ -25,19 +25,91 @@ internal static class LanePointPair
     private static readonly Vector512<ulong>[] FirstOperand = CreatePermutations(first: true);
     private static readonly Vector512<ulong>[] SecondOperand = CreatePermutations(first: false);
 
+    /// <summary>1 in every lane but lane 6 (T of the second point), which holds 2d.</summary>
+    private static readonly FieldVector8 TwoDInLane6 = CreateTwoDInLane6();
+
     /// <summary>r = [s]P + [t]Q, s and t given as signed digits of the two tables' windows (missing digits count as 0).</summary>
+    [SkipLocalsInit]
     public static void SumOfMultiples(LaneTable first, ReadOnlySpan<short> firstDigits, LaneTable second, ReadOnlySpan<short> secondDigits, out ExtendedPoint r)
     {
         Accumulate(first, firstDigits, second, secondDigits, out FieldVector8 acc);
+        AddHalves(ref acc);
         Span<ulong> limbs = stackalloc ulong[80];
         Store(acc, limbs);
-        ExtendedPoint p = ToPoint(limbs, 0);
-        ExtendedPoint q = ToPoint(limbs, 4);
-        ExtendedPoint.Add(out r, p, q);
+        r = ToPoint(limbs, 0);
+    }
+
+    /// <summary>
+    /// Lanes 0..3 = (lanes 0..3) + (lanes 4..7) (general extended addition, Hisil et al. 3.1 with k = 2d) in three vector
+    /// multiplications: (X2, Y2, 2d T2, Z2) in lanes 4..7; then (A, B, C, D) = (Y1 - X1, Y1 + X1, T1, Z1) * (Y2 - X2, Y2 + X2,
+    /// 2d T2, 2 Z2); then the same second stage as a mixed addition. Lanes 4..7 are left meaningless.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddHalves(ref FieldVector8 acc)
+    {
+        FieldVector8 k = default, u = default, v = default;
+        FieldVector8.Mul(ref k, acc, TwoDInLane6);
+
+        Vector512<ulong> yIndex = Vector512.Create(1UL, 1, 2, 3, 5, 5, 6, 7);
+        Vector512<ulong> xIndex = Vector512.Create(0UL, 0, 0, 0, 4, 4, 4, 4);
+        Vector512<ulong> xLanes = Vector512.Create(ulong.MaxValue, ulong.MaxValue, 0, 0, ulong.MaxValue, ulong.MaxValue, 0, 0);
+        Vector512<ulong> sub = SubLane[0];
+
+        // Second operand in lanes 0..3: y part (Y2, Y2, 2dT2, Z2), x part (X2, X2, 0, Z2), lane 0 subtracts.
+        Vector512<ulong> y2Index = Vector512.Create(5UL, 5, 6, 7, 5, 5, 6, 7);
+        Vector512<ulong> x2Index = Vector512.Create(4UL, 4, 4, 7, 4, 4, 4, 7);
+        Vector512<ulong> x2Lanes = Vector512.Create(ulong.MaxValue, ulong.MaxValue, 0, ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, 0, ulong.MaxValue);
+        Vector512<ulong> p0 = Vector512.Create(FieldVector8.TwoP0), pe = Vector512.Create(FieldVector8.TwoPEven), po = Vector512.Create(FieldVector8.TwoPOdd);
+        u.L0 = FirstStage(acc.L0, yIndex, xIndex, xLanes, sub, p0);
+        u.L1 = FirstStage(acc.L1, yIndex, xIndex, xLanes, sub, po);
+        u.L2 = FirstStage(acc.L2, yIndex, xIndex, xLanes, sub, pe);
+        u.L3 = FirstStage(acc.L3, yIndex, xIndex, xLanes, sub, po);
+        u.L4 = FirstStage(acc.L4, yIndex, xIndex, xLanes, sub, pe);
+        u.L5 = FirstStage(acc.L5, yIndex, xIndex, xLanes, sub, po);
+        u.L6 = FirstStage(acc.L6, yIndex, xIndex, xLanes, sub, pe);
+        u.L7 = FirstStage(acc.L7, yIndex, xIndex, xLanes, sub, po);
+        u.L8 = FirstStage(acc.L8, yIndex, xIndex, xLanes, sub, pe);
+        u.L9 = FirstStage(acc.L9, yIndex, xIndex, xLanes, sub, po);
+        v.L0 = FirstStage(k.L0, y2Index, x2Index, x2Lanes, sub, p0);
+        v.L1 = FirstStage(k.L1, y2Index, x2Index, x2Lanes, sub, po);
+        v.L2 = FirstStage(k.L2, y2Index, x2Index, x2Lanes, sub, pe);
+        v.L3 = FirstStage(k.L3, y2Index, x2Index, x2Lanes, sub, po);
+        v.L4 = FirstStage(k.L4, y2Index, x2Index, x2Lanes, sub, pe);
+        v.L5 = FirstStage(k.L5, y2Index, x2Index, x2Lanes, sub, po);
+        v.L6 = FirstStage(k.L6, y2Index, x2Index, x2Lanes, sub, pe);
+        v.L7 = FirstStage(k.L7, y2Index, x2Index, x2Lanes, sub, po);
+        v.L8 = FirstStage(k.L8, y2Index, x2Index, x2Lanes, sub, pe);
+        v.L9 = FirstStage(k.L9, y2Index, x2Index, x2Lanes, sub, po);
+        FieldVector8.Mul(ref k, u, v);
+
+        Vector512<ulong> m1 = FirstOperand[0], m2 = SecondOperand[0];
+        SecondStage(k.L0, p0, m1, m2, out u.L0, out v.L0);
+        SecondStage(k.L1, po, m1, m2, out u.L1, out v.L1);
+        SecondStage(k.L2, pe, m1, m2, out u.L2, out v.L2);
+        SecondStage(k.L3, po, m1, m2, out u.L3, out v.L3);
+        SecondStage(k.L4, pe, m1, m2, out u.L4, out v.L4);
+        SecondStage(k.L5, po, m1, m2, out u.L5, out v.L5);
+        SecondStage(k.L6, pe, m1, m2, out u.L6, out v.L6);
+        SecondStage(k.L7, po, m1, m2, out u.L7, out v.L7);
+        SecondStage(k.L8, pe, m1, m2, out u.L8, out v.L8);
+        SecondStage(k.L9, po, m1, m2, out u.L9, out v.L9);
+        FieldVector8.Mul(ref acc, u, v);
+    }
+
+    private static FieldVector8 CreateTwoDInLane6()
+    {
+        FieldVector8 r = default;
+        for (int lane = 0; lane < 8; lane++)
+        {
+            r.SetLane(lane, lane == 6 ? FieldElement.D2 : FieldElement.One);
+        }
+
+        return r;
     }
 
     /// <summary>The two accumulators [s]P (lanes 0..3) and [t]Q (lanes 4..7) as (X, Y, T, Z).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
     public static unsafe void Accumulate(LaneTable first, ReadOnlySpan<short> firstDigits, LaneTable second, ReadOnlySpan<short> secondDigits, out FieldVector8 acc)
     {
         ArgumentNullException.ThrowIfNull(first);

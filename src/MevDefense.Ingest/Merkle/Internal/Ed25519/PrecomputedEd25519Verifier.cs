@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace MevDefense.Ingest.Merkle.Internal.Ed25519;
@@ -51,6 +52,7 @@ internal sealed class PrecomputedEd25519Verifier
     private readonly Pubkey[] _keys;
     private readonly FixedBaseTable?[] _tables;
     private readonly LaneTable?[] _laneTables;
+    private readonly bool[] _torsionFree;
     private readonly LaneTable? _laneBaseTable;
     private readonly long[] _lastUse;
     private readonly int[] _uses;
@@ -82,6 +84,7 @@ internal sealed class PrecomputedEd25519Verifier
         _keys = new Pubkey[capacity];
         _tables = new FixedBaseTable?[capacity];
         _laneTables = new LaneTable?[capacity];
+        _torsionFree = new bool[capacity];
         _lastUse = new long[capacity];
         _uses = new int[capacity];
         _keyWindow = keyWindow;
@@ -111,6 +114,7 @@ internal sealed class PrecomputedEd25519Verifier
     public static ExtendedPoint BasePoint { get; } = DecodeBasePoint();
 
     /// <summary>Verifies a 64-byte signature (R || S) of <paramref name="message"/> by <paramref name="publicKey"/>.</summary>
+    [SkipLocalsInit]
     public FastVerdict Verify(in Pubkey publicKey, ReadOnlySpan<byte> signature, ReadOnlySpan<byte> message)
     {
         if (signature.Length != 64)
@@ -135,11 +139,12 @@ internal sealed class PrecomputedEd25519Verifier
         Span<byte> encoded = stackalloc byte[32];
         Invert(out FieldElement zInv, acc.Z);
         ExtendedPoint.Encode(acc, zInv, encoded);
-        return Decide(encoded, r);
+        return Decide(encoded, r, _torsionFree[slot]);
     }
 
     /// <summary>acc = [S]B - [k]A with k = SHA-512(R ‖ A ‖ message) mod L (S already checked canonical); a valid signature makes it
     /// R.</summary>
+    [SkipLocalsInit]
     private void ComputeCheckPoint(in Pubkey publicKey, int slot, ReadOnlySpan<byte> r, ReadOnlySpan<byte> s, ReadOnlySpan<byte> message, out ExtendedPoint acc)
     {
         Span<byte> hash = stackalloc byte[64];
@@ -243,7 +248,7 @@ internal sealed class PrecomputedEd25519Verifier
                 if (_batchComputed[i])
                 {
                     ExtendedPoint.Encode(_batchPoints[i], encoded);
-                    verdicts[i] = Decide(encoded, signatures.Slice(i * 64, 32));
+                    verdicts[i] = Decide(encoded, signatures.Slice(i * 64, 32), _torsionFree[slot]);
                 }
             }
 
@@ -262,7 +267,7 @@ internal sealed class PrecomputedEd25519Verifier
             FieldElement.Mul(out FieldElement zInv, inverse, _batchPrefix[i]); // 1 / Z_i
             FieldElement.Mul(out inverse, inverse, p.Z);                       // 1 / (Z_0 ... Z_(i-1))
             ExtendedPoint.Encode(p, zInv, encoded);
-            verdicts[i] = Decide(encoded, signatures.Slice(i * 64, 32));
+            verdicts[i] = Decide(encoded, signatures.Slice(i * 64, 32), _torsionFree[slot]);
         }
     }
 
@@ -281,8 +286,22 @@ internal sealed class PrecomputedEd25519Verifier
     }
 
     /// <summary><see cref="FastVerdict.Valid"/> when the encoding of [S]B - [k]A is R byte for byte and not of small order, else undecided.</summary>
-    private static FastVerdict Decide(ReadOnlySpan<byte> encoded, ReadOnlySpan<byte> r)
-        => !encoded.SequenceEqual(r) || ExtendedPoint.IsSmallOrderY(FieldElement.Decode(r)) ? FastVerdict.Undecided : FastVerdict.Valid;
+    /// <remarks>When A is torsion-free ([L]A = 0, as every honestly generated key), [S]B - [k]A lies in the prime-order subgroup,
+    /// whose only point of small order is the neutral element, and a point whose y is one of the small-order y values is itself of
+    /// small order; so the check reduces to "the encoding is not that of the neutral element" (y = 1, x = 0).</remarks>
+    private static FastVerdict Decide(ReadOnlySpan<byte> encoded, ReadOnlySpan<byte> r, bool torsionFree)
+    {
+        if (!encoded.SequenceEqual(r))
+        {
+            return FastVerdict.Undecided;
+        }
+
+        bool smallOrder = torsionFree ? encoded.SequenceEqual(NeutralEncoding) : ExtendedPoint.IsSmallOrderY(FieldElement.Decode(r));
+        return smallOrder ? FastVerdict.Undecided : FastVerdict.Valid;
+    }
+
+    /// <summary>The encoding of the neutral element (0, 1).</summary>
+    private static ReadOnlySpan<byte> NeutralEncoding => [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 
     /// <summary>The slot of a key already in the cache whose table is built (marked as used now), or -1; counts no use towards
     /// building one.</summary>
@@ -348,6 +367,7 @@ internal sealed class PrecomputedEd25519Verifier
             _keys[slot] = publicKey;
             _tables[slot] = null;
             _laneTables[slot] = null;
+            _torsionFree[slot] = false;
             _uses[slot] = 0;
         }
 
@@ -362,7 +382,9 @@ internal sealed class PrecomputedEd25519Verifier
                 FixedBaseTable? table = TryBuildKeyTable(publicKey.AsSpan(), _keyWindow);
                 if (_laneBaseTable is not null)
                 {
-                    _laneTables[slot] = table is null ? null : LaneTable.From(table);
+                    LaneTable? lanes = table is null ? null : LaneTable.From(table);
+                    _laneTables[slot] = lanes;
+                    _torsionFree[slot] = lanes is not null && IsTorsionFree(lanes);
                 }
                 else
                 {
@@ -374,6 +396,17 @@ internal sealed class PrecomputedEd25519Verifier
         }
 
         return IsBuilt(slot) ? slot : -1;
+    }
+
+    /// <summary>True iff [L](-A) is the neutral element, computed from the key's own table (one pass of additions).</summary>
+    internal bool IsTorsionFree(LaneTable keyTable)
+    {
+        Span<short> digits = stackalloc short[keyTable.Digits];
+        Scalar25519.Recode(Scalar25519.Order, keyTable.Window, digits);
+        LanePointPair.Accumulate(_laneBaseTable!, [], keyTable, digits, out FieldVector8 acc);
+        Span<ulong> limbs = stackalloc ulong[80];
+        LanePointPair.Store(acc, limbs);
+        return ExtendedPoint.IsIdentity(LanePointPair.ToPoint(limbs, 4));
     }
 
     /// <summary>The table of -A, or null when A is non-canonical (y &gt;= p), does not decode, or has small order.</summary>
@@ -396,6 +429,7 @@ internal sealed class PrecomputedEd25519Verifier
         return c.L0 == y.L0 && c.L1 == y.L1 && c.L2 == y.L2 && c.L3 == y.L3 && c.L4 == y.L4;
     }
 
+    [SkipLocalsInit]
     private static void Hash(ReadOnlySpan<byte> r, ReadOnlySpan<byte> a, ReadOnlySpan<byte> message, Span<byte> hash)
     {
         if (message.Length <= MaxStackMessage)

@@ -15,6 +15,9 @@ internal static class Scalar25519
     private const ulong L2 = 0;
     private const ulong L3 = 0x1000000000000000UL;
 
+    /// <summary>The group order L as four little-endian 64-bit limbs.</summary>
+    public static ReadOnlySpan<ulong> Order => [L0, L1, L2, L3];
+
     /// <summary>True iff the 32-byte little-endian value is below L (RFC 8032 5.1.7 step 1; libsodium's canonical-S rule).</summary>
     public static bool IsCanonical(ReadOnlySpan<byte> s)
     {
