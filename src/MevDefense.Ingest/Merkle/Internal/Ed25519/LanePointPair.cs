@@ -7,8 +7,8 @@ namespace MevDefense.Ingest.Merkle.Internal.Ed25519;
 /// <summary>
 /// [s]P + [t]Q from two fixed-base tables with the two sums accumulated side by side in the eight lanes of a
 /// <see cref="FieldVector8"/>: lanes 0..3 hold (X, Y, T, Z) of the first accumulator, lanes 4..7 those of the second. A mixed
-/// addition p += q (q = (y - x, y + x, 2dxy) from a table) is two vector multiplications, one per stage:
-/// (A, B, C, D) = (Y - X, Y + X, T, Z) * (y - x, y + x, 2dxy, 2), then with E = B - A, F = D - C, G = D + C, H = B + A,
+/// addition p += q (q = (y - x, y + x, dxy) from a table) is two vector multiplications, one per stage:
+/// (A, B, C, D) = (Y - X, Y + X, 2T, 2Z) * (y - x, y + x, dxy, 1), then with E = B - A, F = D - C, G = D + C, H = B + A,
 /// (X', Y', T', Z') = (E, G, E, F) * (F, H, H, G) (Hisil et al. 2008, a = -1). A negative digit (add -q = (x -&gt; -x)) swaps the
 /// first two lanes of the first operand and exchanges F and G; a zero digit adds the neutral entry. So every step costs the same:
 /// two 8-lane multiplications instead of 14 scalar ones. Variable time (public data only).
@@ -22,6 +22,10 @@ internal static class LanePointPair
     // which lane of each half takes Y - X (the other Y + X), and the two-source permutations (Sum = 0..7, Diff = 8..15) that
     // gather (E, G, E, F) and (F, H, H, G).
     private static readonly Vector512<ulong>[] SubLane = CreateSubLanes();
+
+    // Per sign combination: the two-source permutations (S = 0..7, 2p - S = 8..15) whose sum is (Y -/+ X, Y +/- X, 2T, 2Z).
+    private static readonly Vector512<ulong>[] FirstAddend = CreateFirstStage(first: true);
+    private static readonly Vector512<ulong>[] SecondAddend = CreateFirstStage(first: false);
     private static readonly Vector512<ulong>[] FirstOperand = CreatePermutations(first: true);
     private static readonly Vector512<ulong>[] SecondOperand = CreatePermutations(first: false);
 
@@ -123,11 +127,21 @@ internal static class LanePointPair
         acc = default;
         acc.L0 = Vector512.Create(0UL, 1, 0, 1, 0, 1, 0, 1);     // (0, 1, 0, 1): the neutral element in both halves
 
-        Vector512<ulong> yIndex = Vector512.Create(1UL, 1, 2, 3, 5, 5, 6, 7);
-        Vector512<ulong> xIndex = Vector512.Create(0UL, 0, 0, 0, 4, 4, 4, 4);
-        Vector512<ulong> xLanes = Vector512.Create(ulong.MaxValue, ulong.MaxValue, 0, 0, ulong.MaxValue, ulong.MaxValue, 0, 0);
+        // Entry offsets and sign combinations of every step first (the prefetches look ahead in them).
+        Span<int> offsets = stackalloc int[2 * steps];
+        Span<byte> combos = stackalloc byte[steps];
+        for (int i = 0; i < steps; i++)
+        {
+            int d1 = i < firstDigits.Length ? firstDigits[i] : 0;
+            int d2 = i < secondDigits.Length ? secondDigits[i] : 0;
+            offsets[2 * i] = first.Offset(i, d1);
+            offsets[(2 * i) + 1] = second.Offset(i, d2);
+            combos[i] = (byte)((d1 < 0 ? 1 : 0) | (d2 < 0 ? 2 : 0));
+        }
+
         Vector512<ulong> tableLanes = Vector512.Create(ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, 0, ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, 0);
-        Vector512<ulong> two = Vector512.Create(0UL, 0, 0, 2, 0, 0, 0, 2);
+        Vector512<ulong> one = Vector512.Create(0UL, 0, 0, 1, 0, 0, 0, 1);
+        Vector512<ulong> p0 = Vector512.Create(FieldVector8.TwoP0), pe = Vector512.Create(FieldVector8.TwoPEven), po = Vector512.Create(FieldVector8.TwoPOdd);
         FieldVector8 u = default, v = default, w = default;
 
         fixed (uint* pa = first.Words)
@@ -135,24 +149,22 @@ internal static class LanePointPair
         {
             for (int i = 0; i < PrefetchDistance && i < steps; i++)
             {
-                PrefetchEntries(pa, pb, first, firstDigits, second, secondDigits, i);
+                Prefetch(pa + offsets[2 * i], pb + offsets[(2 * i) + 1]);
             }
 
             for (int i = 0; i < steps; i++)
             {
                 if (i + PrefetchDistance < steps)
                 {
-                    PrefetchEntries(pa, pb, first, firstDigits, second, secondDigits, i + PrefetchDistance);
+                    Prefetch(pa + offsets[2 * (i + PrefetchDistance)], pb + offsets[(2 * (i + PrefetchDistance)) + 1]);
                 }
 
-                int d1 = i < firstDigits.Length ? firstDigits[i] : 0;
-                int d2 = i < secondDigits.Length ? secondDigits[i] : 0;
-                int combo = (d1 < 0 ? 1 : 0) | (d2 < 0 ? 2 : 0);
-                uint* ea = pa + first.Offset(i, d1);
-                uint* eb = pb + second.Offset(i, d2);
+                int combo = combos[i];
+                uint* ea = pa + offsets[2 * i];
+                uint* eb = pb + offsets[(2 * i) + 1];
 
-                // v = (y - x, y + x, 2dxy, 2) of both entries.
-                v.L0 = (Load(ea, eb, 0) & tableLanes) | two;
+                // v = (y - x, y + x, dxy, 1) of both entries.
+                v.L0 = (Load(ea, eb, 0) & tableLanes) | one;
                 v.L1 = Load(ea, eb, 3) & tableLanes;
                 v.L2 = Load(ea, eb, 6) & tableLanes;
                 v.L3 = Load(ea, eb, 9) & tableLanes;
@@ -163,33 +175,32 @@ internal static class LanePointPair
                 v.L8 = Load(ea, eb, 24) & tableLanes;
                 v.L9 = Load(ea, eb, 27) & tableLanes;
 
-                // u = (Y -/+ X, Y +/- X, T, Z).
-                Vector512<ulong> sub = SubLane[combo];
-                Vector512<ulong> e2p = Vector512.Create(FieldVector8.TwoPEven), o2p = Vector512.Create(FieldVector8.TwoPOdd);
-                u.L0 = FirstStage(acc.L0, yIndex, xIndex, xLanes, sub, Vector512.Create(FieldVector8.TwoP0));
-                u.L1 = FirstStage(acc.L1, yIndex, xIndex, xLanes, sub, o2p);
-                u.L2 = FirstStage(acc.L2, yIndex, xIndex, xLanes, sub, e2p);
-                u.L3 = FirstStage(acc.L3, yIndex, xIndex, xLanes, sub, o2p);
-                u.L4 = FirstStage(acc.L4, yIndex, xIndex, xLanes, sub, e2p);
-                u.L5 = FirstStage(acc.L5, yIndex, xIndex, xLanes, sub, o2p);
-                u.L6 = FirstStage(acc.L6, yIndex, xIndex, xLanes, sub, e2p);
-                u.L7 = FirstStage(acc.L7, yIndex, xIndex, xLanes, sub, o2p);
-                u.L8 = FirstStage(acc.L8, yIndex, xIndex, xLanes, sub, e2p);
-                u.L9 = FirstStage(acc.L9, yIndex, xIndex, xLanes, sub, o2p);
+                // u = (Y -/+ X, Y +/- X, 2T, 2Z) as the sum of two permutations of (S, 2p - S).
+                Vector512<ulong> a1 = FirstAddend[combo], a2 = SecondAddend[combo];
+                u.L0 = Spread(acc.L0, p0, a1, a2);
+                u.L1 = Spread(acc.L1, po, a1, a2);
+                u.L2 = Spread(acc.L2, pe, a1, a2);
+                u.L3 = Spread(acc.L3, po, a1, a2);
+                u.L4 = Spread(acc.L4, pe, a1, a2);
+                u.L5 = Spread(acc.L5, po, a1, a2);
+                u.L6 = Spread(acc.L6, pe, a1, a2);
+                u.L7 = Spread(acc.L7, po, a1, a2);
+                u.L8 = Spread(acc.L8, pe, a1, a2);
+                u.L9 = Spread(acc.L9, po, a1, a2);
                 FieldVector8.Mul(ref w, u, v);
 
                 // (E, G, E, F) and (F, H, H, G) from Sum = W + swap(W), Diff = swap(W) - W.
                 Vector512<ulong> m1 = FirstOperand[combo], m2 = SecondOperand[combo];
-                SecondStage(w.L0, Vector512.Create(FieldVector8.TwoP0), m1, m2, out u.L0, out v.L0);
-                SecondStage(w.L1, o2p, m1, m2, out u.L1, out v.L1);
-                SecondStage(w.L2, e2p, m1, m2, out u.L2, out v.L2);
-                SecondStage(w.L3, o2p, m1, m2, out u.L3, out v.L3);
-                SecondStage(w.L4, e2p, m1, m2, out u.L4, out v.L4);
-                SecondStage(w.L5, o2p, m1, m2, out u.L5, out v.L5);
-                SecondStage(w.L6, e2p, m1, m2, out u.L6, out v.L6);
-                SecondStage(w.L7, o2p, m1, m2, out u.L7, out v.L7);
-                SecondStage(w.L8, e2p, m1, m2, out u.L8, out v.L8);
-                SecondStage(w.L9, o2p, m1, m2, out u.L9, out v.L9);
+                SecondStage(w.L0, p0, m1, m2, out u.L0, out v.L0);
+                SecondStage(w.L1, po, m1, m2, out u.L1, out v.L1);
+                SecondStage(w.L2, pe, m1, m2, out u.L2, out v.L2);
+                SecondStage(w.L3, po, m1, m2, out u.L3, out v.L3);
+                SecondStage(w.L4, pe, m1, m2, out u.L4, out v.L4);
+                SecondStage(w.L5, po, m1, m2, out u.L5, out v.L5);
+                SecondStage(w.L6, pe, m1, m2, out u.L6, out v.L6);
+                SecondStage(w.L7, po, m1, m2, out u.L7, out v.L7);
+                SecondStage(w.L8, pe, m1, m2, out u.L8, out v.L8);
+                SecondStage(w.L9, po, m1, m2, out u.L9, out v.L9);
                 FieldVector8.Mul(ref acc, u, v);
             }
         }
@@ -253,28 +264,56 @@ internal static class LanePointPair
         second = Avx512F.PermuteVar8x64x2(sum, m2, diff);
     }
 
-    private static unsafe void PrefetchEntries(uint* pa, uint* pb, LaneTable first, ReadOnlySpan<short> firstDigits, LaneTable second, ReadOnlySpan<short> secondDigits, int i)
+    /// <summary>Asks for the cache lines of two entries (120 bytes plus the 4 bytes the last load reads: at most three lines each).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch(uint* a, uint* b)
     {
-        if (!Sse.IsSupported)
+        if (Sse.IsSupported)
         {
-            return;
+            Sse.Prefetch0(a);
+            Sse.Prefetch0(a + 16);
+            Sse.Prefetch0(a + LaneTable.EntryWords);
+            Sse.Prefetch0(b);
+            Sse.Prefetch0(b + 16);
+            Sse.Prefetch0(b + LaneTable.EntryWords);
+        }
+    }
+
+    /// <summary>One limb of (Y -/+ X, Y +/- X, 2T, 2Z) per half: two permutations of (s, 2p - s), added.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> Spread(Vector512<ulong> s, Vector512<ulong> twoP, Vector512<ulong> first, Vector512<ulong> second)
+    {
+        Vector512<ulong> negated = twoP - s;
+        return Avx512F.PermuteVar8x64x2(s, first, negated) + Avx512F.PermuteVar8x64x2(s, second, negated);
+    }
+
+    private static Vector512<ulong>[] CreateFirstStage(bool first)
+    {
+        const int Negated = 8;
+        var r = new Vector512<ulong>[4];
+        for (int c = 0; c < 4; c++)
+        {
+            var lanes = new ulong[8];
+            for (int half = 0; half < 2; half++)
+            {
+                int b = 4 * half;
+                bool negative = (c & (1 << half)) != 0;
+
+                // Lanes: (X, Y, T, Z) = b + (0, 1, 2, 3). Positive digit: (Y + (2p - X), Y + X, T + T, Z + Z); negative: the first
+                // two swapped.
+                int[] lane = first
+                    ? [b + 1, b + 1, b + 2, b + 3]
+                    : negative ? [b, Negated + b, b + 2, b + 3] : [Negated + b, b, b + 2, b + 3];
+                for (int k = 0; k < 4; k++)
+                {
+                    lanes[b + k] = (ulong)lane[k];
+                }
+            }
+
+            r[c] = Vector512.Create(lanes);
         }
 
-        if (i < firstDigits.Length && firstDigits[i] != 0)
-        {
-            uint* e = pa + first.Offset(i, firstDigits[i]);
-            Sse.Prefetch0(e);
-            Sse.Prefetch0(e + 16);
-            Sse.Prefetch0(e + LaneTable.EntryWords);
-        }
-
-        if (i < secondDigits.Length && secondDigits[i] != 0)
-        {
-            uint* e = pb + second.Offset(i, secondDigits[i]);
-            Sse.Prefetch0(e);
-            Sse.Prefetch0(e + 16);
-            Sse.Prefetch0(e + LaneTable.EntryWords);
-        }
+        return r;
     }
 
     private static Vector512<ulong>[] CreateSubLanes()
