@@ -118,31 +118,36 @@ public sealed class TransactionDecoder
         target.Index = index;
         target.SignatureCount = tx.SignatureCount;
         target.InstructionCount = tx.Layout.InstructionCount;
+        // Static keys straight from the validated layout (the reader checked they fit); the first NumRequiredSignatures sign.
         var keyCount = tx.StaticKeyCount;
-        for (var i = 0; i < keyCount; i++)
+        var staticKeys = tx.Wire.Slice(tx.Layout.StaticKeysOffset, keyCount * Pubkey.Size);
+        var keys = _keys.AsSpan(0, keyCount);
+        var dontFront = false;
+        for (var i = 0; i < keys.Length; i++)
         {
-            _keys[i] = new Pubkey(tx.GetStaticKey(i));
-            _unresolved[i] = false;
-            if (tx.IsSigner(i))
-            {
-                target.AddSigner(_keys[i]);
-            }
+            keys[i] = new Pubkey(staticKeys.Slice(i * Pubkey.Size, Pubkey.Size));
+            dontFront |= JitoTipAccounts.MayBeDontFrontMarker(keys[i]) && JitoTipAccounts.IsDontFrontMarker(keys[i]);
         }
 
+        _unresolved.AsSpan(0, keyCount).Clear();
+        for (var i = 0; i < tx.Header.NumRequiredSignatures; i++)
+        {
+            target.AddSigner(keys[i]);
+        }
+
+        var staticCount = keyCount;
         if (tx.Version == TransactionVersion.V0 && !(useLoaded ? UseLoaded(tx, loadedWritable, loadedReadonly, ref keyCount) : ResolveLookups(tx, ref keyCount)))
         {
             target.Clear();
             return false;
         }
 
-        for (var i = 0; i < keyCount; i++)
+        for (var i = staticCount; i < keyCount && !dontFront; i++)
         {
-            if (JitoTipAccounts.MayBeDontFrontMarker(_keys[i]) && JitoTipAccounts.IsDontFrontMarker(_keys[i]))
-            {
-                target.DontFront = true;
-                break;
-            }
+            dontFront = JitoTipAccounts.MayBeDontFrontMarker(_keys[i]) && JitoTipAccounts.IsDontFrontMarker(_keys[i]);
         }
+
+        target.DontFront = dontFront;
 
         foreach (var ix in tx.Instructions)
         {

@@ -82,6 +82,7 @@ public sealed class SandwichDetector : IDetector
         {
             state.Used[k] = false;
             state.End[k] = -1;
+            state.Fronts[k] = default;
             if (!legs[k].RepeatedInTx)
             {
                 state.OpenFront[state.OpenCount] = k;
@@ -172,7 +173,7 @@ public sealed class SandwichDetector : IDetector
 
                     if (front.FirstTransfer == -2)
                     {
-                        FindFrontTransfers(window, index, f, ref front);
+                        FindFrontTransfers(window, index, f, ref state.Fronts[i], ref front);
                     }
 
                     if ((front.FirstTransfer > b.Tx && bf.PayerLastTransfer < f.Tx)
@@ -201,17 +202,36 @@ public sealed class SandwichDetector : IDetector
         public int FirstTransfer; // the first transaction from the front on with a transfer in either list (int.MaxValue: none); -2: not computed
     }
 
+    /// <summary>Brings the front's transfer look-ups up to date (cached per front across calls, see <see cref="FrontTransfers"/>).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void FindFrontTransfers(DetectionWindow window, WindowIndex index, in Leg f, ref FrontContext front)
+    private static void FindFrontTransfers(DetectionWindow window, WindowIndex index, in Leg f, ref FrontTransfers cache, ref FrontContext front)
     {
-        if (front.AuthorityList == -2)
+        if (!cache.Known)
         {
-            front.Tx ??= window[f.Tx];
-            front.AuthorityList = index.AuthorityTransfers(front.Tx.FeePayer);
-            front.OutputList = index.FrontOutputTransfers(front.Tx.Swaps[f.Swap].DestinationTokenAccount);
+            var ftx = front.Tx ??= window[f.Tx];
+            cache.Wallet = ftx.FeePayer;
+            cache.Output = ftx.Swaps[f.Swap].DestinationTokenAccount;
+            cache.Authority = cache.OutputList = -1;
+            cache.ListCount = -1;
+            cache.FirstTransfer = int.MaxValue;
+            cache.Known = true;
         }
 
-        front.FirstTransfer = Math.Min(index.FirstTransferFrom(front.AuthorityList, f.Tx), index.FirstTransferFrom(front.OutputList, f.Tx));
+        if (cache.ListCount != index.TransferListCount && (cache.Authority < 0 || cache.OutputList < 0))
+        {
+            cache.Authority = index.AuthorityTransfers(cache.Wallet);
+            cache.OutputList = index.FrontOutputTransfers(cache.Output);
+            cache.ListCount = index.TransferListCount;
+        }
+
+        if (cache.FirstTransfer == int.MaxValue)
+        {
+            cache.FirstTransfer = Math.Min(index.FirstTransferFrom(cache.Authority, f.Tx), index.FirstTransferFrom(cache.OutputList, f.Tx));
+        }
+
+        front.AuthorityList = cache.Authority;
+        front.OutputList = cache.OutputList;
+        front.FirstTransfer = cache.FirstTransfer;
     }
 
     /// <summary>

@@ -10,6 +10,7 @@ internal sealed class SandwichPoolState
 {
     public bool[] Used = new bool[16];
     public int[] End = new int[16];
+    public FrontTransfers[] Fronts = new FrontTransfers[16]; // per leg as a front: its transfer lists, looked up on first need
     public int[] OpenFront = new int[16];
     public int[] OpenNext = new int[16];
     public int OpenCount;
@@ -33,6 +34,7 @@ internal sealed class SandwichPoolState
             var n = Math.Max(legs, Used.Length * 2);
             Array.Resize(ref Used, n);
             Array.Resize(ref End, n);
+            Array.Resize(ref Fronts, n);
         }
 
         if (OpenFront.Length < legs)
@@ -105,6 +107,7 @@ internal sealed class SandwichPoolState
         for (var k = first; k < Queued; k++)
         {
             End[k] = -1;
+            Fronts[k] = default;
             if (!legs[k].RepeatedInTx)
             {
                 OpenFront[OpenCount] = k;
@@ -112,4 +115,23 @@ internal sealed class SandwichPoolState
             }
         }
     }
+}
+
+/// <summary>
+/// A front leg's funding-transfer look-ups: its wallet and output account (copied from its transaction on first need, so
+/// later calls do not load the transaction again), their lists (<see cref="WindowIndex.AuthorityTransfers"/>,
+/// <see cref="WindowIndex.FrontOutputTransfers"/>) as found when the index had <see cref="ListCount"/> lists, and the first
+/// transaction from the front on with a transfer in either. List ids never change and lists only grow by later transactions:
+/// a list not found can only appear once the index has more lists (then it is looked up again by key), and a first transfer
+/// once found stays first.
+/// </summary>
+internal struct FrontTransfers
+{
+    public Pubkey Wallet;
+    public Pubkey Output;
+    public int Authority; // list id, or -1
+    public int OutputList; // list id, or -1
+    public int ListCount; // WindowIndex.TransferListCount at the look-up
+    public int FirstTransfer; // int.MaxValue: none so far
+    public bool Known; // Wallet and Output copied
 }

@@ -91,6 +91,9 @@ internal sealed class WindowIndex
 
     public int LegCount { get; private set; }
 
+    /// <summary>Gets the number of transfer lists (authorities and source accounts); grows only, until the next build.</summary>
+    public int TransferListCount => _transferListCount;
+
     public int PoolCount { get; private set; }
 
     /// <summary>Gets the number of window transactions indexed.</summary>
