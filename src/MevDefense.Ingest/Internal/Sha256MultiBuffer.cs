@@ -155,6 +155,126 @@ internal sealed unsafe class Sha256MultiBuffer
         }
     }
 
+    /// <summary>The length of a message of <paramref name="messageLength"/> bytes after SHA-256 padding (a multiple of 64).</summary>
+    public static int PaddedLength(int messageLength) => checked((messageLength + 8 + BlockSize) / BlockSize * BlockSize);
+
+    /// <summary>Writes the SHA-256 padding of a <paramref name="messageLength"/>-byte message held at the start of
+    /// <paramref name="padded"/> (0x80, zeros, the bit length), which must be <see cref="PaddedLength"/> bytes.</summary>
+    /// <exception cref="ArgumentException"><paramref name="padded"/> has the wrong length.</exception>
+    public static void Pad(Span<byte> padded, int messageLength)
+    {
+        if (messageLength < 0 || padded.Length != PaddedLength(messageLength))
+        {
+            throw new ArgumentException("The span is not the padded length of the message.", nameof(padded));
+        }
+
+        padded[messageLength] = 0x80;
+        padded[(messageLength + 1)..^8].Clear();
+        BinaryPrimitives.WriteUInt64BigEndian(padded[^8..], (ulong)messageLength * 8);
+    }
+
+    /// <summary>
+    /// Hashes <paramref name="count"/> messages of <paramref name="messageLength"/> bytes each, message i held at
+    /// <c>messages[(i * stride)..]</c> already padded (<see cref="Pad"/>; stride = <see cref="PaddedLength"/>): the same digests as
+    /// <see cref="Hash"/> of the unpadded messages, without the per-lane scheduling (every lane runs the same block count), so
+    /// cheaper for many short messages of one length, such as Merkle tree nodes.
+    /// </summary>
+    /// <param name="messages">The padded messages, back to back.</param>
+    /// <param name="messageLength">The length of every message before padding.</param>
+    /// <param name="count">How many messages.</param>
+    /// <param name="digests">Receives <c>32 * count</c> bytes.</param>
+    /// <exception cref="ArgumentException">The spans are too short for <paramref name="count"/> messages.</exception>
+    public void HashPadded(ReadOnlySpan<byte> messages, int messageLength, int count, Span<byte> digests)
+    {
+        int stride = PaddedLength(messageLength);
+        if (count < 0 || messages.Length < (long)count * stride || digests.Length < count * 32)
+        {
+            throw new ArgumentException("The messages or digests are shorter than the count says.", nameof(messages));
+        }
+
+        var path = Path;
+        if (RequestedPath == Sha256Path.Auto && path == Sha256Path.Vector512 && count < 10)
+        {
+            path = IsVector256Supported ? Sha256Path.Vector256 : Sha256Path.Scalar;
+        }
+
+        if (RequestedPath == Sha256Path.Auto && path == Sha256Path.Vector256 && count < 4)
+        {
+            path = Sha256Path.Scalar;
+        }
+
+        if (path == Sha256Path.Scalar)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                SHA256.HashData(messages.Slice(i * stride, messageLength), digests.Slice(i * 32, 32));
+            }
+
+            return;
+        }
+
+        int lanes = path == Sha256Path.Vector512 ? 16 : 8;
+        int blocksPerMessage = stride / BlockSize;
+        byte** blocks = stackalloc byte*[MaxLanes];
+        fixed (byte* msg = messages)
+        fixed (byte* dig = digests)
+        fixed (uint* state = _state)
+        {
+            for (int first = 0; first < count; first += lanes)
+            {
+                int n = Math.Min(lanes, count - first);
+                for (int lane = 0; lane < lanes; lane++)
+                {
+                    // Idle lanes (the last group) hash the group's first message again; their result is not written.
+                    blocks[lane] = msg + ((long)(first + (lane < n ? lane : 0)) * stride);
+                }
+
+                ref uint iv = ref MemoryMarshal.GetReference(InitialState);
+                for (int j = 0; j < 8; j++)
+                {
+                    new Span<uint>(state + (j * lanes), lanes).Fill(Unsafe.Add(ref iv, j));
+                }
+
+                for (int b = 0; ; b++)
+                {
+                    if (lanes == 16)
+                    {
+                        Compress16(state, blocks);
+                    }
+                    else
+                    {
+                        Compress8(state, blocks);
+                    }
+
+                    if (b + 1 == blocksPerMessage)
+                    {
+                        break;
+                    }
+
+                    for (int lane = 0; lane < lanes; lane++)
+                    {
+                        blocks[lane] += BlockSize;
+                    }
+                }
+
+                for (int lane = 0; lane < n; lane++)
+                {
+                    WriteDigest(state, lanes, lane, dig + ((long)(first + lane) * 32));
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes lane <paramref name="lane"/>'s digest (big-endian words) from the transposed state, as one 32-byte store: callers
+    /// copy digests on at once, and a 32-byte load right after eight 4-byte stores could not be forwarded from them (a stall).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WriteDigest(uint* state, int lanes, int lane, byte* digest)
+    {
+        // The vector paths imply AVX2 (gather, byte shuffle).
+        var words = Avx2.GatherVector256(state + lane, Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * lanes, 4);
+        Avx2.Shuffle(words.AsByte(), Vector256.Create(ByteSwapMask[..32])).Store(digest);
+    }
+
     private void HashScalar(ReadOnlySpan<byte> prefix, in Messages inputs, Span<byte> digests)
     {
         for (int i = 0; i < inputs.Count; i++)
@@ -178,6 +298,7 @@ internal sealed unsafe class Sha256MultiBuffer
         // body ([bodyFirst, bodyEnd), next one at cursor); blocks outside that run (prefix, padding) are assembled.
         byte** blocks = stackalloc byte*[MaxLanes];
         byte** cursor = stackalloc byte*[MaxLanes];
+        long* steps = stackalloc long[MaxLanes];
         int* laneMessage = stackalloc int[MaxLanes];
         int* laneBlock = stackalloc int[MaxLanes];
         int* laneBlocks = stackalloc int[MaxLanes];
@@ -185,6 +306,7 @@ internal sealed unsafe class Sha256MultiBuffer
         int* bodyEnd = stackalloc int[MaxLanes];
         fixed (uint* state = _state)
         fixed (byte* scratch = _scratch)
+        fixed (byte* dig = digests)
         {
             byte* idle = scratch + (MaxLanes * BlockSize);
             int next = 0;
@@ -201,6 +323,10 @@ internal sealed unsafe class Sha256MultiBuffer
 
             while (active > 0)
             {
+                // run: how many blocks every active lane can read in place from its body from here on (1 when a lane needs an
+                // assembled block). Messages of one call usually have equal lengths (shreds) and start together, so the lanes move
+                // through their bodies in step: one scheduling pass per run of ~15 blocks instead of one per block.
+                int run = int.MaxValue;
                 for (int lane = 0; lane < lanes; lane++)
                 {
                     int m = laneMessage[lane];
@@ -208,44 +334,76 @@ internal sealed unsafe class Sha256MultiBuffer
                     if (m < 0)
                     {
                         blocks[lane] = idle;
+                        steps[lane] = 0;
                     }
                     else if (k >= bodyFirst[lane] && k < bodyEnd[lane])
                     {
                         blocks[lane] = cursor[lane];
-                        cursor[lane] += BlockSize;
-
-                        // The lanes read 8 or 16 messages at once, usually just received and often not cached: ask for the lane's
-                        // block after next now (the next one was asked for one pass ago), so that it arrives while this pass runs.
-                        Prefetch(cursor[lane] + BlockSize);
+                        steps[lane] = BlockSize;
+                        run = Math.Min(run, bodyEnd[lane] - k);
                     }
                     else
                     {
                         blocks[lane] = BlockPointer(lane, inputs.Body(m), inputs.Length(m), k, laneBlocks[lane], prefix, prefixLength, scratch);
+                        steps[lane] = 0;
+                        run = 1;
                     }
                 }
 
-                if (lanes == 16)
+                if (run == int.MaxValue)
                 {
-                    Compress16(state, blocks);
+                    run = 1; // not reached: an active lane always has a block
                 }
-                else
+
+                for (int step = 0; ; step++)
                 {
-                    Compress8(state, blocks);
+                    // The lanes read 8 or 16 messages at once, usually just received and often not cached: ask for each in-body lane's
+                    // block after next now (the next one was asked for one block ago), so that it arrives while this block runs.
+                    for (int lane = 0; lane < lanes; lane++)
+                    {
+                        if (steps[lane] != 0)
+                        {
+                            Prefetch(blocks[lane] + (2 * BlockSize));
+                        }
+                    }
+
+                    if (lanes == 16)
+                    {
+                        Compress16(state, blocks);
+                    }
+                    else
+                    {
+                        Compress8(state, blocks);
+                    }
+
+                    if (step + 1 == run)
+                    {
+                        break;
+                    }
+
+                    for (int lane = 0; lane < lanes; lane++)
+                    {
+                        blocks[lane] += steps[lane];
+                    }
+                }
+
+                for (int lane = 0; lane < lanes; lane++)
+                {
+                    if (steps[lane] != 0)
+                    {
+                        cursor[lane] += (long)run * BlockSize;
+                    }
                 }
 
                 for (int lane = 0; lane < lanes; lane++)
                 {
                     int m = laneMessage[lane];
-                    if (m < 0 || ++laneBlock[lane] < laneBlocks[lane])
+                    if (m < 0 || (laneBlock[lane] += run) < laneBlocks[lane])
                     {
                         continue;
                     }
 
-                    var digest = digests.Slice(m * 32, 32);
-                    for (int j = 0; j < 8; j++)
-                    {
-                        BinaryPrimitives.WriteUInt32BigEndian(digest[(j * 4)..], state[(j * lanes) + lane]);
-                    }
+                    WriteDigest(state, lanes, lane, dig + ((long)m * 32));
 
                     if (next < inputs.Count)
                     {

@@ -31,6 +31,9 @@ public sealed partial class ShredPipeline : IDisposable
     private const int HashStride = (1 + MaxProofLevels) * 32;
     private const int JoinTableBits = 9;
     private const int HeaderPrefetchDistance = 4;
+    private const int NodePrefixLength = 26; // ShredMerkle.NodePrefix
+    private const int NodeMessageLength = NodePrefixLength + (2 * ShredMerkle.EntrySize);
+    private const int NodeStride = 128; // Sha256MultiBuffer.PaddedLength(NodeMessageLength): two blocks
 
     private readonly ShredPipelineOptions _options;
     private readonly bool _lazyCoding;
@@ -66,9 +69,13 @@ public sealed partial class ShredPipeline : IDisposable
     private readonly int[] _proofSizeOf = new int[ChunkSize];
     private readonly int[] _firstOwner = new int[ChunkSize];
     private readonly int[] _candidateOf = new int[LeaderSignatureVerifier.MaxCandidates];
-    private readonly int[] _joinTable = new int[1 << JoinTableBits];
+    private readonly int[] _joinTable = CreateJoinTable();
+    private readonly int[] _joinSlots = new int[ChunkSize];
+    private readonly int[] _active = new int[ChunkSize];
     private readonly byte[] _leafDigests = new byte[ChunkSize * 32];
-    private readonly byte[] _nodeInputs = new byte[ChunkSize * 2 * ShredMerkle.EntrySize];
+    // Join inputs of one proof level, each a whole padded SHA-256 message (node prefix ‖ left ‖ right, then padding): only the 40
+    // bytes of children are written per join, the prefix and padding were written once.
+    private readonly byte[] _nodeBlocks = CreateNodeBlocks();
     private readonly byte[] _chunkHashes = new byte[ChunkSize * HashStride]; // per shred: leaf, then the node of every proof level
     private readonly int[] _heldPositions = new int[FecSetState.MaxShardsPerKind];
     private readonly int[] _heldOffsets = new int[FecSetState.MaxShardsPerKind];
@@ -273,8 +280,13 @@ public sealed partial class ShredPipeline : IDisposable
                 _leafOwner[leaves] = i;
                 _siblingsAt[leaves] = (i * batch.Stride) + h.ProofOffset;
                 _leafIndexOf[leaves] = leafIndex;
-                _proofSizeOf[leaves] = _chunkLevels[i] = sameSignature && held!.ProofSize == h.ProofSize ? held.Nodes.LevelsNeeded(leafIndex) : h.ProofSize;
+                int levels = sameSignature && held!.ProofSize == h.ProofSize ? held.Nodes.LevelsNeeded(leafIndex) : h.ProofSize;
+                _proofSizeOf[leaves] = _chunkLevels[i] = levels;
                 _chunkLeaf[i] = leaves++;
+
+                // The proof entries lie past the leaf's bytes (the leaf hash does not bring them in): start loading them now for the
+                // proof levels below and the set's checks, instead of missing on them level after level.
+                CacheHints.Prefetch(batch.Buffer, (i * batch.Stride) + h.ProofOffset, h.ProofSize * ShredMerkle.EntrySize);
             }
         }
 
@@ -349,23 +361,32 @@ public sealed partial class ShredPipeline : IDisposable
         // _rep[j]: the first shred whose node at the current level is known to equal shred j's (their inputs one level down were
         // identical). A shred whose sibling also equals its representative's takes the representative's input without a lookup.
         const int entry = ShredMerkle.EntrySize;
+        const int tableMask = (1 << JoinTableBits) - 1;
+        int active = 0;
         for (int j = 0; j < leaves; j++)
         {
             _rep[j] = j;
+            _srcOf[j] = -1;
+            if (proofSizeOf[j] > 0)
+            {
+                _active[active++] = j; // in shred order: a representative always comes before the shreds that refer to it
+            }
         }
 
-        for (int level = 0; level < MaxProofLevels; level++)
+        for (int level = 0; level < MaxProofLevels && active > 0; level++)
         {
             int count = 0;
-            Array.Fill(_joinTable, -1);
-            for (int j = 0; j < leaves; j++)
+            int kept = 0;
+            for (int a = 0; a < active; a++)
             {
-                _srcOf[j] = -1;
+                int j = _active[a];
                 if (proofSizeOf[j] <= level)
                 {
+                    _srcOf[j] = -1; // its fold is done: no node at this level (a later shred must not take it as a source)
                     continue;
                 }
 
+                _active[kept++] = j;
                 int parity = (leafIndexOf[j] >> level) & 1;
                 var sibling = buffer.Slice(siblingsAt[j] + (level * entry), entry);
                 int r = _rep[j];
@@ -376,40 +397,46 @@ public sealed partial class ShredPipeline : IDisposable
                     continue;
                 }
 
+                // The join input (node ‖ sibling or sibling ‖ node) is read into registers and compared there: writing it first and
+                // reading it back at once would stall on store forwarding (the 20-byte halves overlap the stores' widths).
                 var node = hashes.AsSpan((owner[j] * HashStride) + (level * 32), entry);
-                var input = _nodeInputs.AsSpan(count * 2 * entry, 2 * entry);
-                if (parity == 0)
-                {
-                    node.CopyTo(input);
-                    sibling.CopyTo(input[entry..]);
-                }
-                else
-                {
-                    sibling.CopyTo(input);
-                    node.CopyTo(input[entry..]);
-                }
+                var left = parity == 0 ? node : sibling;
+                var right = parity == 0 ? sibling : node;
+                ulong l0 = BinaryPrimitives.ReadUInt64LittleEndian(left), l1 = BinaryPrimitives.ReadUInt64LittleEndian(left[8..]);
+                uint l2 = BinaryPrimitives.ReadUInt32LittleEndian(left[16..]);
+                ulong r0 = BinaryPrimitives.ReadUInt64LittleEndian(right), r1 = BinaryPrimitives.ReadUInt64LittleEndian(right[8..]);
+                uint r2 = BinaryPrimitives.ReadUInt32LittleEndian(right[16..]);
 
-                // Open addressing over the distinct inputs of this level (at most 256 in 512 slots), compared byte for byte.
-                ulong key = BinaryPrimitives.ReadUInt64LittleEndian(input) ^ BinaryPrimitives.ReadUInt64LittleEndian(input[entry..]);
-                int slot = (int)((key * 0x9E3779B97F4A7C15UL) >> (64 - JoinTableBits));
+                // Open addressing over the distinct inputs of this level (at most 256 in 512 slots), compared byte for byte; the
+                // slots used are cleared after the level (no full-table fill per level).
+                int slot = (int)(((l0 ^ r0) * 0x9E3779B97F4A7C15UL) >> (64 - JoinTableBits));
                 int source = -1;
                 while (_joinTable[slot] >= 0)
                 {
                     int other = _joinTable[slot];
-                    if (_nodeInputs.AsSpan(other * 2 * entry, 2 * entry).SequenceEqual(input))
+                    var stored = _nodeBlocks.AsSpan((other * NodeStride) + NodePrefixLength, 2 * entry);
+                    if (BinaryPrimitives.ReadUInt64LittleEndian(stored) == l0 && BinaryPrimitives.ReadUInt64LittleEndian(stored[8..]) == l1
+                        && BinaryPrimitives.ReadUInt32LittleEndian(stored[16..]) == l2 && BinaryPrimitives.ReadUInt64LittleEndian(stored[20..]) == r0
+                        && BinaryPrimitives.ReadUInt64LittleEndian(stored[28..]) == r1 && BinaryPrimitives.ReadUInt32LittleEndian(stored[36..]) == r2)
                     {
                         source = other;
                         break;
                     }
 
-                    slot = (slot + 1) & ((1 << JoinTableBits) - 1);
+                    slot = (slot + 1) & tableMask;
                 }
 
                 if (source < 0)
                 {
+                    var input = _nodeBlocks.AsSpan((count * NodeStride) + NodePrefixLength, 2 * entry);
+                    BinaryPrimitives.WriteUInt64LittleEndian(input, l0);
+                    BinaryPrimitives.WriteUInt64LittleEndian(input[8..], l1);
+                    BinaryPrimitives.WriteUInt32LittleEndian(input[16..], l2);
+                    BinaryPrimitives.WriteUInt64LittleEndian(input[20..], r0);
+                    BinaryPrimitives.WriteUInt64LittleEndian(input[28..], r1);
+                    BinaryPrimitives.WriteUInt32LittleEndian(input[36..], r2);
                     _joinTable[slot] = count;
-                    _leafOffsets[count] = count * 2 * entry;
-                    _leafLengths[count] = 2 * entry;
+                    _joinSlots[count] = slot;
                     _firstOwner[count] = j;
                     source = count++;
                 }
@@ -418,18 +445,22 @@ public sealed partial class ShredPipeline : IDisposable
                 _rep[j] = _firstOwner[source];
             }
 
+            active = kept;
             if (count == 0)
             {
                 break;
             }
 
-            _hasher.Hash(ShredMerkle.NodePrefix, _nodeInputs, _leafOffsets.AsSpan(0, count), _leafLengths.AsSpan(0, count), _leafDigests.AsSpan(0, count * 32));
-            for (int j = 0; j < leaves; j++)
+            for (int c = 0; c < count; c++)
             {
-                if (_srcOf[j] >= 0)
-                {
-                    _leafDigests.AsSpan(_srcOf[j] * 32, 32).CopyTo(hashes.AsSpan((owner[j] * HashStride) + ((level + 1) * 32), 32));
-                }
+                _joinTable[_joinSlots[c]] = -1;
+            }
+
+            _hasher.HashPadded(_nodeBlocks, NodeMessageLength, count, _leafDigests);
+            for (int a = 0; a < active; a++)
+            {
+                int j = _active[a];
+                _leafDigests.AsSpan(_srcOf[j] * 32, 32).CopyTo(hashes.AsSpan((owner[j] * HashStride) + ((level + 1) * 32), 32));
             }
         }
     }
@@ -1379,6 +1410,26 @@ public sealed partial class ShredPipeline : IDisposable
         ReturnBuffer(set.Code[pos]!);
         set.Code[pos] = null;
         Reject(ShredRejectReason.InvalidMerkleProof);
+    }
+
+    private static byte[] CreateNodeBlocks()
+    {
+        var blocks = new byte[ChunkSize * NodeStride];
+        for (int i = 0; i < ChunkSize; i++)
+        {
+            var message = blocks.AsSpan(i * NodeStride, NodeStride);
+            ShredMerkle.NodePrefix.CopyTo(message);
+            Sha256MultiBuffer.Pad(message, NodeMessageLength);
+        }
+
+        return blocks;
+    }
+
+    private static int[] CreateJoinTable()
+    {
+        var table = new int[1 << JoinTableBits];
+        Array.Fill(table, -1);
+        return table;
     }
 
     private SlotState GetSlot(ulong slotNumber)

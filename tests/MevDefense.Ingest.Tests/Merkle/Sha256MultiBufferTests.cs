@@ -80,6 +80,70 @@ public class Sha256MultiBufferTests
         }
     }
 
+    [Property(MaxTest = 100)]
+    public void HashPadded_EveryPath_EqualsSystemSha256(int seed)
+    {
+        // Random count (0..60) of messages of one random length (0..300; 66 = a Merkle node join), padded in place, back to back.
+        var rng = new Random(seed);
+        int count = rng.Next(0, 61);
+        int length = rng.Next(3) == 0 ? 66 : rng.Next(0, 301);
+        int stride = Sha256MultiBuffer.PaddedLength(length);
+        Assert.Equal(0, stride % 64);
+        Assert.True(stride >= length + 9 && stride < length + 9 + 64);
+        var messages = new byte[count * stride];
+        var expected = new byte[count][];
+        for (int i = 0; i < count; i++)
+        {
+            var message = messages.AsSpan(i * stride, stride);
+            rng.NextBytes(message);
+            expected[i] = SHA256.HashData(message[..length]);
+            Sha256MultiBuffer.Pad(message, length);
+        }
+
+        foreach (var path in new[] { Sha256Path.Auto, Sha256Path.Vector512, Sha256Path.Vector256, Sha256Path.Scalar })
+        {
+            var digests = new byte[(count * 32) + 5];
+            new Sha256MultiBuffer(path).HashPadded(messages, length, count, digests);
+            for (int i = 0; i < count; i++)
+            {
+                Assert.True(expected[i].AsSpan().SequenceEqual(digests.AsSpan(i * 32, 32)), $"path {path}, message {i} of {count}, length {length}");
+            }
+
+            Assert.True(digests.AsSpan(count * 32).IndexOfAnyExcept((byte)0) < 0, "nothing written past the digests");
+        }
+    }
+
+    [Fact]
+    public void HashPadded_BadSizes_Throw()
+    {
+        var hasher = new Sha256MultiBuffer();
+        Assert.Throws<ArgumentException>(() => hasher.HashPadded(new byte[127], 66, 1, new byte[32]));
+        Assert.Throws<ArgumentException>(() => hasher.HashPadded(new byte[128], 66, 1, new byte[31]));
+        Assert.Throws<ArgumentException>(() => Sha256MultiBuffer.Pad(new byte[64], 66));
+        Assert.Throws<ArgumentException>(() => Sha256MultiBuffer.Pad(new byte[128], -1));
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void ManyEqualLengthMessages_WithOddOnesOut_EqualSystemSha256(int path)
+    {
+        // Shred-like leaves (equal lengths: the lanes run through their bodies in step) with a few longer and shorter messages mixed in,
+        // so that the in-place runs are cut at every lane's own block boundaries.
+        var rng = new Random(path + 11);
+        var leafPrefix = "\0SOLANA_MERKLE_SHREDS_LEAF"u8.ToArray();
+        var bodies = Enumerable.Range(0, 150).Select(i =>
+        {
+            var b = new byte[i % 37 == 5 ? 1_160 : i % 41 == 7 ? 300 : 1_019];
+            rng.NextBytes(b);
+            return b;
+        }).ToArray();
+        var actual = HashAll(new Sha256MultiBuffer((Sha256Path)path), leafPrefix, bodies);
+        for (int i = 0; i < bodies.Length; i++)
+        {
+            Assert.Equal(SHA256.HashData([.. leafPrefix, .. bodies[i]]), actual[i]);
+        }
+    }
+
     [Fact]
     public void ReusedInstance_ManyCalls_StaysCorrect()
     {
