@@ -420,6 +420,55 @@ public class Ed25519LaneProperties
         }
     }
 
+    [Property(MaxTest = 100)]
+    public void Sha512Lanes_EqualsSha512_ForOneToEightMessagesOfUpTo111Bytes(int seed)
+    {
+        if (!Sha512Lanes.IsSupported)
+        {
+            return;
+        }
+
+        var rng = new Random(seed);
+        int count = 1 + rng.Next(8);
+        int length = rng.Next(4) == 0 ? 96 : rng.Next(Sha512Lanes.MaxLength + 1);
+        var messages = new byte[count * length];
+        rng.NextBytes(messages);
+        var hashes = new byte[count * 64];
+        Sha512Lanes.Hash(messages, length, count, hashes);
+        for (int i = 0; i < count; i++)
+        {
+            Assert.Equal(System.Security.Cryptography.SHA512.HashData(messages.AsSpan(i * length, length)), hashes.AsSpan(i * 64, 64).ToArray());
+        }
+    }
+
+    [Fact]
+    public void Sha512Lanes_KnownAnswers_AndLengthLimits()
+    {
+        if (!Sha512Lanes.IsSupported)
+        {
+            return;
+        }
+
+        // FIPS 180-4 example "abc".
+        var hash = new byte[64];
+        Sha512Lanes.Hash("abc"u8, 3, 1, hash);
+        Assert.Equal("ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f", Convert.ToHexStringLower(hash));
+        foreach (int length in new[] { 0, 110, 111 })
+        {
+            var m = new byte[8 * length];
+            new Random(length).NextBytes(m);
+            var h = new byte[8 * 64];
+            Sha512Lanes.Hash(m, length, 8, h);
+            for (int i = 0; i < 8; i++)
+            {
+                Assert.Equal(System.Security.Cryptography.SHA512.HashData(m.AsSpan(i * length, length)), h.AsSpan(i * 64, 64).ToArray());
+            }
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => Sha512Lanes.Hash(new byte[112], 112, 1, new byte[64]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Sha512Lanes.Hash(new byte[9], 1, 9, new byte[9 * 64]));
+    }
+
     [Fact]
     public void LaneSwitch_SelectsThePath()
     {

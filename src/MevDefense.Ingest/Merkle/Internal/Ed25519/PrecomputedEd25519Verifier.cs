@@ -62,6 +62,8 @@ internal sealed class PrecomputedEd25519Verifier
     private ExtendedPoint[] _batchPoints = [];
     private FieldElement[] _batchPrefix = [];
     private bool[] _batchComputed = [];
+    private byte[] _batchInput = [];
+    private byte[] _batchHashes = [];
     private int _count;
     private long _clock;
 
@@ -149,6 +151,13 @@ internal sealed class PrecomputedEd25519Verifier
     {
         Span<byte> hash = stackalloc byte[64];
         Hash(r, publicKey.AsSpan(), message, hash);
+        ComputeCheckPoint(slot, hash, s, out acc);
+    }
+
+    /// <summary>acc = [S]B - [k]A with k = <paramref name="hash"/> mod L.</summary>
+    [SkipLocalsInit]
+    private void ComputeCheckPoint(int slot, ReadOnlySpan<byte> hash, ReadOnlySpan<byte> s, out ExtendedPoint acc)
+    {
         Span<ulong> k = stackalloc ulong[4];
         Scalar25519.ReduceWide(hash, k);
         Span<ulong> sScalar = stackalloc ulong[4];
@@ -212,6 +221,36 @@ internal sealed class PrecomputedEd25519Verifier
             _batchComputed = new bool[n];
         }
 
+        // On the lane path the challenge hashes SHA-512(R || A || M) of the batch are computed eight at a time in vector lanes.
+        bool laneHashes = _laneBaseTable is not null && n >= 2 && Sha512Lanes.IsSupported && 64 + messageLength <= Sha512Lanes.MaxLength;
+        if (laneHashes)
+        {
+            int inputLength = 64 + messageLength;
+            if (_batchInput.Length < n * inputLength)
+            {
+                _batchInput = new byte[n * inputLength];
+            }
+
+            if (_batchHashes.Length < n * 64)
+            {
+                _batchHashes = new byte[n * 64];
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                Span<byte> input = _batchInput.AsSpan(i * inputLength, inputLength);
+                signatures.Slice(i * 64, 32).CopyTo(input);
+                publicKey.AsSpan().CopyTo(input[32..]);
+                messages.Slice(i * messageLength, messageLength).CopyTo(input[64..]);
+            }
+
+            for (int i = 0; i < n; i += 8)
+            {
+                int c = Math.Min(8, n - i);
+                Sha512Lanes.Hash(_batchInput.AsSpan(i * inputLength, c * inputLength), inputLength, c, _batchHashes.AsSpan(i * 64, c * 64));
+            }
+        }
+
         FieldElement product = FieldElement.One;
         int computed = 0;
         for (int i = 0; i < n; i++)
@@ -226,7 +265,14 @@ internal sealed class PrecomputedEd25519Verifier
                 continue;
             }
 
-            ComputeCheckPoint(publicKey, slot, r, s, messages.Slice(i * messageLength, messageLength), out _batchPoints[i]);
+            if (laneHashes)
+            {
+                ComputeCheckPoint(slot, _batchHashes.AsSpan(i * 64, 64), s, out _batchPoints[i]);
+            }
+            else
+            {
+                ComputeCheckPoint(publicKey, slot, r, s, messages.Slice(i * messageLength, messageLength), out _batchPoints[i]);
+            }
 
             _batchPrefix[i] = product;                 // Z_0 ... Z_(i-1) over the computed points before i
             FieldElement.Mul(out product, product, _batchPoints[i].Z);
