@@ -211,6 +211,8 @@ public sealed class SandwichDetector : IDetector
             var ftx = front.Tx ??= window[f.Tx];
             cache.Wallet = ftx.FeePayer;
             cache.Output = ftx.Swaps[f.Swap].DestinationTokenAccount;
+            cache.WalletKey = WindowIndex.KeyFilter(cache.Wallet);
+            cache.OutputKey = WindowIndex.KeyFilter(cache.Output);
             cache.Authority = cache.OutputList = -1;
             cache.ListCount = -1;
             cache.FirstTransfer = int.MaxValue;
@@ -219,8 +221,12 @@ public sealed class SandwichDetector : IDetector
 
         if (cache.ListCount != index.TransferListCount && (cache.Authority < 0 || cache.OutputList < 0))
         {
-            cache.Authority = index.AuthorityTransfers(cache.Wallet);
-            cache.OutputList = index.FrontOutputTransfers(cache.Output);
+            if (cache.ListCount < 0 || index.MayHaveNewList(cache.ListCount, cache.Authority < 0, cache.WalletKey, cache.OutputList < 0, cache.OutputKey))
+            {
+                cache.Authority = index.AuthorityTransfers(cache.Wallet);
+                cache.OutputList = index.FrontOutputTransfers(cache.Output);
+            }
+
             cache.ListCount = index.TransferListCount;
         }
 

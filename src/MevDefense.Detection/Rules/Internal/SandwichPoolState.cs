@@ -122,13 +122,15 @@ internal sealed class SandwichPoolState
 /// later calls do not load the transaction again), their lists (<see cref="WindowIndex.AuthorityTransfers"/>,
 /// <see cref="WindowIndex.FrontOutputTransfers"/>) as found when the index had <see cref="ListCount"/> lists, and the first
 /// transaction from the front on with a transfer in either. List ids never change and lists only grow by later transactions:
-/// a list not found can only appear once the index has more lists (then it is looked up again by key), and a first transfer
-/// once found stays first.
+/// a list not found can only appear once the index has more lists (then it is looked up again by key, unless none of the new
+/// lists can be the account's), and a first transfer once found stays first.
 /// </summary>
 internal struct FrontTransfers
 {
     public Pubkey Wallet;
     public Pubkey Output;
+    public ulong WalletKey; // WindowIndex.KeyFilter of Wallet
+    public ulong OutputKey; // WindowIndex.KeyFilter of Output
     public int Authority; // list id, or -1
     public int OutputList; // list id, or -1
     public int ListCount; // WindowIndex.TransferListCount at the look-up

@@ -62,6 +62,7 @@ internal sealed class WindowIndex
     private readonly PubkeyMap<int> _transferSources = new(); // non-zero source account -> its transfer list
     private TransferRef[][] _transferLists = new TransferRef[64][]; // per list: (transaction, destination) in block order
     private int[] _transferListCounts = new int[64];
+    private ulong[] _transferListKeys = new ulong[64]; // per list: KeyFilter of its account, with the low bit of the kind folded in below
     private int _transferListCount;
     private readonly PubkeyMap<int> _consulted = new(256); // account -> first side reference (leg * 2 + side) that looked its mint up
     private int[] _sideNext = new int[512]; // next side reference of the same account, or -1
@@ -93,6 +94,29 @@ internal sealed class WindowIndex
 
     /// <summary>Gets the number of transfer lists (authorities and source accounts); grows only, until the next build.</summary>
     public int TransferListCount => _transferListCount;
+
+    /// <summary>
+    /// Whether a transfer list created since the index had <paramref name="since"/> lists may belong to the authority with
+    /// key filter <paramref name="authorityKey"/> or to the source account with filter <paramref name="sourceKey"/> (each
+    /// checked when its flag is set): <see langword="false"/> proves <see cref="AuthorityTransfers"/> /
+    /// <see cref="FrontOutputTransfers"/> still answer what they answered then.
+    /// </summary>
+    public bool MayHaveNewList(int since, bool authority, ulong authorityKey, bool source, ulong sourceKey)
+    {
+        var a = ListKey(authorityKey, source: false);
+        var s = ListKey(sourceKey, source: true);
+        foreach (var k in _transferListKeys.AsSpan(since, _transferListCount - since))
+        {
+            if ((authority && k == a) || (source && k == s))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static ulong ListKey(ulong filter, bool source) => (filter & ~1UL) | (source ? 1UL : 0UL);
 
     public int PoolCount { get; private set; }
 
@@ -716,6 +740,8 @@ internal sealed class WindowIndex
             id = _transferListCount++;
             Grow(ref _transferLists, _transferListCount);
             Grow(ref _transferListCounts, _transferListCount);
+            Grow(ref _transferListKeys, _transferListCount);
+            _transferListKeys[id] = ListKey(KeyFilter(key), ReferenceEquals(lists, _transferSources));
             _transferLists[id] ??= new TransferRef[4];
             _transferListCounts[id] = 0;
         }
