@@ -7,7 +7,9 @@ namespace MevDefense.Ingest.Merkle;
 /// Verifies leader Ed25519 signatures over FEC-set Merkle roots, once per (slot, fec_set_index, signature, root, leader):
 /// results (valid or not) are cached in a bounded table, and imported public keys are cached per leader.
 /// Uncached checks go through <see cref="PrecomputedEd25519Verifier"/> (per-leader fixed-base tables, 284 KB each, for the 8 most
-/// recently seen leaders, built at a leader's 16th check; about 2.2x cheaper than a libsodium verify once the table exists); whenever it cannot decide (an invalid signature, an unusual key or R) the
+/// recently seen leaders, built at a leader's 16th check; where AVX-512 exists both table sums run side by side in 8-lane vectors
+/// with a variable-time safegcd inversion, several times cheaper than a libsodium verify; the AppContext switch
+/// <c>MevDefense.Ingest.DisableLaneVerifier</c> selects the older scalar path for A/B runs); whenever it cannot decide (an invalid signature, an unusual key or R) the
 /// verdict is libsodium's (NSec), so decisions are identical to <c>crypto_sign_verify_detached</c>. The AppContext switch
 /// <c>MevDefense.Ingest.DisablePrecomputedVerifier</c> sends every check to NSec.
 /// Not thread-safe: one instance per pipeline.

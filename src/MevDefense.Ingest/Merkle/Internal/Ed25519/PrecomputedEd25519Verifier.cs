@@ -10,6 +10,14 @@ namespace MevDefense.Ingest.Merkle.Internal.Ed25519;
 /// recently used keys) and a shared table of multiples of B: about 2 * ceil(254/w) mixed additions and no doublings, then one
 /// inversion to encode the result.
 /// <para>
+/// Two implementations of that arithmetic, with identical verdicts: the lane path (default where AVX-512 F/BW exist;
+/// <see cref="LanePointPair"/>) keeps [S]B and [k](-A) side by side in the eight lanes of radix-2^25.5 vectors, so each pair of
+/// mixed additions is two 8-lane multiplications, adds the two sums in the lanes, inverts with variable-time safegcd
+/// (<see cref="SafeGcdInverse"/>; all inputs are public) and hashes a batch's challenges in SHA-512 lanes (<see cref="Sha512Lanes"/>);
+/// the scalar path (radix 2^51, one addition at a time, Fermat inversion; the AppContext switch <see cref="DisableLanePathSwitch"/>
+/// or <c>useLanes: false</c>) is the previous implementation, kept for A/B measurements and CPUs without AVX-512.
+/// </para>
+/// <para>
 /// Exactness rule (the decision must equal libsodium's crypto_sign_verify_detached, which NSec calls):
 /// libsodium rejects when S &gt;= L, when R or A is one of its small-order encodings, when A is non-canonical (y &gt;= p) or
 /// does not decode, and otherwise accepts iff the canonical encoding of [S]B - [k]A equals the 32 bytes of R, with
