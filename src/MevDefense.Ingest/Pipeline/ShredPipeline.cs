@@ -62,6 +62,8 @@ public sealed partial class ShredPipeline : IDisposable
     private readonly int[] _leafOffsets = new int[ChunkSize];
     private readonly int[] _leafLengths = new int[ChunkSize];
     private readonly int[] _leafOwner = new int[ChunkSize];
+    private readonly int[] _leafRow = new int[ChunkSize]; // where each collected leaf's row (leaf, then its proof levels' nodes) starts in _chunkHashes
+    private readonly int[] _rowOf = new int[ChunkSize];   // the same by datagram
     private readonly int[] _rep = new int[ChunkSize];
     private readonly int[] _srcOf = new int[ChunkSize];
     private readonly int[] _siblingsAt = new int[ChunkSize];
@@ -76,7 +78,9 @@ public sealed partial class ShredPipeline : IDisposable
     // Join inputs of one proof level, each a whole padded SHA-256 message (node prefix ‖ left ‖ right, then padding): only the 40
     // bytes of children are written per join, the prefix and padding were written once.
     private readonly byte[] _nodeBlocks = CreateNodeBlocks();
-    private readonly byte[] _chunkHashes = new byte[ChunkSize * HashStride]; // per shred: leaf, then the node of every proof level
+    // Per collected shred, back to back: its leaf, then the node of every proof level it needs (rows of (1 + levels) * 32 bytes, so that
+    // the chunk's hashes stay in a few KB instead of one 512-byte row per datagram).
+    private readonly byte[] _chunkHashes = new byte[ChunkSize * HashStride];
     private readonly int[] _heldPositions = new int[FecSetState.MaxShardsPerKind];
     private readonly int[] _heldOffsets = new int[FecSetState.MaxShardsPerKind];
     private readonly int[] _heldLengths = new int[FecSetState.MaxShardsPerKind];
@@ -84,7 +88,7 @@ public sealed partial class ShredPipeline : IDisposable
     private readonly int[] _heldSiblingsAt = new int[FecSetState.MaxShardsPerKind];
     private readonly int[] _heldLeafIndex = new int[FecSetState.MaxShardsPerKind];
     private readonly int[] _heldProofSize = new int[FecSetState.MaxShardsPerKind];
-    private readonly int[] _heldOwner = new int[FecSetState.MaxShardsPerKind];
+    private readonly int[] _heldRow = new int[FecSetState.MaxShardsPerKind];
     private byte[] _heldSlab = [];
     private byte[] _heldHashes = [];
     private byte[] _batch = [];
@@ -143,7 +147,7 @@ public sealed partial class ShredPipeline : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         bool parsed = ShredParser.TryRead(datagram, _rules, out var h, out reason);
-        return ProcessParsed(datagram, receiveTimestamp, parsed, h, reason, default, out reason);
+        return ProcessParsed(datagram, receiveTimestamp, parsed, h, reason, -1, 0, out reason);
     }
 
     /// <summary>
@@ -196,6 +200,7 @@ public sealed partial class ShredPipeline : IDisposable
         //    evicted meanwhile) is hashed on demand exactly as in Process.
         int n = batch.Count;
         int leaves = 0;
+        int row = 0;
         int candidates = 0;
         bool hashAll = _options.VerifyMerkleProofs;
         ulong lastSlot = 0;
@@ -282,11 +287,9 @@ public sealed partial class ShredPipeline : IDisposable
                 _leafIndexOf[leaves] = leafIndex;
                 int levels = sameSignature && held!.ProofSize == h.ProofSize ? held.Nodes.LevelsNeeded(leafIndex) : h.ProofSize;
                 _proofSizeOf[leaves] = _chunkLevels[i] = levels;
+                _leafRow[leaves] = _rowOf[i] = row;
+                row += (1 + levels) * ShredMerkle.HashSize;
                 _chunkLeaf[i] = leaves++;
-
-                // The proof entries lie past the leaf's bytes (the leaf hash does not bring them in): start loading them now for the
-                // proof levels below and the set's checks, instead of missing on them level after level.
-                CacheHints.Prefetch(batch.Buffer, (i * batch.Stride) + h.ProofOffset, h.ProofSize * ShredMerkle.EntrySize);
             }
         }
 
@@ -298,10 +301,10 @@ public sealed partial class ShredPipeline : IDisposable
             _hasher.Hash(ShredMerkle.LeafPrefix, batch.Buffer, _leafOffsets.AsSpan(0, leaves), _leafLengths.AsSpan(0, leaves), _leafDigests.AsSpan(0, leaves * 32));
             for (int j = 0; j < leaves; j++)
             {
-                _leafDigests.AsSpan(j * 32, 32).CopyTo(_chunkHashes.AsSpan(_leafOwner[j] * HashStride, 32));
+                _leafDigests.AsSpan(j * 32, 32).CopyTo(_chunkHashes.AsSpan(_leafRow[j], 32));
             }
 
-            HashProofLevels(batch.Buffer, leaves, _siblingsAt, _leafIndexOf, _proofSizeOf, _leafOwner, _chunkHashes);
+            HashProofLevels(batch.Buffer, leaves, _siblingsAt, _leafIndexOf, _proofSizeOf, _leafRow, _chunkHashes);
             if (candidates > 1)
             {
                 PrepareSignatures(batch, candidates);
@@ -315,7 +318,7 @@ public sealed partial class ShredPipeline : IDisposable
             int leaf = _chunkLeaf[i];
             var result = ProcessParsed(
                 batch[i], timestamps[i], _chunkParsed[i], _chunkHeaders[i], _chunkReasons[i],
-                leaf >= 0 ? _chunkHashes.AsSpan(i * HashStride, (1 + _chunkLevels[i]) * 32) : default, out _);
+                leaf >= 0 ? _rowOf[i] : -1, (1 + _chunkLevels[i]) * 32, out _);
             if (!results.IsEmpty)
             {
                 results[i] = result;
@@ -345,7 +348,7 @@ public sealed partial class ShredPipeline : IDisposable
                 continue; // not folded to a root here, or no leader: left to the per-shred path
             }
 
-            var root = _chunkHashes.AsSpan((i * HashStride) + (proofSize * ShredMerkle.HashSize), ShredMerkle.HashSize);
+            var root = _chunkHashes.AsSpan(_rowOf[i] + (proofSize * ShredMerkle.HashSize), ShredMerkle.HashSize);
             _verifier.AddCandidate(leader, h.Slot, h.FecSetIndex, batch[i][..Signature.Size], root);
         }
 
@@ -354,9 +357,9 @@ public sealed partial class ShredPipeline : IDisposable
 
     /// <summary>Level by level, the parent of every collected shred's node and its proof sibling (same bytes as <see cref="ShredMerkle.Join"/>).
     /// Shreds of one set share their upper nodes, so identical join inputs (compared byte for byte) are hashed once. Shred j's proof
-    /// starts at <paramref name="buffer"/>[<paramref name="siblingsAt"/>[j]..]; its leaf is at <paramref name="hashes"/>[owner[j] * HashStride..]
+    /// starts at <paramref name="buffer"/>[<paramref name="siblingsAt"/>[j]..]; its leaf is at <paramref name="hashes"/>[rowAt[j]..]
     /// and level l's node is written 32 * (l + 1) bytes further.</summary>
-    private void HashProofLevels(ReadOnlySpan<byte> buffer, int leaves, int[] siblingsAt, int[] leafIndexOf, int[] proofSizeOf, int[] owner, byte[] hashes)
+    private void HashProofLevels(ReadOnlySpan<byte> buffer, int leaves, int[] siblingsAt, int[] leafIndexOf, int[] proofSizeOf, int[] rowAt, byte[] hashes)
     {
         // _rep[j]: the first shred whose node at the current level is known to equal shred j's (their inputs one level down were
         // identical). A shred whose sibling also equals its representative's takes the representative's input without a lookup.
@@ -399,7 +402,7 @@ public sealed partial class ShredPipeline : IDisposable
 
                 // The join input (node ‖ sibling or sibling ‖ node) is read into registers and compared there: writing it first and
                 // reading it back at once would stall on store forwarding (the 20-byte halves overlap the stores' widths).
-                var node = hashes.AsSpan((owner[j] * HashStride) + (level * 32), entry);
+                var node = hashes.AsSpan(rowAt[j] + (level * 32), entry);
                 var left = parity == 0 ? node : sibling;
                 var right = parity == 0 ? sibling : node;
                 ulong l0 = BinaryPrimitives.ReadUInt64LittleEndian(left), l1 = BinaryPrimitives.ReadUInt64LittleEndian(left[8..]);
@@ -460,7 +463,7 @@ public sealed partial class ShredPipeline : IDisposable
             for (int a = 0; a < active; a++)
             {
                 int j = _active[a];
-                _leafDigests.AsSpan(_srcOf[j] * 32, 32).CopyTo(hashes.AsSpan((owner[j] * HashStride) + ((level + 1) * 32), 32));
+                _leafDigests.AsSpan(_srcOf[j] * 32, 32).CopyTo(hashes.AsSpan(rowAt[j] + ((level + 1) * 32), 32));
             }
         }
     }
@@ -486,7 +489,7 @@ public sealed partial class ShredPipeline : IDisposable
     }
 
     private ShredProcessResult ProcessParsed(
-        ReadOnlySpan<byte> datagram, long receiveTimestamp, bool parsed, in ShredHeader h, ShredRejectReason parseReason, ReadOnlySpan<byte> leaf, out ShredRejectReason reason)
+        ReadOnlySpan<byte> datagram, long receiveTimestamp, bool parsed, in ShredHeader h, ShredRejectReason parseReason, int hashRow, int hashLength, out ShredRejectReason reason)
     {
         Stats._datagrams++;
         _metrics?.Message();
@@ -504,7 +507,7 @@ public sealed partial class ShredPipeline : IDisposable
         var shred = datagram[..h.PayloadLength];
         var result = h.Kind switch
         {
-            ShredKind.MerkleData or ShredKind.MerkleCode => ProcessMerkle(shred, h, receiveTimestamp, leaf, out reason),
+            ShredKind.MerkleData or ShredKind.MerkleCode => ProcessMerkle(shred, h, receiveTimestamp, hashRow, hashLength, out reason),
             ShredKind.LegacyData => ProcessLegacyData(shred, h, receiveTimestamp, out reason),
             ShredKind.LegacyCode => ProcessLegacyCode(shred, h, receiveTimestamp, out reason),
             _ => Reject(reason = ShredRejectReason.Unsupported),
@@ -579,8 +582,12 @@ public sealed partial class ShredPipeline : IDisposable
         return ShredProcessResult.Duplicate;
     }
 
-    private ShredProcessResult ProcessMerkle(ReadOnlySpan<byte> shred, in ShredHeader h, long ts, ReadOnlySpan<byte> precomputed, out ShredRejectReason reason)
+    /// <summary>A Merkle shred; its leaf and proof-level nodes precomputed by the batch are at <see cref="_chunkHashes"/>[<paramref name="hashRow"/>..]
+    /// (<paramref name="hashLength"/> bytes; none when <paramref name="hashRow"/> is negative). Passed as a position rather than a span: a span
+    /// argument goes through the stack as two 8-byte halves and is read back as one 16-byte value, a store-forwarding stall per shred.</summary>
+    private ShredProcessResult ProcessMerkle(ReadOnlySpan<byte> shred, in ShredHeader h, long ts, int hashRow, int hashLength, out ShredRejectReason reason)
     {
+        var precomputed = hashRow >= 0 ? _chunkHashes.AsSpan(hashRow, hashLength) : default;
         reason = ShredRejectReason.None;
         FindSet(h.Slot, h.FecSetIndex, out var slot, out var set);
         var signature = shred[..Signature.Size];
@@ -1364,7 +1371,7 @@ public sealed partial class ShredPipeline : IDisposable
             _heldSiblingsAt[n] = (n * BufferSize) + h.ProofOffset - Signature.Size;
             _heldLeafIndex[n] = set.NumData + pos;
             _heldProofSize[n] = Math.Min(h.ProofSize, MaxProofLevels);
-            _heldOwner[n] = n;
+            _heldRow[n] = n * HashStride;
             held.AsSpan(Signature.Size, h.ProofOffset + (h.ProofSize * ShredMerkle.EntrySize) - Signature.Size).CopyTo(_heldSlab.AsSpan(n * BufferSize));
             n++;
         }
@@ -1381,7 +1388,7 @@ public sealed partial class ShredPipeline : IDisposable
             _heldDigests.AsSpan(i * 32, 32).CopyTo(_heldHashes.AsSpan(i * HashStride, 32));
         }
 
-        HashProofLevels(_heldSlab, n, _heldSiblingsAt, _heldLeafIndex, _heldProofSize, _heldOwner, _heldHashes);
+        HashProofLevels(_heldSlab, n, _heldSiblingsAt, _heldLeafIndex, _heldProofSize, _heldRow, _heldHashes);
         for (int i = 0; i < n; i++)
         {
             int pos = _heldPositions[i];
