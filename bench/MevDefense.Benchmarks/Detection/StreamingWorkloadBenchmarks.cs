@@ -25,6 +25,7 @@ public class StreamingWorkloadBenchmarks
 
     private readonly List<(ulong Slot, byte[] Payload)> _batches = [];
     private StreamingDetector _detector = null!;
+    private StreamingDetector _unscreened = null!;
     private byte[] _buffer = [];
     private int _transactions;
 
@@ -59,14 +60,25 @@ public class StreamingWorkloadBenchmarks
             AccountState = data.AccountState,
         };
 
-        Console.WriteLine($"// StreamingWorkload: {_transactions} transactions, {_batches.Count} batches, {Feed()} detections per replay");
+        // The same detector with the sandwich rule's pair filters off (the rule as before them; same detections).
+        _unscreened = new StreamingDetector(detection, new TransactionDecoder(SwapDecoderRegistry.CreateDefault(), data.LookupTables))
+        {
+            AccountState = data.AccountState,
+        };
+        _unscreened.IncrementalRunner!.Sandwich!.UsePairFilters = false;
+        Console.WriteLine($"// StreamingWorkload: {_transactions} transactions, {_batches.Count} batches, {Feed(_detector)} detections per replay ({Feed(_unscreened)} without pair filters)");
     }
 
     /// <summary>Decode and incremental rule detection of every entry batch of the workload (the harness's detector stage).</summary>
     [Benchmark(OperationsPerInvoke = TransactionsPerInvoke)]
-    public long Harness() => Feed();
+    public long Harness() => Feed(_detector);
 
-    private long Feed()
+    /// <summary><see cref="Harness"/> with the sandwich rule's pair filters off: every candidate pair that passes the leg
+    /// checks is judged on its transactions (the in-run baseline for the filters).</summary>
+    [Benchmark(OperationsPerInvoke = TransactionsPerInvoke)]
+    public long HarnessWithoutPairFilters() => Feed(_unscreened);
+
+    private long Feed(StreamingDetector detector)
     {
         long found = 0;
         long ts = 0;
@@ -74,7 +86,7 @@ public class StreamingWorkloadBenchmarks
         {
             // As PipelineHarness: the payload is copied into one reusable buffer and the call must complete synchronously.
             payload.CopyTo(_buffer, 0);
-            var result = _detector.OnEntryBatchAsync(slot, _buffer.AsMemory(0, payload.Length), ++ts);
+            var result = detector.OnEntryBatchAsync(slot, _buffer.AsMemory(0, payload.Length), ++ts);
             found += result.IsCompletedSuccessfully ? result.Result.Count : result.AsTask().GetAwaiter().GetResult().Count;
         }
 
