@@ -11,7 +11,7 @@ namespace MevDefense.Benchmarks.Ingest;
 /// crypto_sign_verify_detached) with the imported key cached, i.e. what <see cref="LeaderSignatureVerifier"/> did before;
 /// the others are <see cref="PrecomputedEd25519Verifier"/> with per-key tables of window w once the key's table exists: the
 /// scalar radix-2^51 path (<c>PrecomputedW5..W8</c>, base-point table w = 8, one mixed addition at a time) and the AVX-512 lane
-/// path (<c>LanesW7</c>, both sums side by side in one 8-lane vector, base-point table w = 7), one by one and in batches of 4
+/// path (<c>LanesW7</c>, <c>LanesW8</c> = its default: both sums side by side in one 8-lane vector), one by one and in batches of 4
 /// (<see cref="PrecomputedEd25519Verifier.VerifyBatch"/>, one shared inversion, as <see cref="LeaderSignatureVerifier.PrepareCandidates"/>
 /// uses it for the sets one pipeline chunk starts); the combined <see cref="LeaderSignatureVerifier.VerifyUncached"/> (lane path
 /// where supported), and the one-off table build per key.
@@ -29,6 +29,7 @@ public class Ed25519VerifyBenchmarks
     private PrecomputedEd25519Verifier _w7 = null!;
     private PrecomputedEd25519Verifier _w8 = null!;
     private PrecomputedEd25519Verifier _lanes = null!;
+    private PrecomputedEd25519Verifier _lanes8 = null!;
     private byte[] _flatSignatures = [];
     private byte[] _flatMessages = [];
     private FastVerdict[] _verdicts = new FastVerdict[4];
@@ -59,7 +60,8 @@ public class Ed25519VerifyBenchmarks
         _w6 = new PrecomputedEd25519Verifier(keyWindow: 6, buildAfter: 1, useLanes: false);
         _w7 = new PrecomputedEd25519Verifier(keyWindow: 7, buildAfter: 1, useLanes: false);
         _w8 = new PrecomputedEd25519Verifier(keyWindow: 8, buildAfter: 1, useLanes: false);
-        _lanes = new PrecomputedEd25519Verifier(keyWindow: 7, buildAfter: 1, useLanes: true);
+        _lanes = new PrecomputedEd25519Verifier(keyWindow: 7, buildAfter: 1, useLanes: true, laneBaseWindow: 7);
+        _lanes8 = new PrecomputedEd25519Verifier(keyWindow: 8, buildAfter: 1, useLanes: true, laneBaseWindow: 8);
         _combined = new LeaderSignatureVerifier(16, usePrecomputed: true, buildTableAfter: 1);
         _flatSignatures = _signatures.SelectMany(x => x).ToArray();
         _flatMessages = _messages.SelectMany(x => x).ToArray();
@@ -69,7 +71,7 @@ public class Ed25519VerifyBenchmarks
             _vectorB.SetLane(i, new FieldElement { L0 = (1UL << 51) - 1, L1 = 5 + (ulong)i, L2 = 1UL << 40, L3 = 3, L4 = (1UL << 51) - 19 });
         }
 
-        foreach (var v in new[] { _w5, _w6, _w7, _w8, _lanes })
+        foreach (var v in new[] { _w5, _w6, _w7, _w8, _lanes, _lanes8 })
         {
             if (v.Verify(_leader, _signatures[0], _messages[0]) != FastVerdict.Valid)
             {
@@ -112,9 +114,17 @@ public class Ed25519VerifyBenchmarks
     [Benchmark(OperationsPerInvoke = Count)]
     public int PrecomputedW8() => Run(_w8);
 
-    /// <summary>AVX-512 lane path, key window 7 (284,160 B per key; base-point table w = 7, 284,160 B per process).</summary>
+    /// <summary>AVX-512 lane path, key window 7 (284,160 B per key; base-point table w = 7, 284,160 B per process; 37 steps).</summary>
     [Benchmark(OperationsPerInvoke = Count)]
     public int LanesW7() => Run(_lanes);
+
+    /// <summary>Lane path with key and base-point windows 8 (491,520 B each; 32 steps instead of 37): the lane path's default.</summary>
+    [Benchmark(OperationsPerInvoke = Count)]
+    public int LanesW8() => Run(_lanes8);
+
+    /// <summary>Lane path, windows 8, in batches of 4.</summary>
+    [Benchmark(OperationsPerInvoke = Count)]
+    public int LanesW8Batch4() => RunBatches(_lanes8);
 
     /// <summary>Scalar path, key window 7, in batches of 4 (one shared inversion per batch).</summary>
     [Benchmark(OperationsPerInvoke = Count)]
