@@ -11,7 +11,7 @@ namespace MevDefense.Benchmarks.Ingest;
 /// crypto_sign_verify_detached) with the imported key cached, i.e. what <see cref="LeaderSignatureVerifier"/> did before;
 /// the others are <see cref="PrecomputedEd25519Verifier"/> with per-key tables of window w once the key's table exists: the
 /// scalar radix-2^51 path (<c>PrecomputedW5..W8</c>, base-point table w = 8, one mixed addition at a time) and the AVX-512 lane
-/// path (<c>LanesW7</c>, <c>LanesW8</c> = its default: both sums side by side in one 8-lane vector), one by one and in batches of 4
+/// path (<c>LanesW7</c> = its default, <c>LanesW8</c>: both sums side by side in one 8-lane vector), one by one and in batches of 4
 /// (<see cref="PrecomputedEd25519Verifier.VerifyBatch"/>, one shared inversion, as <see cref="LeaderSignatureVerifier.PrepareCandidates"/>
 /// uses it for the sets one pipeline chunk starts); the combined <see cref="LeaderSignatureVerifier.VerifyUncached"/> (lane path
 /// where supported), and the one-off table build per key.
@@ -118,7 +118,7 @@ public class Ed25519VerifyBenchmarks
     [Benchmark(OperationsPerInvoke = Count)]
     public int LanesW7() => Run(_lanes);
 
-    /// <summary>Lane path with key and base-point windows 8 (491,520 B each; 32 steps instead of 37): the lane path's default.</summary>
+    /// <summary>Lane path with key and base-point windows 8 (491,520 B each; 32 steps instead of 37).</summary>
     [Benchmark(OperationsPerInvoke = Count)]
     public int LanesW8() => Run(_lanes8);
 

@@ -6,7 +6,7 @@ namespace MevDefense.Ingest.Merkle;
 /// <summary>
 /// Verifies leader Ed25519 signatures over FEC-set Merkle roots, once per (slot, fec_set_index, signature, root, leader):
 /// results (valid or not) are cached in a bounded table, and imported public keys are cached per leader.
-/// Uncached checks go through <see cref="PrecomputedEd25519Verifier"/> (per-leader fixed-base tables, 491 KB each on the lane path and 284 KB on the scalar one, for the 8 most
+/// Uncached checks go through <see cref="PrecomputedEd25519Verifier"/> (per-leader fixed-base tables, 284 KB each, for the 8 most
 /// recently seen leaders, built at a leader's 16th check; where AVX-512 exists both table sums run side by side in 8-lane vectors
 /// with a variable-time safegcd inversion, several times cheaper than a libsodium verify; the AppContext switch
 /// <c>MevDefense.Ingest.DisableLaneVerifier</c> selects the older scalar path for A/B runs); whenever it cannot decide (an invalid signature, an unusual key or R) the

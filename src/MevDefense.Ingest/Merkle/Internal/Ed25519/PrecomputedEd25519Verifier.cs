@@ -45,11 +45,12 @@ internal sealed class PrecomputedEd25519Verifier
     private const int MaxStackMessage = 2048;
 
     /// <summary>
-    /// Default window of the lane path's key and base-point tables: w = 8, 491,520 B each (32 digits, so 32 steps of two 8-lane
-    /// multiplications per verify instead of 37 with w = 7, about 15% less per verify); a key's table builds in ~2.4 ms instead of
-    /// ~1.4 ms. Each verify reads 64 entries (7.7 KB) either way; the tables are larger, not the footprint of one verify.
+    /// Default window of the lane path's key and base-point tables: w = 7 (284,160 B each, 37 steps of two 8-lane multiplications
+    /// per verify). w = 8 (491,520 B, 32 steps) is ~15% cheaper per verify with the tables in cache
+    /// (<c>Ed25519VerifyBenchmarks.LanesW8</c>) but measured no better on the load harness's workload, where the entries come from
+    /// memory, and a key's table then takes ~2.4 ms instead of ~1.4 ms to build (worse for a new pipeline per pass).
     /// </summary>
-    public const int DefaultLaneWindow = 8;
+    public const int DefaultLaneWindow = 7;
 
     /// <summary>
     /// Name of the AppContext switch that makes new verifiers use the scalar radix-2^51 path (one addition at a time) instead of
