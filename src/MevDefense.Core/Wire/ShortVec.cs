@@ -17,21 +17,7 @@ public static class ShortVec
     /// <param name="value">The decoded value.</param>
     /// <param name="bytesRead">How many bytes the encoding took (1 to 3).</param>
     /// <returns><see langword="true"/> for a valid, canonical encoding.</returns>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static bool TryRead(ReadOnlySpan<byte> source, out ushort value, out int bytesRead)
-    {
-        // Counts below 128 (one byte) are by far the most common: read them inline, the rest in TryReadLong.
-        if (!source.IsEmpty && source[0] < 0x80)
-        {
-            value = source[0];
-            bytesRead = 1;
-            return true;
-        }
-
-        return TryReadLong(source, out value, out bytesRead);
-    }
-
-    private static bool TryReadLong(ReadOnlySpan<byte> source, out ushort value, out int bytesRead)
     {
         value = 0;
         bytesRead = 0;

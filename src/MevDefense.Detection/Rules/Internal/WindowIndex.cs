@@ -63,6 +63,7 @@ internal sealed class WindowIndex
     private TransferRef[][] _transferLists = new TransferRef[64][]; // per list: (transaction, destination) in block order
     private int[] _transferListCounts = new int[64];
     private ulong[] _transferListKeys = new ulong[64]; // per list: KeyFilter of its account, with the low bit of the kind folded in below
+    private readonly ulong[] _authorityBits = new ulong[64]; // 4,096-bit Bloom filter of the authorities that have a transfer list
     private int _transferListCount;
     private readonly PubkeyMap<int> _consulted = new(256); // account -> first side reference (leg * 2 + side) that looked its mint up
     private int[] _sideNext = new int[512]; // next side reference of the same account, or -1
@@ -115,6 +116,17 @@ internal sealed class WindowIndex
 
         return false;
     }
+
+    /// <summary>Whether <paramref name="authority"/> may have a transfer list: <see langword="false"/> proves
+    /// <see cref="AuthorityTransfers"/> returns -1 (most fee payers authorise no transfer; this spares their look-up).</summary>
+    private bool MayHaveAuthorityList(in Pubkey authority)
+    {
+        var bit = AuthorityBit(authority);
+        return (_authorityBits[bit >> 6] & (1UL << bit)) != 0;
+    }
+
+    private static int AuthorityBit(in Pubkey key)
+        => (int)((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(key.AsSpan()) * 0x9E3779B97F4A7C15UL) >> 52);
 
     private static ulong ListKey(ulong filter, bool source) => (filter & ~1UL) | (source ? 1UL : 0UL);
 
@@ -209,6 +221,7 @@ internal sealed class WindowIndex
         _transferAuthorities.Clear();
         _transferSources.Clear();
         _transferListCount = 0;
+        Array.Clear(_authorityBits);
         PoolCount = 0;
         LegCount = 0;
         TransactionCount = 0;
@@ -281,7 +294,7 @@ internal sealed class WindowIndex
                 }
 
                 var payer = tx.FeePayer;
-                var payerList = AuthorityTransfers(payer);
+                var payerList = MayHaveAuthorityList(payer) ? AuthorityTransfers(payer) : -1;
                 _facts[t] = new TxFacts
                 {
                     SignerBloom = bloom, PayerBits = SignerBits(payer), PayerKey = KeyFilter(payer), PayerTransfers = payerList,
@@ -742,6 +755,11 @@ internal sealed class WindowIndex
             Grow(ref _transferListCounts, _transferListCount);
             Grow(ref _transferListKeys, _transferListCount);
             _transferListKeys[id] = ListKey(KeyFilter(key), ReferenceEquals(lists, _transferSources));
+            if (ReferenceEquals(lists, _transferAuthorities))
+            {
+                var bit = AuthorityBit(key);
+                _authorityBits[bit >> 6] |= 1UL << bit;
+            }
             _transferLists[id] ??= new TransferRef[4];
             _transferListCounts[id] = 0;
         }
