@@ -64,7 +64,9 @@ internal sealed class MerkleNodeCache
 
     /// <summary>As <see cref="TryVerify(ReadOnlySpan{byte}, int, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>, taking the fold's nodes from
     /// <paramref name="path"/> (see <see cref="ShredMerkle.FoldLevel"/>) instead of hashing them where it holds them.</summary>
-    public bool TryVerify(ReadOnlySpan<byte> leaf, int index, ReadOnlySpan<byte> proof, ReadOnlySpan<byte> root, ReadOnlySpan<byte> path)
+    /// <remarks>The spans are passed by reference: passed by value they go through the stack as two 8-byte halves and are read back as one
+    /// 16-byte value, a store-forwarding stall per span and call (this runs once per verified shred).</remarks>
+    public bool TryVerify(in ReadOnlySpan<byte> leaf, int index, in ReadOnlySpan<byte> proof, in ReadOnlySpan<byte> root, in ReadOnlySpan<byte> path)
     {
         int p = _proofSize;
         if (p > MaxProofSize || proof.Length < p * Entry)
@@ -127,7 +129,7 @@ internal sealed class MerkleNodeCache
     /// themselves verified (the set's first fold reaches the root; later folds store only below a verified node), so this costs a
     /// few 20-byte compares and no hashing.
     /// </summary>
-    private bool UpperProofMatches(int level, int idx, ReadOnlySpan<byte> proof, ReadOnlySpan<byte> root)
+    private bool UpperProofMatches(int level, int idx, in ReadOnlySpan<byte> proof, in ReadOnlySpan<byte> root)
     {
         int p = _proofSize;
         for (int l = level, i = idx; l < p; l++, i >>= 1)

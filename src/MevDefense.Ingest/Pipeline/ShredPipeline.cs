@@ -507,7 +507,7 @@ public sealed partial class ShredPipeline : IDisposable
         var shred = datagram[..h.PayloadLength];
         var result = h.Kind switch
         {
-            ShredKind.MerkleData or ShredKind.MerkleCode => ProcessMerkle(shred, h, receiveTimestamp, hashRow, hashLength, out reason),
+            ShredKind.MerkleData or ShredKind.MerkleCode => ProcessMerkle(in shred, h, receiveTimestamp, hashRow, hashLength, out reason),
             ShredKind.LegacyData => ProcessLegacyData(shred, h, receiveTimestamp, out reason),
             ShredKind.LegacyCode => ProcessLegacyCode(shred, h, receiveTimestamp, out reason),
             _ => Reject(reason = ShredRejectReason.Unsupported),
@@ -585,7 +585,7 @@ public sealed partial class ShredPipeline : IDisposable
     /// <summary>A Merkle shred; its leaf and proof-level nodes precomputed by the batch are at <see cref="_chunkHashes"/>[<paramref name="hashRow"/>..]
     /// (<paramref name="hashLength"/> bytes; none when <paramref name="hashRow"/> is negative). Passed as a position rather than a span: a span
     /// argument goes through the stack as two 8-byte halves and is read back as one 16-byte value, a store-forwarding stall per shred.</summary>
-    private ShredProcessResult ProcessMerkle(ReadOnlySpan<byte> shred, in ShredHeader h, long ts, int hashRow, int hashLength, out ShredRejectReason reason)
+    private ShredProcessResult ProcessMerkle(in ReadOnlySpan<byte> shred, in ShredHeader h, long ts, int hashRow, int hashLength, out ShredRejectReason reason)
     {
         var precomputed = hashRow >= 0 ? _chunkHashes.AsSpan(hashRow, hashLength) : default;
         reason = ShredRejectReason.None;
