@@ -233,7 +233,7 @@ public sealed partial class ShredPipeline : IDisposable
             bool sameSignature = false;
             if (hashAll)
             {
-                held = FindHeldMerkleSet(datagram, h, out sameSignature);
+                held = FindHeldMerkleSet(in datagram, h, out sameSignature);
             }
 
             if (hashAll && _lazyCoding && !h.IsData)
@@ -475,7 +475,7 @@ public sealed partial class ShredPipeline : IDisposable
     /// the first node of its path the set has already verified (the cache only grows until the set is retired; should the fold need
     /// more, its set having been retired and re-created meanwhile, <see cref="ShredMerkle.FoldLevel"/> hashes the rest).
     /// </summary>
-    private FecSetState? FindHeldMerkleSet(ReadOnlySpan<byte> datagram, in ShredHeader h, out bool sameSignature)
+    private FecSetState? FindHeldMerkleSet(in ReadOnlySpan<byte> datagram, in ShredHeader h, out bool sameSignature)
     {
         FindSet(h.Slot, h.FecSetIndex, out _, out var set);
         if (set is null || set.Family != ShredKind.MerkleData)
@@ -489,7 +489,7 @@ public sealed partial class ShredPipeline : IDisposable
     }
 
     private ShredProcessResult ProcessParsed(
-        ReadOnlySpan<byte> datagram, long receiveTimestamp, bool parsed, in ShredHeader h, ShredRejectReason parseReason, int hashRow, int hashLength, out ShredRejectReason reason)
+        in ReadOnlySpan<byte> datagram, long receiveTimestamp, bool parsed, in ShredHeader h, ShredRejectReason parseReason, int hashRow, int hashLength, out ShredRejectReason reason)
     {
         Stats._datagrams++;
         _metrics?.Message();
@@ -615,7 +615,7 @@ public sealed partial class ShredPipeline : IDisposable
                 return Duplicate();
             }
 
-            if (!isData && set.CodeUnverified[pos] && IsCopyOfUnverified(shred, h, set, pos))
+            if (!isData && set.CodeUnverified[pos] && IsCopyOfUnverified(in shred, h, set, pos))
             {
                 return Duplicate();
             }
@@ -627,7 +627,7 @@ public sealed partial class ShredPipeline : IDisposable
 
             if (!isData && _lazyCoding && set.NumData != 0)
             {
-                return Defer(shred, slot!, set, pos, ts);
+                return Defer(in shred, slot!, set, pos, ts);
             }
         }
 
@@ -1288,7 +1288,7 @@ public sealed partial class ShredPipeline : IDisposable
 
     /// <summary>Holds a coding shred of a set whose geometry is verified without verifying it (lazy coding verification). A set that is
     /// already complete never needs it: it is only counted.</summary>
-    private ShredProcessResult Defer(ReadOnlySpan<byte> shred, SlotState slot, FecSetState set, int pos, long ts)
+    private ShredProcessResult Defer(in ReadOnlySpan<byte> shred, SlotState slot, FecSetState set, int pos, long ts)
     {
         set.CodeUnverified[pos] = true;
         set.CodeDeferred++;
@@ -1311,7 +1311,7 @@ public sealed partial class ShredPipeline : IDisposable
     /// one is verified now; if valid the new one is a duplicate (as with eager verification), if not it is rejected and released and
     /// the new one is processed as a first arrival. After the set completed no bytes are kept: any copy is a duplicate.
     /// </summary>
-    private bool IsCopyOfUnverified(ReadOnlySpan<byte> shred, in ShredHeader h, FecSetState set, int pos)
+    private bool IsCopyOfUnverified(in ReadOnlySpan<byte> shred, in ShredHeader h, FecSetState set, int pos)
     {
         if (set.Code[pos] is not { } held)
         {
