@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace MevDefense.Ingest.Merkle.Internal.Ed25519;
 
@@ -138,73 +139,128 @@ internal static class SafeGcdInverse
         long sd = d4 >> 63, se = e4 >> 63;
         long md = (u & sd) + (v & se);
         long me = (q & sd) + (s & se);
-        Int128 cd = Math.BigMul(u, d0) + Math.BigMul(v, e0);
-        Int128 ce = Math.BigMul(q, d0) + Math.BigMul(s, e0);
-        md -= (long)((PInv62 * (ulong)cd + (ulong)md) & M62);
-        me -= (long)((PInv62 * (ulong)ce + (ulong)me) & M62);
-        cd += Math.BigMul(P0, md);
-        ce += Math.BigMul(P0, me);
-        cd >>= 62;
-        ce >>= 62;
+        ulong cdLo = 0, ceLo = 0;
+        long cdHi = 0, ceHi = 0;
+        MulAdd(ref cdLo, ref cdHi, u, d0);
+        MulAdd(ref cdLo, ref cdHi, v, e0);
+        MulAdd(ref ceLo, ref ceHi, q, d0);
+        MulAdd(ref ceLo, ref ceHi, s, e0);
+        md -= (long)(((PInv62 * cdLo) + (ulong)md) & M62);
+        me -= (long)(((PInv62 * ceLo) + (ulong)me) & M62);
+        MulAdd(ref cdLo, ref cdHi, P0, md);
+        MulAdd(ref ceLo, ref ceHi, P0, me);
+        Shift62(ref cdLo, ref cdHi);
+        Shift62(ref ceLo, ref ceHi);
 
-        cd += Math.BigMul(u, d1) + Math.BigMul(v, e1) + Math.BigMul(P1, md);
-        ce += Math.BigMul(q, d1) + Math.BigMul(s, e1) + Math.BigMul(P1, me);
-        long nd0 = (long)((ulong)cd & M62), ne0 = (long)((ulong)ce & M62);
-        cd >>= 62;
-        ce >>= 62;
+        MulAdd(ref cdLo, ref cdHi, u, d1);
+        MulAdd(ref cdLo, ref cdHi, v, e1);
+        MulAdd(ref cdLo, ref cdHi, P1, md);
+        MulAdd(ref ceLo, ref ceHi, q, d1);
+        MulAdd(ref ceLo, ref ceHi, s, e1);
+        MulAdd(ref ceLo, ref ceHi, P1, me);
+        long nd0 = (long)(cdLo & M62), ne0 = (long)(ceLo & M62);
+        Shift62(ref cdLo, ref cdHi);
+        Shift62(ref ceLo, ref ceHi);
 
-        cd += Math.BigMul(u, d2) + Math.BigMul(v, e2) + Math.BigMul(P1, md);
-        ce += Math.BigMul(q, d2) + Math.BigMul(s, e2) + Math.BigMul(P1, me);
-        long nd1 = (long)((ulong)cd & M62), ne1 = (long)((ulong)ce & M62);
-        cd >>= 62;
-        ce >>= 62;
+        MulAdd(ref cdLo, ref cdHi, u, d2);
+        MulAdd(ref cdLo, ref cdHi, v, e2);
+        MulAdd(ref cdLo, ref cdHi, P1, md);
+        MulAdd(ref ceLo, ref ceHi, q, d2);
+        MulAdd(ref ceLo, ref ceHi, s, e2);
+        MulAdd(ref ceLo, ref ceHi, P1, me);
+        long nd1 = (long)(cdLo & M62), ne1 = (long)(ceLo & M62);
+        Shift62(ref cdLo, ref cdHi);
+        Shift62(ref ceLo, ref ceHi);
 
-        cd += Math.BigMul(u, d3) + Math.BigMul(v, e3) + Math.BigMul(P1, md);
-        ce += Math.BigMul(q, d3) + Math.BigMul(s, e3) + Math.BigMul(P1, me);
-        long nd2 = (long)((ulong)cd & M62), ne2 = (long)((ulong)ce & M62);
-        cd >>= 62;
-        ce >>= 62;
+        MulAdd(ref cdLo, ref cdHi, u, d3);
+        MulAdd(ref cdLo, ref cdHi, v, e3);
+        MulAdd(ref cdLo, ref cdHi, P1, md);
+        MulAdd(ref ceLo, ref ceHi, q, d3);
+        MulAdd(ref ceLo, ref ceHi, s, e3);
+        MulAdd(ref ceLo, ref ceHi, P1, me);
+        long nd2 = (long)(cdLo & M62), ne2 = (long)(ceLo & M62);
+        Shift62(ref cdLo, ref cdHi);
+        Shift62(ref ceLo, ref ceHi);
 
-        cd += Math.BigMul(u, d4) + Math.BigMul(v, e4) + Math.BigMul(P4, md);
-        ce += Math.BigMul(q, d4) + Math.BigMul(s, e4) + Math.BigMul(P4, me);
-        long nd3 = (long)((ulong)cd & M62), ne3 = (long)((ulong)ce & M62);
-        cd >>= 62;
-        ce >>= 62;
+        MulAdd(ref cdLo, ref cdHi, u, d4);
+        MulAdd(ref cdLo, ref cdHi, v, e4);
+        MulAdd(ref cdLo, ref cdHi, P4, md);
+        MulAdd(ref ceLo, ref ceHi, q, d4);
+        MulAdd(ref ceLo, ref ceHi, s, e4);
+        MulAdd(ref ceLo, ref ceHi, P4, me);
+        long nd3 = (long)(cdLo & M62), ne3 = (long)(ceLo & M62);
+        Shift62(ref cdLo, ref cdHi);
+        Shift62(ref ceLo, ref ceHi);
 
-        d0 = nd0; d1 = nd1; d2 = nd2; d3 = nd3; d4 = (long)cd;
-        e0 = ne0; e1 = ne1; e2 = ne2; e3 = ne3; e4 = (long)ce;
+        d0 = nd0; d1 = nd1; d2 = nd2; d3 = nd3; d4 = (long)cdLo;
+        e0 = ne0; e1 = ne1; e2 = ne2; e3 = ne3; e4 = (long)ceLo;
     }
 
     /// <summary>(f, g) = t (f, g) / 2^62 (exact: the low 62 bits of both are zero by construction).</summary>
     private static void UpdateFg(ref long f0, ref long f1, ref long f2, ref long f3, ref long f4, ref long g0, ref long g1, ref long g2, ref long g3, ref long g4,
         long u, long v, long q, long s)
     {
-        Int128 cf = Math.BigMul(u, f0) + Math.BigMul(v, g0);
-        Int128 cg = Math.BigMul(q, f0) + Math.BigMul(s, g0);
-        cf >>= 62;
-        cg >>= 62;
-        cf += Math.BigMul(u, f1) + Math.BigMul(v, g1);
-        cg += Math.BigMul(q, f1) + Math.BigMul(s, g1);
-        long nf0 = (long)((ulong)cf & M62), ng0 = (long)((ulong)cg & M62);
-        cf >>= 62;
-        cg >>= 62;
-        cf += Math.BigMul(u, f2) + Math.BigMul(v, g2);
-        cg += Math.BigMul(q, f2) + Math.BigMul(s, g2);
-        long nf1 = (long)((ulong)cf & M62), ng1 = (long)((ulong)cg & M62);
-        cf >>= 62;
-        cg >>= 62;
-        cf += Math.BigMul(u, f3) + Math.BigMul(v, g3);
-        cg += Math.BigMul(q, f3) + Math.BigMul(s, g3);
-        long nf2 = (long)((ulong)cf & M62), ng2 = (long)((ulong)cg & M62);
-        cf >>= 62;
-        cg >>= 62;
-        cf += Math.BigMul(u, f4) + Math.BigMul(v, g4);
-        cg += Math.BigMul(q, f4) + Math.BigMul(s, g4);
-        long nf3 = (long)((ulong)cf & M62), ng3 = (long)((ulong)cg & M62);
-        cf >>= 62;
-        cg >>= 62;
-        f0 = nf0; f1 = nf1; f2 = nf2; f3 = nf3; f4 = (long)cf;
-        g0 = ng0; g1 = ng1; g2 = ng2; g3 = ng3; g4 = (long)cg;
+        ulong cfLo = 0, cgLo = 0;
+        long cfHi = 0, cgHi = 0;
+        MulAdd(ref cfLo, ref cfHi, u, f0);
+        MulAdd(ref cfLo, ref cfHi, v, g0);
+        MulAdd(ref cgLo, ref cgHi, q, f0);
+        MulAdd(ref cgLo, ref cgHi, s, g0);
+        Shift62(ref cfLo, ref cfHi);
+        Shift62(ref cgLo, ref cgHi);
+
+        MulAdd(ref cfLo, ref cfHi, u, f1);
+        MulAdd(ref cfLo, ref cfHi, v, g1);
+        MulAdd(ref cgLo, ref cgHi, q, f1);
+        MulAdd(ref cgLo, ref cgHi, s, g1);
+        long nf0 = (long)(cfLo & M62), ng0 = (long)(cgLo & M62);
+        Shift62(ref cfLo, ref cfHi);
+        Shift62(ref cgLo, ref cgHi);
+
+        MulAdd(ref cfLo, ref cfHi, u, f2);
+        MulAdd(ref cfLo, ref cfHi, v, g2);
+        MulAdd(ref cgLo, ref cgHi, q, f2);
+        MulAdd(ref cgLo, ref cgHi, s, g2);
+        long nf1 = (long)(cfLo & M62), ng1 = (long)(cgLo & M62);
+        Shift62(ref cfLo, ref cfHi);
+        Shift62(ref cgLo, ref cgHi);
+
+        MulAdd(ref cfLo, ref cfHi, u, f3);
+        MulAdd(ref cfLo, ref cfHi, v, g3);
+        MulAdd(ref cgLo, ref cgHi, q, f3);
+        MulAdd(ref cgLo, ref cgHi, s, g3);
+        long nf2 = (long)(cfLo & M62), ng2 = (long)(cgLo & M62);
+        Shift62(ref cfLo, ref cfHi);
+        Shift62(ref cgLo, ref cgHi);
+
+        MulAdd(ref cfLo, ref cfHi, u, f4);
+        MulAdd(ref cfLo, ref cfHi, v, g4);
+        MulAdd(ref cgLo, ref cgHi, q, f4);
+        MulAdd(ref cgLo, ref cgHi, s, g4);
+        long nf3 = (long)(cfLo & M62), ng3 = (long)(cgLo & M62);
+        Shift62(ref cfLo, ref cfHi);
+        Shift62(ref cgLo, ref cgHi);
+
+        f0 = nf0; f1 = nf1; f2 = nf2; f3 = nf3; f4 = (long)cfLo;
+        g0 = ng0; g1 = ng1; g2 = ng2; g3 = ng3; g4 = (long)cgLo;
+    }
+
+    /// <summary>(hi:lo) += a * b, a signed 128-bit accumulator (no overflow: every sum here stays below 2^127 in magnitude).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MulAdd(ref ulong lo, ref long hi, long a, long b)
+    {
+        long high = Math.BigMul(a, b, out long low);
+        ulong sum = lo + (ulong)low;
+        hi += high + (sum < lo ? 1L : 0L);
+        lo = sum;
+    }
+
+    /// <summary>(hi:lo) &gt;&gt;= 62, arithmetic.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Shift62(ref ulong lo, ref long hi)
+    {
+        lo = (lo >> 62) | ((ulong)hi << 2);
+        hi >>= 62;
     }
 
     /// <summary>r = (+-d) mod p for d = d0 + d1 2^62 + d2 2^124 + d3 2^186 + d4 2^248 (d0..d3 in [0, 2^62), d4 signed, small).</summary>
