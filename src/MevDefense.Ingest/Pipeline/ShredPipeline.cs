@@ -209,6 +209,9 @@ public sealed partial class ShredPipeline : IDisposable
         ulong codeSlot = 0;
         uint codeSet = 0;
         bool haveCode = false;
+        ulong missSlot = 0;
+        uint missSet = 0;
+        bool haveMiss = false;
         for (int i = 0; i < n; i++)
         {
             if (i + HeaderPrefetchDistance < n)
@@ -231,9 +234,15 @@ public sealed partial class ShredPipeline : IDisposable
             bool wanted;
             FecSetState? held = null;
             bool sameSignature = false;
-            if (hashAll)
+            if (hashAll && !(haveMiss && h.Slot == missSlot && h.FecSetIndex == missSet))
             {
+                // Nothing is created or retired while the chunk is parsed: a set found not held stays so for the rest of the loop (the
+                // shreds of a set the chunk starts would otherwise each pay two dictionary lookups here).
                 held = FindHeldMerkleSet(in datagram, h, out sameSignature);
+                if (held is null)
+                {
+                    (haveMiss, missSlot, missSet) = (true, h.Slot, h.FecSetIndex);
+                }
             }
 
             if (hashAll && _lazyCoding && !h.IsData)
