@@ -13,7 +13,7 @@ namespace MevDefense.Ingest.Merkle.Internal.Ed25519;
 /// </summary>
 /// <remarks>
 /// Products are <c>vpmuludq</c> (the low 32 bits of each lane times the low 32 bits of the other's, 64-bit result), so every
-/// multiplication operand must stay below 2^32. "Carried" (the output of <see cref="Mul"/> and <see cref="Carry"/>): even limbs
+/// multiplication operand must stay below 2^32. "Carried" (the output of <see cref="Mul"/>): even limbs
 /// below 2^26, odd limbs below 2^25 + 2^14, the value congruent to the element. <see cref="Mul"/> accepts both operands with limbs
 /// up to 3 x carried (sums of two carried values, or a carried value subtracted from 2p plus a carried value): then 19 g_j and
 /// 2 f_i stay below 2^32 and each column sum below 10 * 2^28 * 57 * 2^26 &lt; 2^64. Variable time is irrelevant here (no
@@ -73,9 +73,6 @@ internal struct FieldVector8
         Vector512<ulong> h9 = P(f0, g9) + P(f1, g8) + P(f2, g7) + P(f3, g6) + P(f4, g5) + P(f5, g4) + P(f6, g3) + P(f7, g2) + P(f8, g1) + P(f9, g0);
         CarryColumns(ref h, h0, h1, h2, h3, h4, h5, h6, h7, h8, h9);
     }
-
-    /// <summary>Carries h (limbs below 2^63) to carried form.</summary>
-    public static void Carry(ref FieldVector8 h) => CarryColumns(ref h, h.L0, h.L1, h.L2, h.L3, h.L4, h.L5, h.L6, h.L7, h.L8, h.L9);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<ulong> P(Vector512<ulong> a, Vector512<ulong> b) => Avx512F.Multiply(a.AsUInt32(), b.AsUInt32());
