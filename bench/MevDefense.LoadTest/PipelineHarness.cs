@@ -44,6 +44,10 @@ internal sealed class PipelineHarness : IShredPipelineObserver, IDatagramBatchSi
     /// processing thread; the rest of a pass is the shred pipeline and the harness's payload copy.</summary>
     public long DetectionTicks { get; private set; }
 
+    /// <summary>Gets the <see cref="Stopwatch"/> ticks of <see cref="DetectionTicks"/> spent in the ledger's synchronous part of an
+    /// append (sealing, signing and handing the batch to the store run on the caller's thread until the first await).</summary>
+    public long LedgerTicks { get; private set; }
+
     public ShredPipeline Pipeline => _pipeline;
 
     /// <summary>The shred pipeline's options in every layout the harness measures: the workload's leader, and lazy coding-shred
@@ -121,7 +125,9 @@ internal sealed class PipelineHarness : IShredPipelineObserver, IDatagramBatchSi
             SampleEvents.Add(detection);
         }
 
+        long handOff = Stopwatch.GetTimestamp();
         var append = _ledger.OnDetectionAsync(detection, cancellationToken).AsTask();
+        LedgerTicks += Stopwatch.GetTimestamp() - handOff;
         var done = append.ContinueWith(
             t =>
             {

@@ -168,7 +168,7 @@ internal static class Program
                 }
 
                 double rate = shreds.Count / seconds;
-                Console.WriteLine($"  pass {pass}: {rate / 1e6:F2}M shreds/s, {harness.Batches} batches, {harness.Detector.Detections} detections, {seconds * 1e9 / shreds.Count:F0} ns/shred of which detection {harness.DetectionTicks * 1e9 / Stopwatch.Frequency / shreds.Count:F0} ns, {allocated / (double)shreds.Count:F0} B/shred");
+                Console.WriteLine($"  pass {pass}: {rate / 1e6:F2}M shreds/s, {harness.Batches} batches, {harness.Detector.Detections} detections, {seconds * 1e9 / shreds.Count:F0} ns/shred of which detection {harness.DetectionTicks * 1e9 / Stopwatch.Frequency / shreds.Count:F0} ns (ledger hand-off {harness.LedgerTicks * 1e9 / Stopwatch.Frequency / shreds.Count:F0} ns), {allocated / (double)shreds.Count:F0} B/shred");
                 if (rate > best)
                 {
                     best = rate;
