@@ -83,7 +83,15 @@ internal sealed class PipelineHarness : IShredPipelineObserver, IDatagramBatchSi
 
     public void OnDatagram(ReadOnlySpan<byte> datagram, long receiveTimestamp, int sourceId) => _pipeline.Process(datagram, receiveTimestamp, sourceId);
 
-    public void OnDatagrams(in DatagramBatch batch) => _pipeline.ProcessBatch(batch, default);
+    public void OnDatagrams(in DatagramBatch batch)
+    {
+        Trace?.DrainEnter(batch, Stopwatch.GetTimestamp());
+        _pipeline.ProcessBatch(batch, default);
+        Trace?.DrainExit(Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>Gets or sets the per-decision stage recorder (latency runs only).</summary>
+    public LatencyTrace? Trace { get; set; }
 
     public void OnEntryBatch(in EntryBatch batch)
     {
@@ -97,6 +105,7 @@ internal sealed class PipelineHarness : IShredPipelineObserver, IDatagramBatchSi
 
         batch.Payload.CopyTo(_payload);
         long t0 = Stopwatch.GetTimestamp();
+        Trace?.BatchEnter(t0);
         var task = _detector.OnEntryBatchAsync(batch.Slot, _payload.AsMemory(0, batch.Payload.Length), batch.LastReceiveTimestamp);
         DetectionTicks += Stopwatch.GetTimestamp() - t0;
         if (!task.IsCompletedSuccessfully)
@@ -125,15 +134,19 @@ internal sealed class PipelineHarness : IShredPipelineObserver, IDatagramBatchSi
             SampleEvents.Add(detection);
         }
 
+        int traced = Trace?.Decision(received, emitted) ?? -1;
         long handOff = Stopwatch.GetTimestamp();
         var append = _ledger.OnDetectionAsync(detection, cancellationToken).AsTask();
-        LedgerTicks += Stopwatch.GetTimestamp() - handOff;
+        long handedOff = Stopwatch.GetTimestamp();
+        LedgerTicks += handedOff - handOff;
+        Trace?.HandedOff(traced, handedOff);
         var done = append.ContinueWith(
             t =>
             {
                 long now = Stopwatch.GetTimestamp();
                 if (t.IsCompletedSuccessfully)
                 {
+                    Trace?.Durable(traced, now);
                     lock (_gate)
                     {
                         _latency.Record((long)((now - received) * (1e9 / Stopwatch.Frequency)));

@@ -48,6 +48,10 @@ public sealed class RingConsumer : IDisposable
     /// <summary>Wakes the consumer if it is parked; producers call this after publishing datagrams.</summary>
     public void Notify()
     {
+        // Full fence: the producer's publish (a store) must be visible before it reads _waiting (a load). x86 may otherwise
+        // perform the load first; with the consumer doing the mirror image (store _waiting, load the ring), both could read the
+        // old values and the consumer would sleep up to its 1 ms timeout with datagrams in the ring.
+        Interlocked.MemoryBarrier();
         if (Volatile.Read(ref _waiting) != 0)
         {
             _signal.Set();
@@ -88,7 +92,7 @@ public sealed class RingConsumer : IDisposable
             }
 
             _signal.Reset();
-            Volatile.Write(ref _waiting, 1);
+            Interlocked.Exchange(ref _waiting, 1); // full fence before AllEmpty reads the rings (see Notify)
             if (AllEmpty())
             {
                 try
