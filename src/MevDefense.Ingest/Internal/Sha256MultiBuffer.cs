@@ -121,21 +121,7 @@ internal sealed unsafe class Sha256MultiBuffer
             }
         }
 
-        var path = Path;
-        if (RequestedPath == Sha256Path.Auto)
-        {
-            // Too few messages to fill the lanes: a half-empty pass costs as much as a full one.
-            if (path == Sha256Path.Vector512 && n < 10)
-            {
-                path = IsVector256Supported ? Sha256Path.Vector256 : Sha256Path.Scalar;
-            }
-
-            if (path == Sha256Path.Vector256 && n < 4)
-            {
-                path = Sha256Path.Scalar;
-            }
-        }
-
+        var path = PathFor(n);
         fixed (byte* pre = prefix)
         fixed (byte* buf = buffer)
         {
@@ -153,6 +139,27 @@ internal sealed unsafe class Sha256MultiBuffer
                     break;
             }
         }
+    }
+
+    /// <summary>The path for <paramref name="count"/> messages: <see cref="Path"/>, except that with <see cref="Sha256Path.Auto"/>
+    /// too few messages to fill the lanes take a narrower path (a half-empty pass costs as much as a full one).</summary>
+    private Sha256Path PathFor(int count)
+    {
+        var path = Path;
+        if (RequestedPath == Sha256Path.Auto)
+        {
+            if (path == Sha256Path.Vector512 && count < 10)
+            {
+                path = IsVector256Supported ? Sha256Path.Vector256 : Sha256Path.Scalar;
+            }
+
+            if (path == Sha256Path.Vector256 && count < 4)
+            {
+                path = Sha256Path.Scalar;
+            }
+        }
+
+        return path;
     }
 
     /// <summary>The length of a message of <paramref name="messageLength"/> bytes after SHA-256 padding (a multiple of 64).</summary>
@@ -192,17 +199,7 @@ internal sealed unsafe class Sha256MultiBuffer
             throw new ArgumentException("The messages or digests are shorter than the count says.", nameof(messages));
         }
 
-        var path = Path;
-        if (RequestedPath == Sha256Path.Auto && path == Sha256Path.Vector512 && count < 10)
-        {
-            path = IsVector256Supported ? Sha256Path.Vector256 : Sha256Path.Scalar;
-        }
-
-        if (RequestedPath == Sha256Path.Auto && path == Sha256Path.Vector256 && count < 4)
-        {
-            path = Sha256Path.Scalar;
-        }
-
+        var path = PathFor(count);
         if (path == Sha256Path.Scalar)
         {
             for (int i = 0; i < count; i++)
@@ -237,14 +234,7 @@ internal sealed unsafe class Sha256MultiBuffer
 
                 for (int b = 0; ; b++)
                 {
-                    if (lanes == 16)
-                    {
-                        Compress16(state, blocks);
-                    }
-                    else
-                    {
-                        Compress8(state, blocks);
-                    }
+                    Compress(lanes, state, blocks);
 
                     if (b + 1 == blocksPerMessage)
                     {
@@ -367,14 +357,7 @@ internal sealed unsafe class Sha256MultiBuffer
                         }
                     }
 
-                    if (lanes == 16)
-                    {
-                        Compress16(state, blocks);
-                    }
-                    else
-                    {
-                        Compress8(state, blocks);
-                    }
+                    Compress(lanes, state, blocks);
 
                     if (step + 1 == run)
                     {
@@ -489,6 +472,20 @@ internal sealed unsafe class Sha256MultiBuffer
         }
 
         return block;
+    }
+
+    /// <summary>One block of every lane: 16 lanes with AVX-512, 8 with AVX2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Compress(int lanes, uint* state, byte** blocks)
+    {
+        if (lanes == 16)
+        {
+            Compress16(state, blocks);
+        }
+        else
+        {
+            Compress8(state, blocks);
+        }
     }
 
     // ---------------------------------------------------------------- 16 lanes, AVX-512

@@ -31,9 +31,9 @@ public sealed partial class ShredPipeline : IDisposable
     private const int HashStride = (1 + MaxProofLevels) * 32;
     private const int JoinTableBits = 9;
     private const int HeaderPrefetchDistance = 4;
-    private const int NodePrefixLength = 26; // ShredMerkle.NodePrefix
-    private const int NodeMessageLength = NodePrefixLength + (2 * ShredMerkle.EntrySize);
-    private const int NodeStride = 128; // Sha256MultiBuffer.PaddedLength(NodeMessageLength): two blocks
+    private static readonly int NodePrefixLength = ShredMerkle.NodePrefix.Length;
+    private static readonly int NodeMessageLength = NodePrefixLength + (2 * ShredMerkle.EntrySize);
+    private static readonly int NodeStride = Sha256MultiBuffer.PaddedLength(NodeMessageLength); // two blocks
 
     private readonly ShredPipelineOptions _options;
     private readonly bool _lazyCoding;

@@ -395,7 +395,6 @@ internal sealed class PrecomputedEd25519Verifier
 
     private bool IsBuilt(int slot) => _tables[slot] is not null || _laneTables[slot] is not null;
 
-
     /// <summary>
     /// The cache slot of the table of -A for a key, building it at the key's <c>buildAfter</c>-th use (evicting the least recently
     /// used key when a new key arrives); -1 before that, and always for a key that is non-canonical, does not decode or has small order (the
